@@ -1,0 +1,164 @@
+import { resolve } from "node:path";
+import { PolicyError, type Problem } from "./errors.js";
+import { loadLibrary, type Library } from "./load/library.js";
+import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.js";
+import { builtinPaths } from "./paths.js";
+import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
+import { renderDocument, type PolicyDocument } from "./render/document.js";
+import { assetFiles, renderFiles, type RenderedFile } from "./render/files.js";
+import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
+import { LOCALES, type Locale } from "./schema/localized.js";
+import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
+
+export interface BuildOptions {
+  /** profile.yaml paths; none builds the bundled example. */
+  profiles?: string[];
+  out?: string;
+  formats?: Format[];
+  locales?: Locale[];
+  /** true when the user asked for the formats explicitly: then a missing browser fails the build. */
+  formatsExplicit?: boolean;
+  browser?: Omit<PrintOptions, "onProgress">;
+  onProgress?: (message: string) => void;
+}
+
+export interface BuildResult {
+  out: string;
+  manifest: Manifest;
+  files: ManifestEntry[];
+  warnings: string[];
+}
+
+/** Everything one profile goes through; each stage's output is the next one's input. */
+export interface ProfileBuild {
+  loaded: LoadedProfile;
+  library: Library;
+  resolved: ResolvedPolicy;
+  documents: Partial<Record<Locale, PolicyDocument>>;
+  files: RenderedFile[];
+}
+
+/**
+ * The pipeline, in order: load (read + validate with zod) -> resolve the clause set -> render each
+ * locale -> write Markdown and HTML -> print PDFs -> swap the output in and write the manifest.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const out = resolve(options.out ?? "output");
+  const formats = options.formats ?? ["md", "html", "pdf"];
+  const locales = options.locales ?? [...LOCALES];
+  const say = options.onProgress ?? (() => {});
+  const warnings: string[] = [];
+
+  const builds: ProfileBuild[] = [];
+  const problems: Problem[] = [];
+  for (const path of options.profiles?.length ? options.profiles : [builtinPaths.example]) {
+    try {
+      builds.push(await buildProfile(path, locales));
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new PolicyError(problems);
+  checkUniqueSlugs(builds);
+  for (const b of builds) {
+    warnings.push(...b.library.replaced.map((r) => `${b.loaded.file}: own clause ${r}`));
+    say(`rendered ${b.loaded.slug}: ${b.resolved.sections.reduce((n, s) => n + s.clauses.length, 0)} clauses in ${Object.keys(b.documents).join(", ")}`);
+  }
+
+  const staging = new Staging(out);
+  try {
+    const entries: ManifestEntry[] = [];
+    const pdfJobs: PdfJob[] = [];
+    for (const b of builds) {
+      for (const file of b.files.filter((f) => formats.includes(f.format))) {
+        const written = await staging.write(`${b.loaded.slug}/${file.path}`, file.content);
+        entries.push(entry(b, file.locale, file.format, file.path, written));
+      }
+      if (formats.includes("html") || formats.includes("pdf"))
+        for (const asset of assetFiles(b.files))
+          if (asset.from) await staging.copy(asset.from, `${b.loaded.slug}/${asset.path}`);
+          else await staging.write(`${b.loaded.slug}/${asset.path}`, asset.content ?? "");
+      if (formats.includes("pdf")) pdfJobs.push(...pdfJobsFor(b, staging));
+    }
+    if (pdfJobs.length) {
+      const pdf = await printPdfs(pdfJobs, { ...options.browser, onProgress: say });
+      if (pdf.missingBrowser) {
+        if (options.formatsExplicit) throw new PolicyError({ code: "NO_BROWSER", message: pdf.missingBrowser.message, hint: pdf.missingBrowser.hint });
+        warnings.push(`${pdf.missingBrowser.message} PDFs were skipped; Markdown and HTML were written. ${pdf.missingBrowser.hint}`);
+      }
+      for (const done of pdf.done) {
+        const b = builds.find((x) => x.loaded.slug === done.job.slug)!;
+        const written = await staging.write(`${done.job.slug}/${done.job.pdfPath}`, done.pdf);
+        entries.push(entry(b, done.job.locale, "pdf", done.job.pdfPath, written));
+      }
+    }
+    if (!formats.includes("html")) for (const b of builds) await removeHtmlUsedOnlyForPdf(staging, b);
+    const manifest = await staging.commit(builds.map((b) => b.loaded.slug), entries);
+    return { out, manifest, files: entries.sort((a, b) => a.path.localeCompare(b.path)), warnings };
+  } catch (e) {
+    await staging.discard();
+    throw e;
+  }
+}
+
+/** load -> resolve -> render, for one profile (no file is written yet). */
+export async function buildProfile(path: string, locales: Locale[] = [...LOCALES]): Promise<ProfileBuild> {
+  const loaded = await loadProfile(path);
+  const library = await loadLibrary({ own: ownClauseDirs(loaded) });
+  const resolved = resolvePolicy(loaded, library);
+  const documents: Partial<Record<Locale, PolicyDocument>> = {};
+  const problems: Problem[] = [];
+  for (const locale of locales) {
+    try {
+      documents[locale] = renderDocument(loaded, resolved, locale);
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new PolicyError(dedupe(problems));
+  return { loaded, library, resolved, documents, files: renderFiles(documents) };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.code}:${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function entry(b: ProfileBuild, locale: ManifestEntry["locale"], format: Format, path: string, written: { sha256: string; bytes: number }): ManifestEntry {
+  return { profile: b.loaded.file, slug: b.loaded.slug, version: "draft", locale, format, path: `${b.loaded.slug}/${path}`, ...written };
+}
+
+function pdfJobsFor(b: ProfileBuild, staging: Staging): PdfJob[] {
+  return b.files
+    .filter((f) => f.format === "html")
+    .map((f) => ({
+      slug: b.loaded.slug,
+      locale: f.locale,
+      htmlFile: staging.path(`${b.loaded.slug}/${f.path}`),
+      pdfPath: f.path.replace(/\.html$/, ".pdf"),
+      documents: f.documents,
+      date: b.loaded.profile.policy.updatedDate ?? b.loaded.profile.policy.effectiveDate,
+    }));
+}
+
+async function removeHtmlUsedOnlyForPdf(staging: Staging, b: ProfileBuild) {
+  const { rm } = await import("node:fs/promises");
+  for (const f of b.files.filter((x) => x.format === "html")) await rm(staging.path(`${b.loaded.slug}/${f.path}`), { force: true });
+  await rm(staging.path(`${b.loaded.slug}/assets`), { recursive: true, force: true });
+}
+
+function checkUniqueSlugs(builds: ProfileBuild[]) {
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const b of builds) {
+    const other = seen.get(b.loaded.slug);
+    if (other) problems.push({ code: "DUPLICATE_SLUG", file: b.loaded.file, field: "slug", line: b.loaded.lineOf(["slug"]), message: `the slug "${b.loaded.slug}" is also used by ${other}`, hint: "Give each profile its own slug: field." });
+    seen.set(b.loaded.slug, b.loaded.file);
+  }
+  if (problems.length) throw new PolicyError(problems);
+}

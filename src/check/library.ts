@@ -1,0 +1,118 @@
+import type { z } from "zod";
+import type { Problem } from "../errors.js";
+import type { Library } from "../load/library.js";
+import { BLOCK_HELPERS, HELPERS, parseTemplate } from "../render/handlebars.js";
+import type { Clause } from "../schema/clause.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
+import { profileSchema } from "../schema/profile.js";
+import { defOf, schemaAt, unwrap } from "../schema/walk.js";
+
+/**
+ * Names of the five source companies, their products and domains: none may stay in a clause body
+ * (they become profile placeholders). Matched case-insensitively.
+ */
+export const SOURCE_NAMES = [
+  "瑞云", "Renderbus", "Rayvision", "rayvision", "派欧", "PPIO", "pplabs", "即构", "ZEGO", "创想三维", "创想云", "Creality",
+  "相芯", "FaceUnity", "faceunity.com", "creality.com", "zego.im", "ppio.cn", "renderbus.com",
+];
+
+const HAN = /\p{Script=Han}/u;
+
+/** Checks every clause of the library; the problems name the clause file and line. */
+export function checkLibrary(library: Library): Problem[] {
+  const problems: Problem[] = [];
+  for (const clause of library.clauses.values()) problems.push(...checkClause(clause));
+  return problems;
+}
+
+export function checkClause(clause: Clause): Problem[] {
+  const problems: Problem[] = [];
+  for (const locale of LOCALES) {
+    const body = clause.bodies[locale];
+    const at = (offset: number) => clause.bodyLines[locale] + body.slice(0, offset).split("\n").length - 1;
+    let ast: hbs.AST.Program;
+    try {
+      ast = parseTemplate(body);
+    } catch (e) {
+      const line = Number(/line (\d+)/.exec((e as Error).message)?.[1] ?? 1);
+      problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: clause.bodyLines[locale] + line - 1, field: locale, message: `the ${locale} text has a broken placeholder`, hint: "Placeholders are written {{field.name}}; blocks open with {{#if x}} and close with {{/if}}." });
+      continue;
+    }
+    problems.push(...checkPlaceholders(ast, clause, locale));
+    if (locale === "en") {
+      const outside = body.replace(/{{[^}]*}}/g, "");
+      const m = HAN.exec(outside);
+      if (m) {
+        const offset = indexOutsidePlaceholders(body, m[0]);
+        problems.push({ code: "HAN_IN_ENGLISH", file: clause.file, line: at(offset), field: "en", message: `the English text contains Chinese characters ("${body.slice(offset, offset + 12)}…")`, hint: "Translate it, or take the value from the profile with a placeholder." });
+      }
+    }
+    for (const name of SOURCE_NAMES) {
+      const i = body.toLowerCase().indexOf(name.toLowerCase());
+      if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
+    }
+  }
+  for (const path of Object.keys(clause.when ?? {}))
+    if (!schemaAt(profileSchema, path.split(".")))
+      problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: 2, field: `when.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
+  return problems;
+}
+
+function indexOutsidePlaceholders(body: string, ch: string): number {
+  let inside = false;
+  for (let i = 0; i < body.length; i++) {
+    if (body.startsWith("{{", i)) inside = true;
+    if (inside && body.startsWith("}}", i)) inside = false;
+    if (!inside && body[i] === ch) return i;
+  }
+  return 0;
+}
+
+type Node = hbs.AST.Node & Record<string, unknown>;
+
+/** Every placeholder must name a profile field (inside {{#each x}}, a field of x's items). */
+function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale): Problem[] {
+  const problems: Problem[] = [];
+  const report = (p: hbs.AST.PathExpression, message: string, hint: string) =>
+    problems.push({ code: "UNKNOWN_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale] + p.loc.start.line - 1, field: p.original, message, hint });
+
+  const checkPath = (p: hbs.AST.PathExpression, stack: z.ZodType[]) => {
+    if (p.data || p.parts.length === 0 || p.original === "this") return;
+    const context = stack[stack.length - 1 - p.depth];
+    if (!context || !schemaAt(context, p.parts))
+      report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Check the spelling against schema/profile.schema.json (docs/clause-format.md lists the common ones).");
+  };
+  const checkParams = (params: hbs.AST.Expression[], stack: z.ZodType[]) => {
+    for (const param of params) if (param.type === "PathExpression") checkPath(param as hbs.AST.PathExpression, stack);
+  };
+  const walk = (node: Node | undefined, stack: z.ZodType[]): void => {
+    if (!node) return;
+    if (node.type === "Program") for (const child of (node as unknown as hbs.AST.Program).body) walk(child as Node, stack);
+    else if (node.type === "MustacheStatement") {
+      const m = node as unknown as hbs.AST.MustacheStatement;
+      if (!m.escaped) problems.push({ code: "TRIPLE_BRACES", file: clause.file, line: clause.bodyLines[locale] + m.loc.start.line - 1, field: locale, message: `the ${locale} text uses {{{…}}}, which would insert profile values unescaped`, hint: "Use double braces: {{field}}." });
+      const path = m.path as hbs.AST.PathExpression;
+      if (m.params.length || HELPERS.includes(path.original)) checkParams(m.params, stack);
+      else checkPath(path, stack);
+    } else if (node.type === "BlockStatement") {
+      const b = node as unknown as hbs.AST.BlockStatement;
+      const name = (b.path as hbs.AST.PathExpression).original;
+      if (!BLOCK_HELPERS.includes(name)) {
+        problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: clause.bodyLines[locale] + b.loc.start.line - 1, field: name, message: `the ${locale} text uses the block {{#${name}}}, which is not allowed`, hint: "Blocks: #if, #unless, #each." });
+        return;
+      }
+      checkParams(b.params, stack);
+      let inner = stack;
+      if (name === "each" && b.params[0]?.type === "PathExpression") {
+        const p = b.params[0] as hbs.AST.PathExpression;
+        const list = stack[stack.length - 1 - p.depth] && schemaAt(stack[stack.length - 1 - p.depth]!, p.parts);
+        const element = list && defOf(unwrap(list)).element;
+        if (element) inner = [...stack, element];
+      }
+      walk(b.program as unknown as Node, inner);
+      walk(b.inverse as unknown as Node | undefined, stack);
+    }
+  };
+  walk(ast as unknown as Node, [profileSchema]);
+  return problems;
+}

@@ -1,0 +1,66 @@
+import { build } from "../build.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
+import type { Format } from "../write.js";
+import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
+
+const FORMATS: Format[] = ["md", "html", "pdf"];
+
+export default defineCommand({
+  name: "build",
+  summary: "Build privacy policies (Markdown, HTML, PDF; zh-CN, en and bilingual) from profiles.",
+  usage: "policypress build [PROFILE ...] [--out DIR] [--formats md,html,pdf] [--locales zh-CN,en]",
+  help: `With no PROFILE, builds the bundled example (examples/acme/profile.yaml).
+
+Options:
+  --out DIR              output folder (default: output)
+  --formats LIST         any of md,html,pdf (default: all three)
+  --locales LIST         any of zh-CN,en (default: both, plus the bilingual document)
+  --paper A4|Letter      PDF paper size (default: A4)
+  --browser PATH         Chrome/Chromium binary for PDFs (default: PUPPETEER_EXECUTABLE_PATH, then system paths)
+  --browser-ws URL       use a running browser (ws://...) instead of launching one
+  --pdf-timeout SECONDS  time limit per PDF (default: 60)
+  --json                 print the manifest entries as JSON on stdout
+  --quiet                no progress on stderr
+  --debug                stack traces for internal errors
+
+Writes <out>/<slug>/policy.<locale>.<md|html|pdf> and <out>/manifest.json.
+Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad arguments, 70 internal error.`,
+  options: {
+    out: { type: "string", short: "o" },
+    formats: { type: "string" },
+    locales: { type: "string" },
+    paper: { type: "string" },
+    browser: { type: "string" },
+    "browser-ws": { type: "string" },
+    "pdf-timeout": { type: "string" },
+  },
+  async run({ values, positionals, io }) {
+    const formats = splitList(values.formats) ?? FORMATS;
+    for (const f of formats) if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}"; use md, html or pdf`);
+    const locales = splitList(values.locales) ?? [...LOCALES];
+    for (const l of locales) if (!(LOCALES as readonly string[]).includes(l)) throw new UsageError(`unknown locale "${l}"; use zh-CN or en`);
+    const paper = (values.paper as string | undefined) ?? "A4";
+    if (paper !== "A4" && paper !== "Letter") throw new UsageError(`unknown paper "${paper}"; use A4 or Letter`);
+    const timeout = values["pdf-timeout"] === undefined ? 60 : Number(values["pdf-timeout"]);
+    if (!(timeout > 0)) throw new UsageError("--pdf-timeout takes a number of seconds");
+
+    const result = await build({
+      profiles: positionals,
+      out: values.out as string | undefined,
+      formats: formats as Format[],
+      formatsExplicit: values.formats !== undefined,
+      locales: locales as Locale[],
+      browser: {
+        executablePath: values.browser as string | undefined,
+        browserWSEndpoint: values["browser-ws"] as string | undefined,
+        timeoutMs: timeout * 1000,
+        paper,
+      },
+      onProgress: io.progress,
+    });
+    for (const w of result.warnings) io.err(`warning: ${w}`);
+    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, files: result.files, warnings: result.warnings }, null, 2));
+    else for (const f of result.files) io.out(`${result.out}/${f.path}`);
+    return EXIT.ok;
+  },
+});

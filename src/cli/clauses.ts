@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { BLOCK_HELPERS, HELPERS } from "../render/handlebars.js";
+import { checkLibrary } from "../check/library.js";
+import { PolicyError } from "../errors.js";
+import { loadLibrary, lookupClause, type Library } from "../load/library.js";
+import { matrixHtml, sourceMatrix } from "../library/matrix.js";
+import type { Clause } from "../schema/clause.js";
+import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
+
+export default defineCommand({
+  name: "clauses",
+  summary: "Browse the clause library: list by topic, show, search, the topic-by-source matrix, check.",
+  usage: "policypress clauses [list|show ID[:VARIANT]|search TEXT|matrix|sets|check] [--topic T] [--dir DIR] [--html FILE] [--json]",
+  help: `Subcommands:
+  list (default)        every clause variant, grouped by topic (--topic T: one topic)
+  show ID[:VARIANT]     one clause: both languages, conditions, fields used, sources, legal references
+  search TEXT           clauses whose title or text contains TEXT, in either language
+  matrix                which source policy covers which topic, with which variants (--html FILE: as a page)
+  sets                  the clause sets (presets) and their sections
+  check                 validate the whole library (placeholders, translations, source names)
+
+Options:
+  --dir DIR   also load your own clauses and clause sets from DIR (repeatable)
+  --json      machine-readable output`,
+  options: { topic: { type: "string" }, dir: { type: "string", multiple: true }, html: { type: "string" } },
+  async run({ values, positionals, io }) {
+    const [sub = "list", ...args] = positionals;
+    const library = await loadLibrary({ own: ((values.dir as string[] | undefined) ?? []).map((d) => resolve(d)) });
+    const json = Boolean(values.json);
+    switch (sub) {
+      case "list":
+        return list(library, io, json, values.topic as string | undefined);
+      case "show":
+        return show(library, io, json, args[0]);
+      case "search":
+        return search(library, io, json, args.join(" "));
+      case "matrix":
+        return matrix(library, io, json, values.html as string | undefined);
+      case "sets":
+        return sets(library, io, json);
+      case "check": {
+        const problems = checkLibrary(library);
+        if (problems.length) throw new PolicyError(problems);
+        io.out(json ? JSON.stringify({ ok: true, clauses: library.clauses.size, sets: library.sets.size }) : `ok: ${library.clauses.size} clauses, ${library.sets.size} clause sets, ${library.topics.length} topics`);
+        return EXIT.ok;
+      }
+      default:
+        throw new UsageError(`unknown subcommand "${sub}"`);
+    }
+  },
+});
+
+const summary = (c: Clause) => ({ key: c.key, topic: c.topic, title: c.title, sources: c.sources, law: c.law, when: c.when, file: c.file });
+const sourcesText = (c: Clause) => c.sources.map((s) => `${s.policy} ${s.section}`).join("; ");
+
+function list(library: Library, io: Io, json: boolean, topic?: string): number {
+  const topics = library.topics.filter((t) => !topic || t.id === topic || t.id.startsWith(`${topic}.`));
+  if (topic && !topics.length) throw new UsageError(`unknown topic "${topic}"`);
+  const byTopic = topics.map((t) => ({ topic: t, clauses: [...library.clauses.values()].filter((c) => c.topic === t.id).sort((a, b) => a.key.localeCompare(b.key)) }));
+  if (json) {
+    io.out(JSON.stringify(byTopic.map((g) => ({ topic: g.topic, clauses: g.clauses.map(summary) })), null, 2));
+    return EXIT.ok;
+  }
+  for (const g of byTopic) {
+    if (!g.clauses.length) continue;
+    io.out(`\n${g.topic.id}  ${g.topic["zh-CN"]} / ${g.topic.en}`);
+    for (const c of g.clauses) io.out(`  ${c.key.padEnd(52)} ${c.title["zh-CN"]} / ${c.title.en}${c.sources.length ? `  [${sourcesText(c)}]` : ""}`);
+  }
+  return EXIT.ok;
+}
+
+function show(library: Library, io: Io, json: boolean, ref?: string): number {
+  if (!ref) throw new UsageError("show needs a clause id, e.g. retention.period");
+  const variants = library.variants.get(ref.split(":")[0]!) ?? [];
+  const clause = lookupClause(ref, library) ?? (ref.includes(":") ? undefined : variants[0]);
+  if (!clause) throw new UsageError(`no clause "${ref}" (try \`policypress clauses search\`)`);
+  const fields = [...new Set([...Object.values(clause.bodies).join("\n").matchAll(/{{[#/]?(?:\w+\s+)?([A-Za-z][\w.]*)/g)].map((m) => m[1]!).filter((f) => ![...BLOCK_HELPERS, ...HELPERS, "else", "this"].includes(f)))];
+  if (json) {
+    io.out(JSON.stringify({ ...summary(clause), variant: clause.variant, bodies: clause.bodies, fields, otherVariants: variants.filter((v) => v !== clause).map((v) => v.key) }, null, 2));
+    return EXIT.ok;
+  }
+  io.out(`${clause.key}  (${clause.file})`);
+  io.out(`topic:      ${clause.topic}`);
+  io.out(`title:      ${clause.title["zh-CN"]} / ${clause.title.en}`);
+  io.out(`when:       ${clause.when ? JSON.stringify(clause.when) : "always"}`);
+  io.out(`fields:     ${fields.join(", ") || "none"}`);
+  io.out(`sources:    ${sourcesText(clause) || "none"}`);
+  io.out(`law:        ${clause.law.join(", ") || "none"}`);
+  if (clause.note) io.out(`note:       ${clause.note}`);
+  const others = variants.filter((v) => v !== clause);
+  if (others.length) io.out(`variants:   ${others.map((v) => v.variant).join(", ")}`);
+  io.out(`\n[zh-CN]\n${clause.bodies["zh-CN"]}\n\n[en]\n${clause.bodies.en}`);
+  return EXIT.ok;
+}
+
+function search(library: Library, io: Io, json: boolean, text: string): number {
+  if (!text.trim()) throw new UsageError("search needs some text");
+  const needle = text.toLowerCase();
+  const hits = [...library.clauses.values()].filter((c) =>
+    [c.key, c.title["zh-CN"], c.title.en, c.bodies["zh-CN"], c.bodies.en].some((s) => s.toLowerCase().includes(needle)),
+  );
+  if (json) io.out(JSON.stringify(hits.map(summary), null, 2));
+  else {
+    for (const c of hits) {
+      const body = [c.bodies["zh-CN"], c.bodies.en].find((b) => b.toLowerCase().includes(needle)) ?? "";
+      const i = body.toLowerCase().indexOf(needle);
+      const excerpt = i >= 0 ? `…${body.slice(Math.max(0, i - 30), i + needle.length + 40).replace(/\s+/g, " ")}…` : "";
+      io.out(`${c.key.padEnd(52)} ${c.title["zh-CN"]} / ${c.title.en}${excerpt ? `\n    ${excerpt}` : ""}`);
+    }
+    io.progress(`${hits.length} clause(s) match "${text}"`);
+  }
+  return EXIT.ok;
+}
+
+async function matrix(library: Library, io: Io, json: boolean, htmlFile?: string): Promise<number> {
+  const m = sourceMatrix(library);
+  if (htmlFile) {
+    const path = resolve(htmlFile);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, matrixHtml(m));
+    io.progress(`wrote ${path}`);
+  }
+  if (json) {
+    io.out(JSON.stringify(m, null, 2));
+    return EXIT.ok;
+  }
+  const width = Math.max(...m.rows.map((r) => r.topic.id.length));
+  io.out(`${"topic".padEnd(width)}  ${m.sources.map((s) => s.padEnd(10)).join(" ")}`);
+  for (const row of m.rows) io.out(`${row.topic.id.padEnd(width)}  ${row.cells.map((c) => (c.length ? String(c.length) : "·").padEnd(10)).join(" ")}`);
+  io.out("\nEach cell counts the clause variants carrying that source's text for the topic; `--json` or `--html FILE` names them.");
+  return EXIT.ok;
+}
+
+function sets(library: Library, io: Io, json: boolean): number {
+  const all = [...library.sets.values()].sort((a, b) => a.id.localeCompare(b.id));
+  if (json) {
+    io.out(JSON.stringify(all.map((s) => ({ id: s.id, title: s.title, file: s.file, sections: s.sections.map((x) => ({ id: x.id, clauses: x.clauses.length })) })), null, 2));
+    return EXIT.ok;
+  }
+  for (const s of all) io.out(`${s.id.padEnd(26)} ${s.title["zh-CN"]} / ${s.title.en}  (${s.sections.length} sections, ${s.sections.reduce((n, x) => n + x.clauses.length, 0)} clauses)`);
+  return EXIT.ok;
+}

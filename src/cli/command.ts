@@ -1,0 +1,82 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { formatError, isPolicyError } from "../errors.js";
+
+/** Exit codes, documented in the README. */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export interface CommandDef<O extends Options> {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Lines of help below the usage line. */
+  help: string;
+  options: O;
+  run(args: { values: Record<string, unknown>; positionals: string[]; io: Io }): Promise<number>;
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Progress goes to stderr, and not at all with --quiet or --json. */
+  progress(text: string): void;
+}
+
+/** Identity helper (as citty's defineCommand) so each command file is typed. */
+export const defineCommand = <O extends Options>(def: CommandDef<O>): CommandDef<O> => def;
+
+export class UsageError extends Error {}
+
+export const commonOptions = {
+  help: { type: "boolean", short: "h" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  debug: { type: "boolean" },
+} as const satisfies Options;
+
+/** Parses arguments, runs the command, and turns every error into a message and an exit code. */
+export async function runCommand(def: CommandDef<Options>, argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...commonOptions, ...def.options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`policypress ${def.name}: ${(e as Error).message}\nUsage: ${def.usage}\nRun \`policypress ${def.name} --help\` for the options.\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${def.summary}\n\nUsage: ${def.usage}\n\n${def.help}\n`);
+    return EXIT.ok;
+  }
+  const quiet = Boolean(values.quiet || values.json);
+  const io: Io = {
+    out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
+    progress: (t) => {
+      if (!quiet) process.stderr.write(`${t}\n`);
+    },
+  };
+  try {
+    return await def.run({ values, positionals, io });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`policypress ${def.name}: ${e.message}\nUsage: ${def.usage}`);
+      return EXIT.usage;
+    }
+    if (isPolicyError(e)) {
+      if (values.json) io.out(JSON.stringify({ ok: false, problems: e.problems }, null, 2));
+      else io.err(formatError(e));
+      return EXIT.input;
+    }
+    io.err(`policypress ${def.name}: internal error: ${(e as Error).message}`);
+    if (values.debug) io.err((e as Error).stack ?? "");
+    else io.err("Run again with --debug for the stack trace, and report it with the command you ran.");
+    return EXIT.internal;
+  }
+}
+
+export function splitList(value: unknown): string[] | undefined {
+  if (typeof value !== "string") return undefined;
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,44 @@
+import buildCommand from "./build.js";
+import checkCommand from "./check.js";
+import clausesCommand from "./clauses.js";
+import initCommand from "./init.js";
+import schemaCommand from "./schema.js";
+import { EXIT, runCommand, type CommandDef } from "./command.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, schemaCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "policypress: turn a company profile into a bilingual (zh-CN + en) privacy policy.",
+    "",
+    "Usage: policypress <command> [options]",
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `policypress <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === "--version" || name === "-v") {
+    const { readFileSync } = await import("node:fs");
+    process.stdout.write(`${JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version}\n`);
+    return EXIT.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`policypress: unknown command "${name}"\n\n${usage()}\n`);
+    return EXIT.usage;
+  }
+  return runCommand(command, rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));

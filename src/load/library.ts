@@ -1,0 +1,165 @@
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ProblemList, type Problem } from "../errors.js";
+import { builtinPaths } from "../paths.js";
+import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
+import { zodProblems } from "../schema/zod-problems.js";
+import { parseClauseFile } from "./clause-file.js";
+import { displayPath, listFiles } from "./files.js";
+import { parseYaml } from "./yaml.js";
+
+/** The clause library: every clause variant, clause set and topic, from the built-in folders and a profile's own. */
+export interface Library {
+  clauses: Map<string, Clause>;
+  /** Variants of each clause id, in file order. */
+  variants: Map<string, Clause[]>;
+  sets: Map<string, ClauseSet>;
+  topics: Topic[];
+  /** Own clauses or sets that replaced built-in ones, said aloud (never silent). */
+  replaced: string[];
+}
+
+export interface LibraryDirs {
+  /** Folders of the profile's own clauses and clause sets (`*.md` and `*.yaml` below them). */
+  own: string[];
+}
+
+const cache = new Map<string, Promise<Library>>();
+
+/** Loads (once per set of folders, per process) and checks the library. Throws every problem found at once. */
+export function loadLibrary(dirs: LibraryDirs = { own: [] }): Promise<Library> {
+  const key = JSON.stringify(dirs.own);
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = readLibrary(dirs);
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
+export function clearLibraryCache(): void {
+  cache.clear();
+}
+
+async function readLibrary(dirs: LibraryDirs): Promise<Library> {
+  const problems = new ProblemList();
+  const library: Library = { clauses: new Map(), variants: new Map(), sets: new Map(), topics: [], replaced: [] };
+  library.topics = await readTopics(problems);
+
+  const roots: { dir: string; origin: Clause["origin"] }[] = [
+    { dir: builtinPaths.clauses, origin: "library" },
+    ...dirs.own.map((dir) => ({ dir, origin: "own" as const })),
+  ];
+  for (const root of roots) {
+    if (!existsSync(root.dir)) {
+      problems.add({ code: "CLAUSE_DIR_NOT_FOUND", file: displayPath(root.dir), message: "the clause folder does not exist", hint: "Check clauses.dirs in the profile; paths are relative to the profile." });
+      continue;
+    }
+    for (const file of await listFiles(root.dir, [".md"])) await addClause(library, file, root.origin, problems);
+    for (const file of await listFiles(root.dir, [".yaml", ".yml"])) {
+      if (file === builtinPaths.topics || file.includes(`${join("clauses", "requirements")}`)) continue;
+      await addSet(library, file, root.origin, problems);
+    }
+  }
+  checkTopics(library, problems);
+  problems.throwIfAny();
+  for (const list of library.variants.values()) list.sort((a, b) => (a.variant === "default" ? -1 : b.variant === "default" ? 1 : 0));
+  return library;
+}
+
+async function readTopics(problems: ProblemList): Promise<Topic[]> {
+  const file = displayPath(builtinPaths.topics);
+  const yaml = parseYaml(await readFile(builtinPaths.topics, "utf8"), file);
+  problems.addAll(yaml.problems);
+  const parsed = topicsSchema.safeParse(yaml.data);
+  if (!parsed.success) {
+    problems.addAll(zodProblems(parsed.error, yaml, topicsSchema));
+    return [];
+  }
+  return parsed.data;
+}
+
+async function addClause(library: Library, path: string, origin: Clause["origin"], problems: ProblemList) {
+  const file = displayPath(path);
+  const { clause, problems: found } = parseClauseFile(await readFile(path, "utf8"), file, origin);
+  problems.addAll(found);
+  if (!clause) return;
+  const existing = library.clauses.get(clause.key);
+  if (existing && existing.origin === origin) {
+    problems.add({ code: "DUPLICATE_CLAUSE", file, line: 2, field: "id", message: `clause ${clause.key} is already defined in ${existing.file}`, hint: "Give this variant another `variant:` name, or delete one of the two files." });
+    return;
+  }
+  if (existing) {
+    library.replaced.push(`${clause.key}: ${file} replaces the built-in ${existing.file}`);
+    const list = library.variants.get(clause.id)!;
+    list.splice(list.indexOf(existing), 1, clause);
+  } else {
+    const list = library.variants.get(clause.id) ?? [];
+    list.push(clause);
+    library.variants.set(clause.id, list);
+  }
+  library.clauses.set(clause.key, clause);
+}
+
+async function addSet(library: Library, path: string, origin: ClauseSet["origin"], problems: ProblemList) {
+  const file = displayPath(path);
+  const yaml = parseYaml(await readFile(path, "utf8"), file);
+  problems.addAll(yaml.problems);
+  if (yaml.problems.length) return;
+  const parsed = clauseSetSchema.safeParse(yaml.data);
+  if (!parsed.success) {
+    problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET"));
+    return;
+  }
+  const set: ClauseSet = { ...parsed.data, file, origin };
+  const existing = library.sets.get(set.id);
+  if (existing && existing.origin === origin) {
+    problems.add({ code: "DUPLICATE_CLAUSE_SET", file, line: yaml.lineOf(["id"]), field: "id", message: `clause set "${set.id}" is already defined in ${existing.file}`, hint: "Rename one of them." });
+    return;
+  }
+  if (existing) library.replaced.push(`clause set ${set.id}: ${file} replaces the built-in ${existing.file}`);
+  library.sets.set(set.id, set);
+  problems.addAll(checkSetReferences(set, library, yaml.lineOf));
+}
+
+/** Every clause a set names must exist; checked after all clauses are read (sets are read last). */
+function checkSetReferences(set: ClauseSet, library: Library, lineOf: (p: PropertyKey[]) => number | undefined): Problem[] {
+  const problems: Problem[] = [];
+  set.sections.forEach((section, si) =>
+    section.clauses.forEach((entry, ci) => {
+      const ref = typeof entry === "string" ? entry : entry.clause;
+      const why = unknownRef(ref, library);
+      if (why) problems.push({ code: "UNKNOWN_CLAUSE", file: set.file, line: lineOf(["sections", si, "clauses", ci]), field: `sections[${si}].clauses[${ci}]`, message: why.message, hint: why.hint });
+    }),
+  );
+  return problems;
+}
+
+/** Why a clause reference does not resolve, or undefined when it does. */
+export function unknownRef(ref: string, library: Library): { message: string; hint: string } | undefined {
+  const [id, variant] = ref.split(":") as [string, string | undefined];
+  const variants = library.variants.get(id);
+  if (!variants) return { message: `unknown clause "${id}"`, hint: "List the clauses with `policypress clauses`; check the spelling of the id." };
+  if (variant && !variants.some((c) => c.variant === variant))
+    return { message: `clause "${id}" has no variant "${variant}"`, hint: `Its variants: ${variants.map((c) => c.variant).join(", ")}.` };
+  if (!variant && variants.length > 1 && !variants.some((c) => c.variant === "default"))
+    return { message: `clause "${id}" has several variants; say which`, hint: `Write ${id}:VARIANT with one of: ${variants.map((c) => c.variant).join(", ")}.` };
+  return undefined;
+}
+
+/** The clause a reference names: the given variant, else the `default` one, else the only one. */
+export function lookupClause(ref: string, library: Library): Clause | undefined {
+  const [id, variant] = ref.split(":") as [string, string | undefined];
+  const variants = library.variants.get(id) ?? [];
+  if (variant) return variants.find((c) => c.variant === variant);
+  return variants.find((c) => c.variant === "default") ?? (variants.length === 1 ? variants[0] : undefined);
+}
+
+function checkTopics(library: Library, problems: ProblemList) {
+  const known = new Set(library.topics.map((t) => t.id));
+  for (const c of library.clauses.values())
+    if (!known.has(c.topic))
+      problems.add({ code: "UNKNOWN_TOPIC", file: c.file, line: 4, field: "topic", message: `unknown topic "${c.topic}"`, hint: "Use a topic listed in clauses/topics.yaml, or add it there." });
+}

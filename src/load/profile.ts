@@ -1,0 +1,49 @@
+import { dirname, resolve } from "node:path";
+import { PolicyError } from "../errors.js";
+import { profileSchema, type Profile } from "../schema/profile.js";
+import { zodProblems } from "../schema/zod-problems.js";
+import { displayPath, readText } from "./files.js";
+import { parseYaml } from "./yaml.js";
+
+/** A validated profile and where it came from. */
+export interface LoadedProfile {
+  path: string;
+  file: string;
+  dir: string;
+  slug: string;
+  profile: Profile;
+  /** Line of a field in profile.yaml, for checks that run after validation. */
+  lineOf(path: readonly PropertyKey[]): number | undefined;
+}
+
+/** Reads and validates a profile.yaml; every problem in the file is reported at once. */
+export async function loadProfile(path: string): Promise<LoadedProfile> {
+  const abs = resolve(path);
+  const file = displayPath(abs);
+  const text = await readText(abs, "profile");
+  return parseProfile(text, file, abs);
+}
+
+export function parseProfile(text: string, file: string, abs = resolve(file)): LoadedProfile {
+  const yaml = parseYaml(text, file);
+  if (yaml.problems.length) throw new PolicyError(yaml.problems);
+  if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
+    throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
+  const parsed = profileSchema.safeParse(yaml.data);
+  if (!parsed.success) throw new PolicyError(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE"));
+  const dir = dirname(abs);
+  return { path: abs, file, dir, slug: parsed.data.slug ?? slugFromPath(abs), profile: parsed.data, lineOf: yaml.lineOf };
+}
+
+/** `examples/acme/profile.yaml` -> `acme`; `legal/foo.yaml` -> `foo`. Always a safe file name. */
+function slugFromPath(abs: string): string {
+  const base = abs.replace(/\\/g, "/").split("/");
+  const name = base[base.length - 1]!.replace(/\.ya?ml$/i, "");
+  const raw = name === "profile" ? base[base.length - 2] ?? "policy" : name;
+  return raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "policy";
+}
+
+/** The profile's own clause folders, resolved against the profile's folder. */
+export function ownClauseDirs(loaded: LoadedProfile): string[] {
+  return loaded.profile.clauses.dirs.map((d) => resolve(loaded.dir, d));
+}

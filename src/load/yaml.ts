@@ -1,0 +1,104 @@
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import type { Problem } from "../errors.js";
+
+/** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
+export interface YamlSource {
+  file: string;
+  data: unknown;
+  /** Line (1-based) of the value at `path`, or of its nearest ancestor that exists. */
+  lineOf(path: readonly PropertyKey[]): number | undefined;
+  /** Line of the key of the last segment of `path` (where an unknown field is written). */
+  keyLineOf(path: readonly PropertyKey[]): number | undefined;
+  /** The keys a mapping at `path` has in the file (for "did you mean"). */
+  problems: Problem[];
+}
+
+/** Strips a UTF-8 byte order mark and normalises CRLF/CR line ends, so Windows-edited files read the same. */
+export function normaliseText(text: string): string {
+  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+}
+
+/**
+ * Parses YAML 1.2 (core schema) keeping positions. Duplicate keys, unknown tags (`!!js/function` and the
+ * like) and alias bombs are problems, never silently accepted. `lineOffset` shifts lines when the YAML is
+ * front matter inside a larger file.
+ */
+export function parseYaml(text: string, file: string, lineOffset = 0): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(normaliseText(text), {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: "core",
+    customTags: [],
+    strict: true,
+  });
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line + lineOffset;
+  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    code: e.code === "DUPLICATE_KEY" ? "YAML_DUPLICATE_KEY" : "YAML_SYNTAX",
+    file,
+    line: e.pos ? lineAt(e.pos[0]) : undefined,
+    column: e.pos ? lineCounter.linePos(e.pos[0]).col : undefined,
+    message: yamlMessage(e.code, e.message),
+    hint: yamlHint(e.code),
+  }));
+  let data: unknown = undefined;
+  if (doc.errors.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 50 });
+    } catch (e) {
+      problems.push({ code: "YAML_ALIAS", file, message: `the YAML could not be expanded: ${(e as Error).message}`, hint: "Remove anchors (&name) and aliases (*name): write the values out." });
+    }
+  }
+  return {
+    file,
+    data,
+    problems,
+    lineOf: (path) => nodeLine(doc, path, false, lineAt),
+    keyLineOf: (path) => nodeLine(doc, path, true, lineAt),
+  };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  if (code === "DUPLICATE_KEY") return "this key is written twice in the same mapping";
+  if (code === "TAG_RESOLVE_FAILED") return `${first} (custom YAML tags are not allowed)`;
+  return first;
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === "DUPLICATE_KEY") return "Keep one of the two and delete the other.";
+  if (code === "TAG_RESOLVE_FAILED") return "Write the value as plain text, a number, a list or a mapping.";
+  if (code === "BAD_INDENT" || code === "MISSING_CHAR" || code === "BLOCK_AS_IMPLICIT_KEY")
+    return "Check the indentation (spaces, not tabs) and that every `key: value` has a space after the colon.";
+  return "Check the YAML syntax near this line; values with a colon or # inside need quotes.";
+}
+
+function nodeLine(
+  doc: Document,
+  path: readonly PropertyKey[],
+  wantKey: boolean,
+  lineAt: (offset: number) => number,
+): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    if (wantKey && n === path.length && n > 0) {
+      const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(sub[sub.length - 1]));
+        if (pair && isNode(pair.key) && pair.key.range) return lineAt(pair.key.range[0]);
+      }
+      continue;
+    }
+    const node = n === 0 ? doc.contents : doc.getIn(sub, true);
+    if (isNode(node) && node.range) {
+      if (n < path.length && isMap(node)) {
+        // the wanted value is missing: point at the mapping's first key, where it belongs
+        const first = node.items[0];
+        if (first && isNode(first.key) && first.key.range) return lineAt(first.key.range[0]);
+      }
+      return lineAt(node.range[0]);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,126 @@
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Page } from "puppeteer-core";
+import type { PolicyDocument } from "../render/document.js";
+import type { DocLocale } from "../write.js";
+import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
+import { finalisePdf } from "./metadata.js";
+
+export type { BrowserOptions } from "./browser.js";
+
+export interface PdfJob {
+  slug: string;
+  locale: DocLocale;
+  /** The HTML page to print, already written (with its assets) to disk. */
+  htmlFile: string;
+  pdfPath: string;
+  documents: PolicyDocument[];
+  /** YYYY-MM-DD used as the PDF's creation and modification date, so rebuilds are byte-identical. */
+  date: string;
+}
+
+export interface PrintOptions extends BrowserOptions {
+  paper?: "A4" | "Letter";
+  onProgress?: (message: string) => void;
+}
+
+export interface PrintResult {
+  done: { job: PdfJob; pdf: Uint8Array; ms: number; pdfMs: number }[];
+  missingBrowser?: MissingBrowser;
+}
+
+/**
+ * Prints every job with one browser and a small pool of pages. The page may load only the document and
+ * its own assets (no network), runs no JavaScript, and has a time limit; a crashed page or browser is
+ * replaced and the document retried once. The browser is closed whatever happens, Ctrl-C included.
+ */
+export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Promise<PrintResult> {
+  if (!jobs.length) return { done: [] };
+  let path: string | undefined;
+  if (!options.browserWSEndpoint) {
+    const found = findBrowser(options);
+    if ("missing" in found) return { done: [], missingBrowser: found.missing };
+    path = found.path;
+  }
+  let handle = await openBrowser(options, path);
+  const closeOnSignal = () => void handle.close().finally(() => process.exit(130));
+  process.once("SIGINT", closeOnSignal);
+  process.once("SIGTERM", closeOnSignal);
+  try {
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? Math.min(availableParallelism(), 4), jobs.length));
+    const queue = [...jobs];
+    const done: PrintResult["done"] = [];
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const started = performance.now();
+        const { pdf, pdfMs } = await withRetry(job, async () => {
+          if (!handle.browser.connected) handle = await openBrowser(options, path);
+          return printOne(handle, job, options);
+        });
+        done.push({ job, pdf: finalisePdf(pdf, job), ms: performance.now() - started, pdfMs });
+        options.onProgress?.(`printed ${job.slug}/${job.pdfPath} in ${Math.round(performance.now() - started)} ms`);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    done.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
+    return { done };
+  } finally {
+    process.off("SIGINT", closeOnSignal);
+    process.off("SIGTERM", closeOnSignal);
+    await handle.close();
+  }
+}
+
+async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch {
+    try {
+      return await run();
+    } catch (second) {
+      const { PolicyError } = await import("../errors.js");
+      throw new PolicyError({
+        code: "PDF_FAILED",
+        file: job.htmlFile,
+        message: `printing ${job.slug}/${job.pdfPath} failed twice: ${(second as Error).message.split("\n")[0]}`,
+        hint: "Check that the browser runs (try `chromium --headless --no-sandbox --dump-dom about:blank`), or raise the time limit with --pdf-timeout.",
+      });
+    }
+  }
+}
+
+async function printOne(handle: BrowserHandle, job: PdfJob, options: PrintOptions): Promise<{ pdf: Uint8Array; pdfMs: number }> {
+  const page = await handle.browser.newPage();
+  const timeout = options.timeoutMs ?? 60_000;
+  try {
+    page.setDefaultTimeout(timeout);
+    await page.setJavaScriptEnabled(false);
+    await isolate(page, dirname(job.htmlFile));
+    await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
+    const started = performance.now();
+    const pdf = await page.pdf({
+      format: options.paper ?? "A4",
+      printBackground: true,
+      preferCSSPageSize: false,
+      outline: true,
+      tagged: true,
+      timeout,
+    });
+    return { pdf, pdfMs: performance.now() - started };
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** Only files inside the document's own folder may load: no network, no other local files. */
+async function isolate(page: Page, folder: string) {
+  const allowed = pathToFileURL(folder).href + "/";
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const url = request.url();
+    if (url.startsWith(allowed) && !url.includes("/../")) void request.continue();
+    else void request.abort("blockedbyclient");
+  });
+}

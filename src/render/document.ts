@@ -1,0 +1,108 @@
+import { PolicyError, ProblemList } from "../errors.js";
+import type { LoadedProfile } from "../load/profile.js";
+import type { ResolvedPolicy } from "../resolve.js";
+import { pick, type Locale } from "../schema/localized.js";
+import { profileSchema } from "../schema/profile.js";
+import { withEmptyObjects } from "../schema/walk.js";
+import { renderClauseBody } from "./clause.js";
+import { hasKey, translator } from "./i18n.js";
+import { clauseNumber, formatDate, sectionNumber } from "./numbering.js";
+import { localView } from "./view.js";
+
+export interface DocClause {
+  key: string;
+  id: string;
+  /** Stable across versions and locales: derived from the clause id. */
+  anchor: string;
+  number?: string;
+  title: string;
+  showTitle: boolean;
+  /** The rendered body, Markdown. */
+  markdown: string;
+}
+
+export interface DocSection {
+  id: string;
+  anchor: string;
+  number?: string;
+  title?: string;
+  clauses: DocClause[];
+}
+
+/** One locale of a policy, everything rendered but not yet written as Markdown or HTML. */
+export interface PolicyDocument {
+  locale: Locale;
+  slug: string;
+  version: string;
+  title: string;
+  company: string;
+  shortName: string;
+  effectiveIso: string;
+  effective: string;
+  updated: string;
+  /** The "which language prevails" statement. */
+  controlling: string;
+  website: string;
+  sections: DocSection[];
+}
+
+export const anchorOf = (id: string) => id.replace(/[^a-z0-9]+/g, "-");
+
+/** Renders every clause of the resolved policy in one locale. */
+export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, locale: Locale, version = "draft"): PolicyDocument {
+  const { profile } = loaded;
+  const t = translator(locale);
+  const view = localView(withEmptyObjects(profileSchema, profile) as typeof profile, locale);
+  const problems = new ProblemList();
+  const collect = (render: () => string) => {
+    try {
+      return render();
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      problems.addAll(e.problems);
+      return "";
+    }
+  };
+  let sectionIndex = 0;
+  const sections = resolved.sections.map((section): DocSection => {
+    const numbered = section.heading;
+    if (numbered) sectionIndex++;
+    let clauseIndex = 0;
+    const title = section.title ? section.title[locale] : hasKey(locale, `sections.${section.id}`) ? t(`sections.${section.id}`) : undefined;
+    return {
+      id: section.id,
+      anchor: anchorOf(section.id),
+      number: numbered && title ? sectionNumber(sectionIndex, locale) : undefined,
+      title: numbered ? title : undefined,
+      clauses: section.clauses.map((clause): DocClause => {
+        const showTitle = clause.showTitle && numbered;
+        if (showTitle) clauseIndex++;
+        return {
+          key: clause.key,
+          id: clause.id,
+          anchor: anchorOf(clause.id),
+          number: showTitle ? clauseNumber(sectionIndex, clauseIndex, locale) : undefined,
+          title: clause.title[locale],
+          showTitle,
+          markdown: collect(() => renderClauseBody(clause, locale, view)),
+        };
+      }),
+    };
+  });
+  problems.throwIfAny();
+  const title = pick(profile.policy.title, locale);
+  return {
+    locale,
+    slug: loaded.slug,
+    version,
+    title,
+    company: pick(profile.company.name, locale),
+    shortName: pick(profile.company.shortName, locale),
+    effectiveIso: profile.policy.effectiveDate,
+    effective: formatDate(profile.policy.effectiveDate, locale),
+    updated: formatDate(profile.policy.updatedDate ?? profile.policy.effectiveDate, locale),
+    controlling: t("policy.controlling", { title, language: t(`language.${profile.policy.controllingLanguage}`) }),
+    website: profile.company.website,
+    sections,
+  };
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/**
+ * Bundled Noto Sans SC (from @fontsource, TrueType outlines): Chromium embeds it as real CID fonts,
+ * never Type 3, and every machine renders the same glyphs. Fontsource splits the font into ~100
+ * unicode-range subsets per weight; a policy needs only the subsets its characters fall in.
+ */
+export interface FontFace {
+  weight: number;
+  file: string;
+  /** Absolute path of the woff2 file. */
+  path: string;
+  ranges: [number, number][];
+  css: string;
+}
+
+const WEIGHTS = [400, 700];
+let faces: FontFace[] | undefined;
+
+function fontDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve("@fontsource/noto-sans-sc/package.json"));
+}
+
+export function allFaces(): FontFace[] {
+  if (faces) return faces;
+  const dir = fontDir();
+  faces = WEIGHTS.flatMap((weight) => parseFaces(readFileSync(join(dir, `${weight}.css`), "utf8"), dir, weight));
+  return faces;
+}
+
+function parseFaces(css: string, dir: string, weight: number): FontFace[] {
+  const out: FontFace[] = [];
+  for (const block of css.match(/@font-face\s*{[^}]*}/g) ?? []) {
+    const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+    if (!file || !range) continue;
+    const ranges = range.split(",").map((r): [number, number] => {
+      const [a, b] = r.trim().replace(/^U\+/i, "").split("-");
+      return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
+    });
+    out.push({ weight, file, path: join(dir, "files", file), ranges, css: "" });
+  }
+  return out;
+}
+
+/** The faces whose ranges cover at least one character of `text`, in a stable order. */
+export function facesFor(text: string): FontFace[] {
+  const codes = new Set<number>();
+  for (const ch of text) codes.add(ch.codePointAt(0)!);
+  const sorted = [...codes].sort((a, b) => a - b);
+  return allFaces().filter((f) => f.ranges.some(([lo, hi]) => sorted.some((c) => c >= lo && c <= hi)));
+}
+
+/** @font-face rules pointing at `urlBase/<file>`. */
+export function fontCss(selected: FontFace[], urlBase: string): string {
+  return selected
+    .map((f) => {
+      const range = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(",");
+      return `@font-face{font-family:"Noto Sans SC";font-style:normal;font-display:block;font-weight:${f.weight};src:url(${urlBase}/${f.file}) format("woff2");unicode-range:${range};}`;
+    })
+    .join("\n");
+}

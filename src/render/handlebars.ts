@@ -1,0 +1,63 @@
+import Handlebars from "handlebars";
+import type { Locale } from "../schema/localized.js";
+import { translator } from "./i18n.js";
+import { chineseNumeral, formatDate, joinList } from "./numbering.js";
+import { escapeMarkdown, MdText, rawOf } from "./text.js";
+
+/**
+ * One isolated Handlebars instance for clause bodies. Templates are compiled from strings only, in strict
+ * mode (a missing field throws instead of rendering blank), with only the helpers below and the built-in
+ * block helpers; prototype access stays off (Handlebars' default since 4.6).
+ */
+const hb = Handlebars.create();
+
+const localeOf = (options: Handlebars.HelperOptions): Locale => (options.data?.locale as Locale) ?? "zh-CN";
+const safe = (text: string) => new hb.SafeString(escapeMarkdown(text));
+
+const helpers: Record<string, Handlebars.HelperDelegate> = {
+  /** {{date policy.effectiveDate}} -> 2026年12月1日 / December 1, 2026 */
+  date(value: unknown, options: Handlebars.HelperOptions) {
+    return safe(formatDate(String(rawOf(value) ?? ""), localeOf(options)));
+  },
+  /** {{num contact.responseDays}} -> 十五 / 15 */
+  num(value: unknown, options: Handlebars.HelperOptions) {
+    const n = Number(rawOf(value));
+    return safe(localeOf(options) === "zh-CN" ? chineseNumeral(n) : String(n));
+  },
+  /** {{language policy.controllingLanguage}} -> 中文 / Chinese */
+  language(value: unknown, options: Handlebars.HelperOptions) {
+    return safe(translator(localeOf(options))(`language.${String(rawOf(value))}`));
+  },
+  /** {{list items}} or {{list product.services "name"}} -> 甲、乙和丙 / A, B and C */
+  list(value: unknown, ...rest: unknown[]) {
+    const options = rest.pop() as Handlebars.HelperOptions;
+    const field = typeof rest[0] === "string" ? rest[0] : typeof rest[0] === "object" ? String(rest[0]) : undefined;
+    const items = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map((item) =>
+      String(rawOf(field && item && typeof item === "object" && !(item instanceof MdText) ? (item as Record<string, unknown>)[field] : item) ?? ""),
+    );
+    return safe(joinList(items.filter(Boolean), localeOf(options)));
+  },
+};
+for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+
+export const HELPERS = Object.keys(helpers);
+export const BLOCK_HELPERS = ["if", "unless", "each"];
+
+const compileOptions: CompileOptions = {
+  strict: true,
+  knownHelpersOnly: true,
+  knownHelpers: { ...Object.fromEntries(HELPERS.map((h) => [h, true])), with: false, lookup: false, log: false },
+  preventIndent: true,
+};
+
+export type ClauseTemplate = (view: Record<string, unknown>, locale: Locale) => string;
+
+/** Compiles a body; the compiled function is cached by the caller (one per clause and locale per process). */
+export function compileTemplate(source: string): ClauseTemplate {
+  const template = hb.compile(source, compileOptions);
+  return (view, locale) => template(view, { data: { locale } });
+}
+
+export function parseTemplate(source: string): hbs.AST.Program {
+  return hb.parse(source);
+}

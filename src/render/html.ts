@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Handlebars from "handlebars";
+import MarkdownIt from "markdown-it";
+import { builtinPaths } from "../paths.js";
+import type { Locale } from "../schema/localized.js";
+import type { DocSection, PolicyDocument } from "./document.js";
+import { translator } from "./i18n.js";
+
+/**
+ * Markdown -> HTML for clause bodies. Raw HTML is off, so nothing in a clause or a profile value can
+ * become markup; markdown-it's own link validation refuses javascript:, vbscript: and data: URLs.
+ */
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false, breaks: false });
+// Wide tables scroll on a phone instead of widening the page.
+md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
+md.renderer.rules.table_close = () => "</table></div>\n";
+
+export const markdownToHtml = (markdown: string) => md.render(markdown);
+
+const pages = Handlebars.create();
+let pageTemplate: Handlebars.TemplateDelegate | undefined;
+function page(): Handlebars.TemplateDelegate {
+  pageTemplate ??= pages.compile(readFileSync(join(builtinPaths.templates, "policy.hbs"), "utf8"), { strict: false });
+  return pageTemplate;
+}
+
+export interface HtmlOptions {
+  /** Relative URL of the folder holding policy.css and fonts.css. */
+  assets: string;
+}
+
+type Col = { lang: Locale; text: string };
+
+/** A policy in one locale, or two side by side, as one HTML page. */
+export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
+  const first = docs[0]!;
+  const t = translator(first.locale);
+  const bilingual = docs.length > 1;
+  const heading = (get: (d: PolicyDocument) => { number?: string; title?: string } | undefined): Col[] | undefined => {
+    const cols = docs.map((d) => ({ lang: d.locale, text: headingText(get(d)) }));
+    return cols.every((c) => c.text) ? cols : undefined;
+  };
+  const sections = first.sections.map((s, i) => ({
+    anchor: s.anchor,
+    heading: heading((d) => d.sections[i]),
+    clauses: s.clauses.map((c, j) => ({
+      anchor: c.anchor,
+      key: c.key,
+      heading: c.showTitle ? heading((d) => d.sections[i]!.clauses[j]) : undefined,
+      bodies: docs.map((d) => ({ lang: d.locale, html: markdownToHtml(d.sections[i]!.clauses[j]!.markdown) })),
+    })),
+  }));
+  return page()({
+    lang: bilingual ? "zh-CN" : first.locale,
+    layout: bilingual ? "bilingual" : "single",
+    title: docs.map((d) => d.title).join(" / "),
+    company: docs.map((d) => d.company).join(" / "),
+    description: docs.map((d) => `${d.company} ${d.title}`).join(" / "),
+    keywords: docs.map((d) => [d.title, d.shortName].join(", ")).join(", "),
+    version: first.version,
+    versionLabel: t("policy.version", { version: first.version === "draft" ? t("policy.draft") : first.version }),
+    effectiveIso: first.effectiveIso,
+    facts: docs.flatMap((d) => {
+      const td = translator(d.locale);
+      return [
+        { label: td("policy.effectiveLabel"), value: d.effective },
+        { label: td("policy.updatedLabel"), value: d.updated },
+      ];
+    }),
+    controlling: docs.map((d) => ({ lang: d.locale, text: d.controlling })),
+    tocTitle: docs.map((d) => translator(d.locale)("policy.toc")).join(" / "),
+    toc: first.sections
+      .map((s: DocSection, i) => ({ anchor: s.anchor, text: docs.map((d) => headingText(d.sections[i])).filter(Boolean).join(" / ") }))
+      .filter((e) => e.text),
+    sections,
+    assets: options.assets,
+    pageCss: pageCss(docs),
+  });
+}
+
+/**
+ * Running header (company and title) and footer (version, page X of Y) as CSS page-margin boxes: they
+ * print with the document's own fonts, from the browser's print dialog as well as in our PDFs.
+ */
+function pageCss(docs: PolicyDocument[]): string {
+  const header = cssString(docs.map((d) => `${d.shortName} · ${d.title}`).join(" / "));
+  const version = cssString(docs.map((d) => translator(d.locale)("policy.version", { version: d.version === "draft" ? translator(d.locale)("policy.draft") : d.version })).join(" / "));
+  const pageOf = docs
+    .map((d) => {
+      const [before, middle, after] = translator(d.locale)("policy.page", { page: "\u0000", pages: "\u0000" }).split("\u0000");
+      return `${cssString(before ?? "")} counter(page) ${cssString(middle ?? "")} counter(pages) ${cssString(after ?? "")}`;
+    })
+    .join(' " / " ');
+  const box = 'font-family: "Noto Sans SC", sans-serif; font-size: 8pt; color: #555;';
+  return `@page { @top-left { content: ${header}; ${box} } @bottom-left { content: ${version}; ${box} } @bottom-right { content: ${pageOf}; ${box} } }`;
+}
+
+/** A CSS string literal that no value can break out of (quotes, backslashes, `</style>`, newlines). */
+export function cssString(value: string): string {
+  return `"${value.replace(/[\\"<>\n\r\u0000-\u001f]/g, (c) => `\\${c.codePointAt(0)!.toString(16)} `)}"`;
+}
+
+function headingText(s: { number?: string; title?: string } | undefined): string {
+  if (!s?.title) return "";
+  if (!s.number) return s.title;
+  return s.number.endsWith("、") ? `${s.number}${s.title}` : `${s.number} ${s.title}`;
+}

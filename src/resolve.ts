@@ -1,0 +1,118 @@
+import { PolicyError, ProblemList } from "./errors.js";
+import { lookupClause, unknownRef, type Library } from "./load/library.js";
+import type { LoadedProfile } from "./load/profile.js";
+import type { Clause, ClauseSet, Condition } from "./schema/clause.js";
+
+export interface ResolvedSection {
+  id: string;
+  title?: { "zh-CN": string; en: string };
+  heading: boolean;
+  clauses: Clause[];
+}
+
+/** Why a clause is in the policy or not: what a lawyer asks first. */
+export interface Decision {
+  clause: string;
+  section: string;
+  included: boolean;
+  reason: string;
+}
+
+export interface ResolvedPolicy {
+  set: ClauseSet;
+  sections: ResolvedSection[];
+  decisions: Decision[];
+}
+
+/** The clause set for this profile, with its overrides applied and every condition evaluated. */
+export function resolvePolicy(loaded: LoadedProfile, library: Library): ResolvedPolicy {
+  const { profile } = loaded;
+  const problems = new ProblemList();
+  const set = library.sets.get(profile.clauseSet);
+  if (!set)
+    throw new PolicyError({
+      code: "UNKNOWN_CLAUSE_SET", file: loaded.file, line: loaded.lineOf(["clauseSet"]), field: "clauseSet",
+      message: `unknown clause set "${profile.clauseSet}"`,
+      hint: `Use one of: ${[...library.sets.keys()].sort().join(", ")}.`,
+    });
+  checkOverrides(loaded, library, set, problems);
+  problems.throwIfAny();
+
+  const decisions: Decision[] = [];
+  const removed = new Set(profile.clauses.remove);
+  const sections: ResolvedSection[] = [];
+  for (const section of set.sections) {
+    const refs = section.clauses.map((e) => (typeof e === "string" ? { clause: e, when: undefined } : e));
+    for (const add of profile.clauses.add.filter((a) => a.section === section.id)) {
+      const at = add.after ? refs.findIndex((r) => r.clause === add.after || r.clause.split(":")[0] === add.after) : -1;
+      refs.splice(at >= 0 ? at + 1 : refs.length, 0, { clause: add.clause, when: undefined });
+    }
+    const sectionApplies = !section.when || conditionHolds(section.when, profile);
+    const clauses: Clause[] = [];
+    for (const ref of refs) {
+      const clause = lookupClause(withVariant(ref.clause, profile.clauses.variants), library)!;
+      const decide = (included: boolean, reason: string) => decisions.push({ clause: clause.key, section: section.id, included, reason });
+      if (!sectionApplies) decide(false, `section "${section.id}" does not apply: ${describeCondition(section.when!)}`);
+      else if (removed.has(clause.id) || removed.has(clause.key)) decide(false, "removed by the profile (clauses.remove)");
+      else if (ref.when && !conditionHolds(ref.when, profile)) decide(false, `the clause set's condition is not met: ${describeCondition(ref.when)}`);
+      else if (clause.when && !conditionHolds(clause.when, profile)) decide(false, `the clause's condition is not met: ${describeCondition(clause.when)}`);
+      else {
+        decide(true, clause.when || ref.when ? `condition met: ${describeCondition({ ...clause.when, ...ref.when })}` : "always part of this clause set");
+        clauses.push(clause);
+      }
+    }
+    if (clauses.length) sections.push({ id: section.id, title: section.title, heading: section.heading, clauses });
+  }
+  if (!sections.some((s) => s.clauses.length))
+    throw new PolicyError({ code: "EMPTY_POLICY", file: loaded.file, line: loaded.lineOf(["clauseSet"]), field: "clauseSet", message: `no clause of the set "${set.id}" applies to this profile`, hint: "Check clauses.remove and the profile's features; the policy would be empty." });
+  return { set, sections, decisions };
+}
+
+function withVariant(ref: string, variants: Record<string, string>): string {
+  const id = ref.split(":")[0]!;
+  return variants[id] ? `${id}:${variants[id]}` : ref;
+}
+
+function checkOverrides(loaded: LoadedProfile, library: Library, set: ClauseSet, problems: ProblemList) {
+  const { clauses } = loaded.profile;
+  const report = (path: PropertyKey[], ref: string) => {
+    const why = unknownRef(ref, library);
+    if (why) problems.add({ code: "UNKNOWN_CLAUSE", file: loaded.file, line: loaded.lineOf(path), field: path.join("."), message: why.message, hint: why.hint });
+  };
+  clauses.remove.forEach((ref, i) => report(["clauses", "remove", i], ref));
+  clauses.add.forEach((add, i) => {
+    report(["clauses", "add", i, "clause"], add.clause);
+    if (!set.sections.some((s) => s.id === add.section))
+      problems.add({ code: "UNKNOWN_SECTION", file: loaded.file, line: loaded.lineOf(["clauses", "add", i, "section"]), field: `clauses.add[${i}].section`, message: `clause set "${set.id}" has no section "${add.section}"`, hint: `Its sections: ${set.sections.map((s) => s.id).join(", ")}.` });
+  });
+  for (const [id, variant] of Object.entries(clauses.variants)) report(["clauses", "variants", id], `${id}:${variant}`);
+}
+
+/** Reads `a.b.c` from an object; undefined when any step is missing. */
+export function getPath(root: unknown, path: string): unknown {
+  let cur: unknown = root;
+  for (const seg of path.split(".")) {
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+const isSet = (v: unknown) => !(v === undefined || v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0));
+
+/** See docs/clause-format.md: true = set and not empty, false = unset or empty, else equality (or one of a list). */
+export function conditionHolds(condition: Condition, profile: unknown): boolean {
+  return Object.entries(condition).every(([path, expected]) => {
+    const actual = getPath(profile, path);
+    if (expected === true) return isSet(actual);
+    if (expected === false) return !isSet(actual);
+    if (Array.isArray(expected)) return expected.some((e) => e === actual);
+    return actual === expected;
+  });
+}
+
+export function describeCondition(condition: Condition): string {
+  return Object.entries(condition)
+    .map(([k, v]) => (v === true ? `${k} is set` : v === false ? `${k} is not set` : `${k} = ${JSON.stringify(v)}`))
+    .join(" and ");
+}

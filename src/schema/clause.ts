@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { localizedSchema, LOCALES } from "./localized.js";
+
+const bilingual = z.strictObject({ "zh-CN": z.string().trim().min(1), en: z.string().trim().min(1) });
+
+export const clauseIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/, "must be lowercase dotted words, e.g. retention.period");
+export const variantSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase words joined by dashes, e.g. working-days");
+
+/** `field.path: expected`; see docs/clause-format.md. */
+export const conditionSchema = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, "must be a profile field path such as features.cookies"),
+  z.union([z.boolean(), z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
+);
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const sourceRefSchema = z.strictObject({
+  policy: z.string().regex(/^[a-z0-9-]+$/),
+  section: z.union([z.string(), z.number()]).transform(String),
+});
+
+export const clauseFrontMatterSchema = z.strictObject({
+  id: clauseIdSchema,
+  variant: variantSchema.default("default"),
+  topic: z.string().min(1),
+  title: bilingual,
+  showTitle: z.boolean().default(true),
+  when: conditionSchema.optional(),
+  sources: z.array(sourceRefSchema).default([]),
+  law: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()\-]*$/, "must be a reference such as PIPL-17 or GBT35273-5.5")).default([]),
+  note: z.string().optional(),
+});
+export type ClauseFrontMatter = z.infer<typeof clauseFrontMatterSchema>;
+
+/** A clause variant as loaded: front matter plus one body per locale, with where each body starts. */
+export interface Clause extends ClauseFrontMatter {
+  /** `id:variant`, the key clause sets and profiles use. */
+  key: string;
+  file: string;
+  bodies: Record<(typeof LOCALES)[number], string>;
+  /** 1-based line in `file` of each body's first line, so template errors point into the file. */
+  bodyLines: Record<(typeof LOCALES)[number], number>;
+  /** Where the clause came from: the built-in library or a profile's own folder. */
+  origin: "library" | "own";
+}
+
+export const clauseRefSchema = z.string().regex(/^[a-z0-9]+([.-][a-z0-9]+)*(:[a-z0-9]+(-[a-z0-9]+)*)?$/, "must be a clause id, optionally with :variant");
+
+export const setEntrySchema = z.union([
+  clauseRefSchema,
+  z.strictObject({ clause: clauseRefSchema, when: conditionSchema.optional() }),
+]);
+
+export const sectionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  title: bilingual.optional(),
+  heading: z.boolean().default(true),
+  when: conditionSchema.optional(),
+  clauses: z.array(setEntrySchema).min(1, "a section must list at least one clause"),
+});
+
+export const clauseSetSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  title: bilingual,
+  description: localizedSchema.optional(),
+  sections: z.array(sectionSchema).min(1, "a clause set must have at least one section"),
+});
+export type ClauseSet = z.infer<typeof clauseSetSchema> & { file: string; origin: "library" | "own" };
+
+export const topicSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/), "zh-CN": z.string().min(1), en: z.string().min(1) });
+export const topicsSchema = z.array(topicSchema);
+export type Topic = z.infer<typeof topicSchema>;

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD, e.g. 2026-12-01")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, "is not a real calendar date");
+
+export const emailSchema = z.email("must be an email address, e.g. privacy@example.com");
+
+/** Only http(s) links are ever written into a policy: `javascript:` and friends are refused here. */
+export const webUrlSchema = z.url({
+  protocol: /^https?$/,
+  hostname: z.regexes.domain,
+  error: "must be a web address starting with https:// or http://",
+});
+
+export const phoneSchema = z
+  .string()
+  .regex(/^[+0-9][0-9 ()\-–]{4,30}$/, "must be a phone number: digits, spaces, dashes, brackets, optionally a leading +");
+
+export const daysSchema = z.int("must be a whole number of days").min(1).max(3650);

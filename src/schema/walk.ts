@@ -1,0 +1,57 @@
+import type { z } from "zod";
+
+export type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType };
+export const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+export function unwrap(s: z.ZodType): z.ZodType {
+  let cur = s;
+  for (let d = defOf(cur); (d.type === "default" || d.type === "optional" || d.type === "prefault" || d.type === "nullable") && d.innerType; d = defOf(cur)) cur = d.innerType;
+  return cur;
+}
+
+/** The sub-schema for a path, following objects, arrays, records and the object member of unions. */
+export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (const seg of path) {
+    if (!cur) return undefined;
+    cur = childOf(unwrap(cur), seg);
+  }
+  return cur;
+}
+
+function childOf(s: z.ZodType, seg: PropertyKey): z.ZodType | undefined {
+  const d = defOf(s);
+  if (d.type === "object") return d.shape?.[String(seg)];
+  if (d.type === "array") return d.element;
+  if (d.type === "record") return d.valueType;
+  if (d.type === "union") for (const o of d.options ?? []) { const c = childOf(unwrap(o), seg); if (c) return c; }
+  return undefined;
+}
+
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const s = schemaAt(schema, path);
+  if (!s) return [];
+  const d = defOf(unwrap(s));
+  if (d.type === "object") return Object.keys(d.shape ?? {});
+  if (d.type === "union") return (d.options ?? []).flatMap((o) => { const od = defOf(unwrap(o)); return od.type === "object" ? Object.keys(od.shape ?? {}) : []; });
+  return [];
+}
+
+/**
+ * Fills every object-valued field the schema knows but the value lacks with `{}`, so a template's
+ * `{{#if contact.officer.email}}` reads "unset" instead of failing on a missing `officer`.
+ */
+export function withEmptyObjects(schema: z.ZodType, value: unknown): unknown {
+  const d = defOf(unwrap(schema));
+  if (d.type === "object" && value && typeof value === "object" && !Array.isArray(value)) {
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [key, child] of Object.entries(d.shape ?? {})) {
+      const cd = defOf(unwrap(child));
+      if (out[key] === undefined && cd.type === "object") out[key] = withEmptyObjects(child, {});
+      else if (out[key] !== undefined) out[key] = withEmptyObjects(child, out[key]);
+    }
+    return out;
+  }
+  if (d.type === "array" && Array.isArray(value) && d.element) return value.map((v) => withEmptyObjects(d.element!, v));
+  return value;
+}
