@@ -71,9 +71,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const entries: ManifestEntry[] = [];
     const pdfJobs: PdfJob[] = [];
     for (const b of builds) {
-      for (const file of b.files.filter((f) => formats.includes(f.format))) {
+      // PDFs are printed from the HTML pages, so those are written whenever PDF is asked for
+      const needed = (f: RenderedFile) => formats.includes(f.format) || (f.format === "html" && formats.includes("pdf"));
+      for (const file of b.files.filter(needed)) {
         const written = await staging.write(`${b.loaded.slug}/${file.path}`, file.content);
-        entries.push(entry(b, file.locale, file.format, file.path, written));
+        if (formats.includes(file.format)) entries.push(entry(b, file.locale, file.format, file.path, written));
       }
       if (formats.includes("html") || formats.includes("pdf"))
         for (const asset of assetFiles(b.files))

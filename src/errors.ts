@@ -26,7 +26,7 @@ export class PolicyError extends Error implements Problem {
   readonly problems: Problem[];
 
   constructor(problem: Problem | Problem[]) {
-    const list = Array.isArray(problem) ? problem : [problem];
+    const list = sortProblems(Array.isArray(problem) ? problem : [problem]);
     if (list.length === 0) throw new Error("PolicyError needs at least one problem");
     const first = list[0]!;
     super(list.length === 1 ? first.message : `${list.length} problems, the first: ${first.message}`);
@@ -54,7 +54,7 @@ export class ProblemList {
     return this.items.length === 0;
   }
   throwIfAny(): void {
-    if (!this.empty) throw new PolicyError(sortProblems(this.items));
+    if (!this.empty) throw new PolicyError(this.items);
   }
 }
 

@@ -44,7 +44,7 @@ export function checkClause(clause: Clause): Problem[] {
       const m = HAN.exec(outside);
       if (m) {
         const offset = indexOutsidePlaceholders(body, m[0]);
-        problems.push({ code: "HAN_IN_ENGLISH", file: clause.file, line: at(offset), field: "en", message: `the English text contains Chinese characters ("${body.slice(offset, offset + 12)}…")`, hint: "Translate it, or take the value from the profile with a placeholder." });
+        problems.push({ code: "HAN_IN_ENGLISH", file: clause.file, line: at(offset), field: "en", message: `the English text contains Chinese characters ("${body.slice(offset, offset + 12).replace(/\s+/g, " ")}…")`, hint: "Translate it, or take the value from the profile with a placeholder." });
       }
     }
     for (const name of SOURCE_NAMES) {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
 import { ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
@@ -58,10 +58,9 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       continue;
     }
     for (const file of await listFiles(root.dir, [".md"])) await addClause(library, file, root.origin, problems);
-    for (const file of await listFiles(root.dir, [".yaml", ".yml"])) {
-      if (file === builtinPaths.topics || file.includes(`${join("clauses", "requirements")}`)) continue;
-      await addSet(library, file, root.origin, problems);
-    }
+    // clause sets live in a folder named `sets` (clauses/sets/ in the library, <dir>/sets/ in a profile's own)
+    for (const file of await listFiles(root.dir, [".yaml", ".yml"]))
+      if (file.split(sep).slice(0, -1).includes("sets")) await addSet(library, file, root.origin, problems);
   }
   checkTopics(library, problems);
   problems.throwIfAny();
@@ -73,7 +72,7 @@ async function readTopics(problems: ProblemList): Promise<Topic[]> {
   const file = displayPath(builtinPaths.topics);
   const yaml = parseYaml(await readFile(builtinPaths.topics, "utf8"), file);
   problems.addAll(yaml.problems);
-  const parsed = topicsSchema.safeParse(yaml.data);
+  const parsed = topicsSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) {
     problems.addAll(zodProblems(parsed.error, yaml, topicsSchema));
     return [];
@@ -108,7 +107,7 @@ async function addSet(library: Library, path: string, origin: ClauseSet["origin"
   const yaml = parseYaml(await readFile(path, "utf8"), file);
   problems.addAll(yaml.problems);
   if (yaml.problems.length) return;
-  const parsed = clauseSetSchema.safeParse(yaml.data);
+  const parsed = clauseSetSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) {
     problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET"));
     return;

@@ -29,7 +29,7 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   if (yaml.problems.length) throw new PolicyError(yaml.problems);
   if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
     throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
-  const parsed = profileSchema.safeParse(yaml.data);
+  const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) throw new PolicyError(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE"));
   const dir = dirname(abs);
   return { path: abs, file, dir, slug: parsed.data.slug ?? slugFromPath(abs), profile: parsed.data, lineOf: yaml.lineOf };

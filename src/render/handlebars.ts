@@ -28,14 +28,30 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
   language(value: unknown, options: Handlebars.HelperOptions) {
     return safe(translator(localeOf(options))(`language.${String(rawOf(value))}`));
   },
+  /** {{term role}} -> 个人信息处理受托方 / entrusted party: the label of a schema value, from locales (terms.*) */
+  term(value: unknown, options: Handlebars.HelperOptions) {
+    const key = `terms.${String(rawOf(value))}`;
+    const t = translator(localeOf(options));
+    if (!t(key, { defaultValue: "" })) throw new Error(`"${String(rawOf(value))}" not defined in terms`);
+    return safe(t(key));
+  },
+  /** {{items "registration"}} -> the data items of the collection scenario whose key is "registration" */
+  items(key: unknown, options: Handlebars.HelperOptions) {
+    const root = options.data?.root as { collection?: { key?: unknown; items?: unknown[] }[] } | undefined;
+    const scenario = root?.collection?.find((c) => String(rawOf(c.key)) === String(key));
+    if (!scenario) throw new Error(`"collection[key=${String(key)}]" not defined in profile`);
+    return safe(joinList((scenario.items ?? []).map((i) => String(rawOf(i))), localeOf(options)));
+  },
   /** {{list items}} or {{list product.services "name"}} -> 甲、乙和丙 / A, B and C */
   list(value: unknown, ...rest: unknown[]) {
     const options = rest.pop() as Handlebars.HelperOptions;
-    const field = typeof rest[0] === "string" ? rest[0] : typeof rest[0] === "object" ? String(rest[0]) : undefined;
+    // {{list x "or"}} joins alternatives (甲、乙或丙 / A, B or C); any other string names a field of each item
+    const conjunction = rest[0] === "or" ? "or" : "and";
+    const field = typeof rest[0] === "string" && rest[0] !== "or" ? rest[0] : undefined;
     const items = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map((item) =>
       String(rawOf(field && item && typeof item === "object" && !(item instanceof MdText) ? (item as Record<string, unknown>)[field] : item) ?? ""),
     );
-    return safe(joinList(items.filter(Boolean), localeOf(options)));
+    return safe(joinList(items.filter(Boolean), localeOf(options), conjunction));
   },
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);

@@ -1,11 +1,11 @@
 import type { DocClause, DocSection, PolicyDocument } from "./document.js";
 import { translator } from "./i18n.js";
-import { escapeMarkdown as esc } from "./text.js";
+import { escapeInline, escapeMarkdown as esc } from "./text.js";
 
 /** A policy in one locale as a Markdown file: title block, contents, numbered sections. */
 export function toMarkdown(doc: PolicyDocument): string {
   const t = translator(doc.locale);
-  const out: string[] = [`# ${esc(doc.title)}`, "", titleBlock(doc), ""];
+  const out: string[] = [`# ${escapeInline(doc.title)}`, "", titleBlock(doc), ""];
   out.push(`## ${t("policy.toc")}`, "", ...toc(doc), "");
   for (const section of doc.sections) out.push(...sectionMarkdown(section), "");
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
@@ -28,7 +28,7 @@ function toc(doc: PolicyDocument): string[] {
   return doc.sections.filter((s) => s.title).map((s) => `- [${headingText(s)}](#${s.anchor})`);
 }
 
-const headingText = (s: { number?: string; title?: string }) => esc(`${s.number ?? ""}${s.number && !s.number.endsWith("、") ? " " : ""}${s.title ?? ""}`);
+const headingText = (s: { number?: string; title?: string }) => `${s.number ?? ""}${s.number && !s.number.endsWith("、") ? " " : ""}${escapeInline(s.title ?? "")}`;
 
 function sectionMarkdown(section: DocSection): string[] {
   const out: string[] = [];
@@ -47,7 +47,7 @@ function clauseMarkdown(clause: DocClause): string[] {
  * or a diff tool sees each clause next to its translation.
  */
 export function toBilingualMarkdown(zh: PolicyDocument, en: PolicyDocument): string {
-  const out: string[] = [`# ${esc(zh.title)} / ${esc(en.title)}`, "", titleBlock(zh), "", titleBlock(en), ""];
+  const out: string[] = [`# ${escapeInline(zh.title)} / ${escapeInline(en.title)}`, "", titleBlock(zh), "", titleBlock(en), ""];
   zh.sections.forEach((zs, i) => {
     const es = en.sections[i]!;
     if (zs.title) out.push(`<a id="${zs.anchor}"></a>`, "", `## ${headingText(zs)} / ${headingText(es)}`, "");

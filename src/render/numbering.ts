@@ -33,9 +33,10 @@ export function formatDate(iso: string, locale: Locale): string {
 }
 
 /** A list joined the way each language writes it: 甲、乙和丙 / A, B and C. */
-export function joinList(items: string[], locale: Locale): string {
+export function joinList(items: string[], locale: Locale, conjunction: "and" | "or" = "and"): string {
   if (items.length <= 1) return items.join("");
   const head = items.slice(0, -1);
   const last = items[items.length - 1];
-  return locale === "zh-CN" ? `${head.join("、")}和${last}` : `${head.join(", ")}${items.length > 2 ? "," : ""} and ${last}`;
+  const word = locale === "zh-CN" ? (conjunction === "and" ? "和" : "或") : conjunction;
+  return locale === "zh-CN" ? `${head.join("、")}${word}${last}` : `${head.join(", ")} ${word} ${last}`;
 }

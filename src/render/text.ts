@@ -19,12 +19,15 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g;
 const INLINE_SYNTAX = /[\\`*_[\]<>&|~#!{}$]/g;
 
 export function escapeMarkdown(raw: string): string {
-  const flat = raw.replace(CONTROL, " ").replace(/[\t\n]+/g, " ");
-  return flat
-    .replace(INLINE_SYNTAX, (c) => `\\${c}`)
+  return escapeInline(raw)
     // a value that starts a line must not start a list, heading, quote or thematic break
     .replace(/^([-+=])/, "\\$1")
     .replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+/** For text that never starts a line (after `## `, inside a table cell). */
+export function escapeInline(raw: string): string {
+  return raw.replace(CONTROL, " ").replace(/[\t\n]+/g, " ").replace(INLINE_SYNTAX, (c) => `\\${c}`);
 }
 
 export const rawOf = (v: unknown): unknown => (v instanceof MdText ? v.raw : v);

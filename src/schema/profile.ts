@@ -69,6 +69,7 @@ export const contactSchema = z.strictObject({
   phone: phoneSchema.optional(),
   address: L.optional().describe("Postal address for privacy requests; defaults to the company address"),
   department: L.optional().describe("The team that handles requests, e.g. 法务部 / Legal Department"),
+  url: webUrlSchema.optional().describe("A web page with contact details or a contact form"),
   channels: z.array(L).default([]).describe("Other channels, e.g. online customer service, support tickets"),
   officer: officerSchema.optional().describe("Personal information protection officer"),
   domesticRepresentative: L.optional().describe("PIPL Art. 53: for handlers outside China, the representative in China"),
@@ -76,6 +77,7 @@ export const contactSchema = z.strictObject({
 });
 
 export const collectionItemSchema = z.strictObject({
+  key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase words joined by dashes, e.g. registration").optional().describe("A name clauses use to refer to this scenario: {{items \"registration\"}}"),
   scenario: L.describe("The business scenario, e.g. 注册与登录 / Sign-up and sign-in"),
   items: z.array(L).min(1, "must list at least one data item").describe("The data items collected"),
   purpose: L,
@@ -124,6 +126,7 @@ export const childrenSchema = z.strictObject({
   ageThreshold: z.int().min(13).max(18).default(14).describe("Under this age a user is a child (PIPL: 14)"),
   minorAge: z.int().min(14).max(21).default(18),
   directed: z.boolean().default(false).describe("The service is meant for children"),
+  deletionDays: daysSchema.default(15).describe("Working days within which children's information collected without verifiable guardian consent is deleted"),
 });
 
 export const securitySchema = z.strictObject({
@@ -188,7 +191,7 @@ export const profileSchema = z.strictObject({
   recipients: z.array(recipientSchema).default([]).describe("Other personal information handlers you provide information to (PIPL Art. 23)"),
   storage: storageSchema.default({ location: { "zh-CN": "中华人民共和国境内", en: "within the People's Republic of China" }, crossBorder: [] }),
   retention: retentionSchema.default({ afterClosureDays: 15, logMonths: 6 }),
-  children: childrenSchema.default({ ageThreshold: 14, minorAge: 18, directed: false }),
+  children: childrenSchema.default({ ageThreshold: 14, minorAge: 18, directed: false, deletionDays: 15 }),
   security: securitySchema.default({ certifications: [] }),
   features: featuresSchema,
   law: lawSchema.default({

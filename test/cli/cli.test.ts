@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixtures, tempDir } from "../helpers.js";
+
+describe("policypress build (end to end, in a temp folder)", () => {
+  const out = tempDir();
+  const run = cli(["build", "--out", out, "--formats", "md,html", "--quiet"]);
+
+  it("exits 0 and prints the written files on stdout", () => {
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split("\n")).toHaveLength(6);
+  });
+
+  it("writes zh-CN, en and bilingual Markdown and HTML for the example", () => {
+    for (const locale of ["zh-CN", "en", "bilingual"])
+      for (const ext of ["md", "html"]) expect(existsSync(join(out, "acme", `policy.${locale}.${ext}`))).toBe(true);
+  });
+
+  it("writes a manifest whose hashes and sizes match the files", () => {
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.files).toHaveLength(6);
+    for (const f of manifest.files) {
+      const bytes = readFileSync(join(out, f.path));
+      expect(f).toMatchObject({ slug: "acme", version: "draft", bytes: bytes.byteLength });
+      expect(f.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(["zh-CN", "en", "bilingual"]).toContain(f.locale);
+      expect(["md", "html"]).toContain(f.format);
+      expect(f.profile).toMatch(/examples\/acme\/profile\.yaml$/);
+    }
+  });
+
+  it("gives the machine-readable result with --json", () => {
+    const r = cli(["build", "--out", tempDir(), "--formats", "md", "--json"]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.files.map((f: { path: string }) => f.path)).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
+  });
+
+  it("builds only the locales asked for", () => {
+    const dir = tempDir();
+    expect(cli(["build", "--out", dir, "--formats", "md", "--locales", "en", "-q"]).code).toBe(0);
+    expect(existsSync(join(dir, "acme", "policy.en.md"))).toBe(true);
+    expect(existsSync(join(dir, "acme", "policy.zh-CN.md"))).toBe(false);
+    expect(existsSync(join(dir, "acme", "policy.bilingual.md"))).toBe(false);
+  });
+});
+
+describe("exit codes and messages", () => {
+  it("exits 1 with file:line messages for a bad profile, and no stack trace", () => {
+    const r = cli(["build", join(fixtures, "profiles", "bad-fields.yaml"), "--out", tempDir()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad-fields.yaml:1  error UNKNOWN_FIELD [compnay]: unknown field "compnay"; did you mean "company"?');
+    expect(r.stderr).toContain("8 problems found.");
+    expect(r.stderr).not.toMatch(/\s+at .*\.js:\d+/);
+  });
+
+  it("exits 2 for a usage error", () => {
+    const r = cli(["build", "--formats", "docx"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown format "docx"; use md, html or pdf');
+    expect(cli(["frobnicate"]).code).toBe(2);
+    expect(cli(["build", "--no-such-flag"]).code).toBe(2);
+  });
+
+  it("prints help for every command", () => {
+    for (const command of ["build", "check", "init", "clauses", "schema"]) {
+      const r = cli([command, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: policypress ${command}`);
+    }
+  });
+
+  it("check passes on the example and fails on a bad profile", () => {
+    expect(cli(["check", "-q"]).code).toBe(0);
+    const bad = cli(["check", join(fixtures, "profiles", "bad-missing.yaml"), "--json"]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).problems[0]).toMatchObject({ code: "MISSING_FIELD", field: "company", line: 2 });
+  });
+
+  it("names the profile field a clause needs when the profile lacks it", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "own.md"), `---\nid: own.sdk\ntopic: sdks\ntitle: { zh-CN: SDK, en: SDK }\n---\n:::zh-CN\n第一行。\n我们的 SDK 名为{{product.sdkName}}。\n:::\n\n:::en\nOur SDK is {{product.sdkName}}.\n:::\n`);
+    mkdirSync(join(dir, "sets"));
+    writeFileSync(join(dir, "sets", "mine.yaml"), "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: sdks\n    clauses: [own.sdk]\n");
+    const profile = readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8") + "clauseSet: mine\nclauses: { dirs: [.] }\n";
+    writeFileSync(join(dir, "profile.yaml"), profile);
+    const r = cli(["check", join(dir, "profile.yaml")], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("own.md:8  error MISSING_FIELD [product.sdkName]: the zh-CN text uses {{product.sdkName}}, but the profile has no value for it");
+    expect(r.stderr).toContain("own.md:12  error MISSING_FIELD [product.sdkName]: the en text uses {{product.sdkName}}");
+  });
+});
+
+describe("policypress init", () => {
+  it("writes a valid, commented starter profile with --yes, and refuses to overwrite it", () => {
+    const dir = tempDir();
+    const r = cli(["init", dir, "--yes"]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, "profile.yaml"), "utf8");
+    expect(text).toContain("# yaml-language-server: $schema=");
+    expect(cli(["check", join(dir, "profile.yaml"), "-q"]).code).toBe(0);
+    expect(cli(["init", dir, "--yes"]).code).toBe(2);
+    expect(cli(["build", join(dir, "profile.yaml"), "--out", join(dir, "out"), "--formats", "md", "-q"]).code).toBe(0);
+  });
+});
+
+describe("policypress clauses", () => {
+  it("lists by topic, shows one clause, searches both languages", () => {
+    const list = cli(["clauses"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("collection.list:default");
+    const show = cli(["clauses", "show", "collection.list"]);
+    expect(show.stdout).toContain("[zh-CN]");
+    expect(show.stdout).toContain("[en]");
+    expect(show.stdout).toMatch(/law:\s+PIPL-17/);
+    expect(cli(["clauses", "search", "第三方软件开发工具包"]).stdout).toContain("sdks.list:default");
+    expect(cli(["clauses", "search", "software development kits"]).stdout).toContain("sdks.list:default");
+  });
+
+  it("writes the topic-by-source matrix as an HTML page", () => {
+    const file = join(tempDir(), "matrix.html");
+    const r = cli(["clauses", "matrix", "--html", file]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain("<table>");
+  });
+});

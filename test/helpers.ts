@@ -1,0 +1,30 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+export const bin = join(root, "bin", "policypress.js");
+export const fixtures = join(root, "test", "fixtures");
+
+export function tempDir(prefix = "pp-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (compiled dist/) in a child process, as a user would. */
+export function cli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    encoding: "utf8",
+    timeout: 180_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,47 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatError, PolicyError } from "../../src/errors.js";
+import { loadProfile } from "../../src/load/profile.js";
+import { fixtures, root } from "../helpers.js";
+
+const dir = join(fixtures, "profiles");
+
+/** Each bad-*.yaml has a bad-*.expected.txt with the exact message a user sees (UPDATE_GOLDEN=1 rewrites). */
+describe("bad profiles give the exact messages", () => {
+  for (const name of readdirSync(dir).filter((f) => f.startsWith("bad-") && f.endsWith(".yaml"))) {
+    it(name, async () => {
+      const error = await loadProfile(join(dir, name)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PolicyError);
+      const message = formatError(error as PolicyError).replaceAll(relative(process.cwd(), root) ? `${relative(process.cwd(), root)}/` : "", "");
+      const expectedFile = join(dir, name.replace(/\.yaml$/, ".expected.txt"));
+      if (process.env.UPDATE_GOLDEN || !existsSync(expectedFile)) writeFileSync(expectedFile, `${message}\n`);
+      expect(`${message}\n`).toBe(readFileSync(expectedFile, "utf8"));
+    });
+  }
+});
+
+describe("good profiles", () => {
+  it("applies defaults", async () => {
+    const { profile, slug } = await loadProfile(join(dir, "good-minimal.yaml"));
+    expect(slug).toBe("good-minimal");
+    expect(profile.clauseSet).toBe("startup-default");
+    expect(profile.contact.responseDays).toBe(15);
+    expect(profile.children.ageThreshold).toBe(14);
+    expect(profile.policy.controllingLanguage).toBe("zh-CN");
+  });
+
+  it("reads a file with a byte order mark and CRLF line ends", async () => {
+    const { profile } = await loadProfile(join(dir, "good-bom-crlf.yaml"));
+    expect(profile.company.name).toBe("示例有限公司");
+    expect(profile.collection[0]!.items).toEqual(["手机号码"]);
+  });
+
+  it("says clearly when the path is missing or a folder", async () => {
+    await expect(loadProfile(join(dir, "nope.yaml"))).rejects.toMatchObject({ code: "FILE_NOT_FOUND" });
+    await expect(loadProfile(dir)).rejects.toMatchObject({ code: "FILE_IS_DIRECTORY", hint: "Name the profile.yaml file inside the folder." });
+  });
+});

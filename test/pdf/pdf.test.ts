@@ -1,0 +1,103 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findBrowser } from "../../src/pdf/browser.js";
+import { cli, fixtures, tempDir } from "../helpers.js";
+
+// Real Chromium and real poppler tools: the PDFs a user gets, read back as a PDF reader reads them.
+const hasBrowser = "path" in findBrowser({});
+const golden = join(fixtures, "golden", "profile.yaml");
+
+const pdftotext = (file: string) => execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+const pdffonts = (file: string) => execFileSync("pdffonts", [file], { encoding: "utf8" });
+const pdfinfo = (file: string) => execFileSync("pdfinfo", [file], { encoding: "utf8" });
+/** The bookmark titles, from pdftohtml's XML outline. */
+const bookmarks = (file: string) =>
+  [...execFileSync("pdftohtml", ["-xml", "-i", "-stdout", "-q", file], { encoding: "utf8" }).matchAll(/<item page="\d+">([^<]*)<\/item>/g)].map((m) => m[1]!);
+
+describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
+  const out = tempDir();
+  const run = cli(["build", golden, "--out", out, "--quiet"]);
+  const pdf = (locale: string) => join(out, "golden", `policy.${locale}.pdf`);
+
+  it("builds zh-CN, en and bilingual PDFs", () => {
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    for (const locale of ["zh-CN", "en", "bilingual"]) expect(readFileSync(pdf(locale)).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("embeds the bundled CJK font as CID TrueType and never a Type 3 font", () => {
+    for (const locale of ["zh-CN", "en", "bilingual"]) {
+      const fonts = pdffonts(pdf(locale));
+      expect(fonts).toMatch(/NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+      expect(fonts).not.toContain("Type 3");
+    }
+  });
+
+  it("gives back the Chinese and English text in reading order", () => {
+    const zh = pdftotext(pdf("zh-CN"));
+    expect(zh.indexOf("隐私政策")).toBeLessThan(zh.indexOf("一、我们如何收集和使用您的个人信息"));
+    expect(zh.indexOf("一、我们如何收集和使用您的个人信息")).toBeLessThan(zh.indexOf("二、您的权利"));
+    expect(zh).toContain("我们将在十五个工作日内答复您的请求");
+    expect(zh).toMatch(/第 1 页，共 \d+ 页/);
+    const en = pdftotext(pdf("en"));
+    expect(en).toContain("We will answer your request within 15 working days.");
+    expect(en).toMatch(/Page 1 of \d+/);
+    const both = pdftotext(pdf("bilingual"));
+    expect(both).toContain("您的权利");
+    expect(both).toContain("Your rights");
+  });
+
+  it("has a bookmark for every section and clause heading", () => {
+    const zh = bookmarks(pdf("zh-CN"));
+    for (const title of ["一、我们如何收集和使用您的个人信息", "（一） 个人信息收集清单", "（二） 第三方 SDK 清单", "二、您的权利", "三、如何联系我们"])
+      expect(zh.some((b) => b.startsWith(title))).toBe(true);
+    expect(bookmarks(pdf("en")).some((b) => b.startsWith("2.1 How we answer requests"))).toBe(true);
+  });
+
+  it("is tagged, A4, with title, author, subject, keywords and the policy's date", () => {
+    const info = pdfinfo(pdf("zh-CN"));
+    expect(info).toMatch(/Tagged:\s+yes/);
+    expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+    expect(info).toMatch(/Title:\s+隐私政策 – 金样科技/);
+    expect(info).toMatch(/Author:\s+金样科技（上海）有限公司/);
+    expect(info).toMatch(/Subject:\s+隐私政策, version draft, effective 2026-12-01/);
+    expect(info).toMatch(/Keywords:\s+隐私政策/);
+    expect(info).toMatch(/CreationDate:\s+Sun Nov 15 00:00:00 2026 UTC/);
+    expect(readFileSync(pdf("zh-CN"), "latin1")).toContain("/Lang (zh-CN)");
+    expect(readFileSync(pdf("en"), "latin1")).toContain("/Lang (en)");
+  });
+
+  it("is byte-identical when built again", () => {
+    const again = tempDir();
+    expect(cli(["build", golden, "--out", again, "--formats", "pdf", "--quiet"]).code).toBe(0);
+    for (const locale of ["zh-CN", "en", "bilingual"])
+      expect(readFileSync(join(again, "golden", `policy.${locale}.pdf`)).equals(readFileSync(pdf(locale)))).toBe(true);
+  });
+
+  it("prints Letter when asked", () => {
+    const dir = tempDir();
+    expect(cli(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--paper", "Letter", "-q"]).code).toBe(0);
+    expect(pdfinfo(join(dir, "golden", "policy.en.pdf"))).toMatch(/Page size:\s+612 x 792 pts \(letter\)/);
+  });
+});
+
+describe("without a browser", () => {
+  const env = { PUPPETEER_EXECUTABLE_PATH: "/nonexistent/chromium" };
+
+  it("still writes Markdown and HTML, and says how to get a browser", () => {
+    const dir = tempDir();
+    const r = cli(["build", golden, "--out", dir], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning: No browser at /nonexistent/chromium (from PUPPETEER_EXECUTABLE_PATH). PDFs were skipped; Markdown and HTML were written.");
+    expect(readFileSync(join(dir, "golden", "policy.en.md"), "utf8")).toContain("# Privacy Policy");
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).files.some((f: { format: string }) => f.format === "pdf")).toBe(false);
+  });
+
+  it("fails when PDF was asked for explicitly", () => {
+    const r = cli(["build", golden, "--out", tempDir(), "--formats", "pdf"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error NO_BROWSER: No browser at /nonexistent/chromium");
+  });
+});
