@@ -66,6 +66,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
       return [
         { label: td("policy.effectiveLabel"), value: d.effective },
         { label: td("policy.updatedLabel"), value: d.updated },
+        { label: td("policy.versionLabel"), value: d.version === "draft" ? td("policy.draft") : d.version },
       ];
     }),
     controlling: docs.map((d) => ({ lang: d.locale, text: d.controlling })),

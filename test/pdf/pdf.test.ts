@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findBrowser } from "../../src/pdf/browser.js";
-import { cli, fixtures, tempDir } from "../helpers.js";
+import { cli, cliAsync, fixtures, tempDir } from "../helpers.js";
 
 // Real Chromium and real poppler tools: the PDFs a user gets, read back as a PDF reader reads them.
 const hasBrowser = "path" in findBrowser({});
@@ -80,6 +80,24 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
     const dir = tempDir();
     expect(cli(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--paper", "Letter", "-q"]).code).toBe(0);
     expect(pdfinfo(join(dir, "golden", "policy.en.pdf"))).toMatch(/Page size:\s+612 x 792 pts \(letter\)/);
+  });
+});
+
+describe.runIf(hasBrowser)("a remote browser (--browser-ws)", () => {
+  it("prints through an already running Chromium instead of launching one", async () => {
+    const { openBrowser } = await import("../../src/pdf/browser.js");
+    const found = findBrowser({});
+    const handle = await openBrowser({}, "path" in found ? found.path : undefined);
+    try {
+      const dir = tempDir();
+      const r = await cliAsync(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--browser-ws", handle.browser.wsEndpoint(), "-q"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(pdftotext(join(dir, "golden", "policy.en.pdf"))).toContain("Your rights");
+      expect(handle.browser.connected).toBe(true); // the build disconnected, it did not close the pool's browser
+    } finally {
+      await handle.close();
+    }
   });
 });
 
