@@ -52,15 +52,26 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
     const queue = [...jobs];
     const done: PrintResult["done"] = [];
     const worker = async () => {
+      // each worker keeps one page for all its documents: a new page per document costs more than printing
+      let page: IsolatedPage | undefined;
       for (let job = queue.shift(); job; job = queue.shift()) {
         const started = performance.now();
-        const { pdf, pdfMs } = await withRetry(job, async () => {
-          if (!handle.browser.connected) handle = await openBrowser(options, path);
-          return printOne(handle, job, options);
+        const current: PdfJob = job;
+        const { pdf, pdfMs } = await withRetry(current, async () => {
+          try {
+            if (!handle.browser.connected) handle = await openBrowser(options, path);
+            page ??= await isolatedPage(handle);
+            return await printOne(page, current, options);
+          } catch (e) {
+            await page?.page.close().catch(() => {});
+            page = undefined;
+            throw e;
+          }
         });
-        done.push({ job, pdf: finalisePdf(pdf, job), ms: performance.now() - started, pdfMs });
-        options.onProgress?.(`printed ${job.slug}/${job.pdfPath} in ${Math.round(performance.now() - started)} ms`);
+        done.push({ job: current, pdf: finalisePdf(pdf, current), ms: performance.now() - started, pdfMs });
+        options.onProgress?.(`printed ${current.slug}/${current.pdfPath} in ${Math.round(performance.now() - started)} ms (page.pdf ${Math.round(pdfMs)} ms)`);
       }
+      await page?.page.close().catch(() => {});
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     done.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
@@ -90,37 +101,41 @@ async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function printOne(handle: BrowserHandle, job: PdfJob, options: PrintOptions): Promise<{ pdf: Uint8Array; pdfMs: number }> {
-  const page = await handle.browser.newPage();
-  const timeout = options.timeoutMs ?? 60_000;
-  try {
-    page.setDefaultTimeout(timeout);
-    await page.setJavaScriptEnabled(false);
-    await isolate(page, dirname(job.htmlFile));
-    await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
-    const started = performance.now();
-    const pdf = await page.pdf({
-      format: options.paper ?? "A4",
-      printBackground: true,
-      preferCSSPageSize: false,
-      outline: true,
-      tagged: true,
-      timeout,
-    });
-    return { pdf, pdfMs: performance.now() - started };
-  } finally {
-    await page.close().catch(() => {});
-  }
+interface IsolatedPage {
+  page: Page;
+  /** The folder whose files the page may load: the current document's own. */
+  allowed: string;
 }
 
-/** Only files inside the document's own folder may load: no network, no other local files. */
-async function isolate(page: Page, folder: string) {
-  const allowed = pathToFileURL(folder).href + "/";
+/** A page that runs no JavaScript and may load only files inside `allowed`: no network, no other local files. */
+async function isolatedPage(handle: BrowserHandle): Promise<IsolatedPage> {
+  const page = await handle.browser.newPage();
+  const isolated: IsolatedPage = { page, allowed: "" };
+  await page.setJavaScriptEnabled(false);
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
     const url = request.url();
-    if (url.startsWith(allowed) && !url.includes("/../")) void request.continue();
+    if (isolated.allowed && url.startsWith(isolated.allowed) && !url.includes("/../")) void request.continue();
     else void request.abort("blockedbyclient");
   });
+  return isolated;
+}
+
+async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptions): Promise<{ pdf: Uint8Array; pdfMs: number }> {
+  const { page } = isolated;
+  const timeout = options.timeoutMs ?? 60_000;
+  page.setDefaultTimeout(timeout);
+  isolated.allowed = pathToFileURL(dirname(job.htmlFile)).href + "/";
+  await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
+  const started = performance.now();
+  const pdf = await page.pdf({
+    format: options.paper ?? "A4",
+    printBackground: true,
+    preferCSSPageSize: false,
+    outline: true,
+    tagged: true,
+    timeout,
+  });
+  return { pdf, pdfMs: performance.now() - started };
 }

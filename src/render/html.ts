@@ -49,7 +49,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
       key: c.key,
       heading: c.showTitle ? heading((d) => d.sections[i]!.clauses[j]) : undefined,
       bodies: docs.map((d) => ({ lang: d.locale, html: markdownToHtml(d.sections[i]!.clauses[j]!.markdown) })),
-    })),
+    })).map((c) => ({ ...c, stacked: bilingual && c.bodies.some((b) => b.html.includes("<table")) })),
   }));
   return page()({
     lang: bilingual ? "zh-CN" : first.locale,

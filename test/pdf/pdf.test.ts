@@ -76,6 +76,16 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
       expect(readFileSync(join(again, "golden", `policy.${locale}.pdf`)).equals(readFileSync(pdf(locale)))).toBe(true);
   });
 
+  it("is the same whichever page of the pool printed it (one page for all, or one page each)", async () => {
+    const { build } = await import("../../src/build.js");
+    const one = tempDir();
+    const three = tempDir();
+    await build({ profiles: [golden], out: one, formats: ["pdf"], browser: { concurrency: 1 } });
+    await build({ profiles: [golden], out: three, formats: ["pdf"], browser: { concurrency: 3 } });
+    for (const locale of ["zh-CN", "en", "bilingual"])
+      expect(readFileSync(join(one, "golden", `policy.${locale}.pdf`)).equals(readFileSync(join(three, "golden", `policy.${locale}.pdf`)))).toBe(true);
+  });
+
   it("prints Letter when asked", () => {
     const dir = tempDir();
     expect(cli(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--paper", "Letter", "-q"]).code).toBe(0);
