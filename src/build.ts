@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
+import { checkClause } from "./check/library.js";
 import { PolicyError, type Problem } from "./errors.js";
+import type { Clause } from "./schema/clause.js";
 import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.js";
 import { builtinPaths } from "./paths.js";
@@ -109,6 +111,8 @@ export async function buildProfile(path: string, locales: Locale[] = [...LOCALES
   const loaded = await loadProfile(path);
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
+  const clauseProblems = resolved.sections.flatMap((s) => s.clauses.flatMap(checkedClause));
+  if (clauseProblems.length) throw new PolicyError(clauseProblems);
   const documents: Partial<Record<Locale, PolicyDocument>> = {};
   const problems: Problem[] = [];
   for (const locale of locales) {
@@ -121,6 +125,14 @@ export async function buildProfile(path: string, locales: Locale[] = [...LOCALES
   }
   if (problems.length) throw new PolicyError(dedupe(problems));
   return { loaded, library, resolved, documents, files: renderFiles(documents) };
+}
+
+// A clause's own checks (placeholders name real fields, no Chinese in the English...) run once per process.
+const clauseChecks = new WeakMap<Clause, Problem[]>();
+function checkedClause(clause: Clause): Problem[] {
+  let problems = clauseChecks.get(clause);
+  if (!problems) clauseChecks.set(clause, (problems = checkClause(clause)));
+  return problems;
 }
 
 function dedupe(problems: Problem[]): Problem[] {

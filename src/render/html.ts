@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import MarkdownIt from "markdown-it";
+import cjkFriendly from "markdown-it-cjk-friendly";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import type { DocSection, PolicyDocument } from "./document.js";
@@ -12,6 +13,9 @@ import { translator } from "./i18n.js";
  * become markup; markdown-it's own link validation refuses javascript:, vbscript: and data: URLs.
  */
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false, breaks: false });
+// CommonMark does not close **强调：**后文 (emphasis ending in CJK punctuation before a Han character):
+// the CJK-friendly amendment does, so the bold phrases of Chinese clauses render as bold.
+md.use(cjkFriendly);
 // Wide tables scroll on a phone instead of widening the page.
 md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
 md.renderer.rules.table_close = () => "</table></div>\n";

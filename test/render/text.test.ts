@@ -18,6 +18,12 @@ describe("numbers, dates and lists per locale", () => {
   });
 });
 
+describe("Markdown of Chinese clauses", () => {
+  it("closes bold that ends in CJK punctuation before a Han character", () => {
+    expect(markdownToHtml("**信息变更：**注册和管理账号")).toContain("<strong>信息变更：</strong>注册和管理账号");
+  });
+});
+
 describe("profile values are inert in Markdown and HTML", () => {
   const hostile = [
     "<script>alert(1)</script>",
