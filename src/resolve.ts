@@ -88,31 +88,53 @@ function checkOverrides(loaded: LoadedProfile, library: Library, set: ClauseSet,
   for (const [id, variant] of Object.entries(clauses.variants)) report(["clauses", "variants", id], `${id}:${variant}`);
 }
 
+/**
+ * The values at `a.b.c`: one value, none when a step is missing, or one per element when the path runs
+ * through a list (`collection.sensitive` reads every scenario's flag).
+ */
+export function valuesAt(root: unknown, path: string): unknown[] {
+  let current: unknown[] = [root];
+  for (const seg of path.split(".")) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (Array.isArray(v) && !/^\d+$/.test(seg)) {
+        for (const el of v) if (el && typeof el === "object" && Object.prototype.hasOwnProperty.call(el, seg)) next.push((el as Record<string, unknown>)[seg]);
+      } else if (v !== null && typeof v === "object" && Object.prototype.hasOwnProperty.call(v, seg)) next.push((v as Record<string, unknown>)[seg]);
+    }
+    current = next;
+  }
+  return current;
+}
+
 /** Reads `a.b.c` from an object; undefined when any step is missing. */
 export function getPath(root: unknown, path: string): unknown {
-  let cur: unknown = root;
-  for (const seg of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
+  return valuesAt(root, path)[0];
 }
 
 const isSet = (v: unknown) => !(v === undefined || v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0));
 
-/** See docs/clause-format.md: true = set and not empty, false = unset or empty, else equality (or one of a list). */
+/**
+ * See docs/clause-format.md: true = set and not empty, false = unset or empty, else equality (or one of a
+ * list); through a list, true and equality hold when any element matches, false when none does.
+ * `any: [...]` holds when one of its conditions holds.
+ */
 export function conditionHolds(condition: Condition, profile: unknown): boolean {
   return Object.entries(condition).every(([path, expected]) => {
-    const actual = getPath(profile, path);
-    if (expected === true) return isSet(actual);
-    if (expected === false) return !isSet(actual);
-    if (Array.isArray(expected)) return expected.some((e) => e === actual);
-    return actual === expected;
+    if (path === "any") return Array.isArray(expected) && (expected as Condition[]).some((c) => typeof c === "object" && conditionHolds(c, profile));
+    const values = valuesAt(profile, path);
+    if (expected === true) return values.some(isSet);
+    if (expected === false) return !values.some(isSet);
+    if (Array.isArray(expected)) return values.some((v) => (expected as unknown[]).includes(v));
+    return values.some((v) => v === expected);
   });
 }
 
 export function describeCondition(condition: Condition): string {
   return Object.entries(condition)
-    .map(([k, v]) => (v === true ? `${k} is set` : v === false ? `${k} is not set` : `${k} = ${JSON.stringify(v)}`))
+    .map(([k, v]) =>
+      k === "any" && Array.isArray(v)
+        ? `(${(v as Condition[]).map(describeCondition).join(" or ")})`
+        : v === true ? `${k} is set` : v === false ? `${k} is not set` : `${k} = ${JSON.stringify(v)}`,
+    )
     .join(" and ");
 }

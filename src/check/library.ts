@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { BLOCK_HELPERS, HELPERS, parseTemplate } from "../render/handlebars.js";
-import type { Clause } from "../schema/clause.js";
+import type { Clause, Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { defOf, schemaAt, unwrap } from "../schema/walk.js";
@@ -52,10 +52,15 @@ export function checkClause(clause: Clause): Problem[] {
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
     }
   }
-  for (const path of Object.keys(clause.when ?? {}))
+  for (const path of conditionPaths(clause.when ?? {}))
     if (!schemaAt(profileSchema, path.split(".")))
       problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: 2, field: `when.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
   return problems;
+}
+
+/** Every field path a condition reads, inside `any:` too. */
+export function conditionPaths(condition: Condition): string[] {
+  return Object.entries(condition).flatMap(([k, v]) => (k === "any" && Array.isArray(v) ? (v as Condition[]).flatMap(conditionPaths) : [k]));
 }
 
 function indexOutsidePlaceholders(body: string, ch: string): number {

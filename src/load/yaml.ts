@@ -70,7 +70,7 @@ function yamlHint(code: string): string | undefined {
   if (code === "DUPLICATE_KEY") return "Keep one of the two and delete the other.";
   if (code === "TAG_RESOLVE_FAILED") return "Write the value as plain text, a number, a list or a mapping.";
   if (code === "BAD_INDENT" || code === "MISSING_CHAR" || code === "BLOCK_AS_IMPLICIT_KEY")
-    return "Check the indentation (spaces, not tabs) and that every `key: value` has a space after the colon.";
+    return "Check the indentation (spaces, not tabs); a value that itself contains \": \" or \" #\" must be put in double quotes.";
   return "Check the YAML syntax near this line; values with a colon or # inside need quotes.";
 }
 

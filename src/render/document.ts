@@ -49,7 +49,16 @@ export interface PolicyDocument {
 export const anchorOf = (id: string) => id.replace(/[^a-z0-9]+/g, "-");
 
 /** Renders every clause of the resolved policy in one locale. */
-export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, locale: Locale, version = "draft"): PolicyDocument {
+export interface DocumentMeta {
+  /** "draft", or the released version. */
+  version: string;
+  /** YYYY-MM-DD; defaults to the profile's effective date. */
+  effective?: string;
+  /** YYYY-MM-DD; defaults to the profile's updated date, else the effective date. */
+  updated?: string;
+}
+
+export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, locale: Locale, meta: DocumentMeta = { version: "draft" }): PolicyDocument {
   const { profile } = loaded;
   const t = translator(locale);
   const view = localView(withEmptyObjects(profileSchema, profile) as typeof profile, locale);
@@ -94,13 +103,13 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
   return {
     locale,
     slug: loaded.slug,
-    version,
+    version: meta.version,
     title,
     company: pick(profile.company.name, locale),
     shortName: pick(profile.company.shortName, locale),
-    effectiveIso: profile.policy.effectiveDate,
-    effective: formatDate(profile.policy.effectiveDate, locale),
-    updated: formatDate(profile.policy.updatedDate ?? profile.policy.effectiveDate, locale),
+    effectiveIso: meta.effective ?? profile.policy.effectiveDate,
+    effective: formatDate(meta.effective ?? profile.policy.effectiveDate, locale),
+    updated: formatDate(meta.updated ?? profile.policy.updatedDate ?? profile.policy.effectiveDate, locale),
     controlling: t("policy.controlling", { title, language: t(`language.${profile.policy.controllingLanguage}`) }),
     website: profile.company.website,
     sections,

@@ -6,12 +6,18 @@ const bilingual = z.strictObject({ "zh-CN": z.string().trim().min(1), en: z.stri
 export const clauseIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/, "must be lowercase dotted words, e.g. retention.period");
 export const variantSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase words joined by dashes, e.g. working-days");
 
-/** `field.path: expected`; see docs/clause-format.md. */
-export const conditionSchema = z.record(
-  z.string().regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, "must be a profile field path such as features.cookies"),
-  z.union([z.boolean(), z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
+const conditionValueSchema = z.union([z.boolean(), z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
+type ConditionValue = z.infer<typeof conditionValueSchema>;
+/** `field.path: expected`, all of which must hold; `any: [ {...}, {...} ]` holds when one of its conditions does. */
+export type Condition = { [path: string]: ConditionValue | Condition[] };
+
+/** See docs/clause-format.md. */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.record(
+    z.string().regex(/^([A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/, "must be a profile field path such as features.cookies, or any"),
+    z.union([conditionValueSchema, z.array(conditionSchema)]),
+  ),
 );
-export type Condition = z.infer<typeof conditionSchema>;
 
 export const sourceRefSchema = z.strictObject({
   policy: z.string().regex(/^[a-z0-9-]+$/),

@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PolicyError, type Problem } from "../errors.js";
+import { displayPath } from "../load/files.js";
+import { toMarkdown } from "../render/markdown.js";
+import { compareVersions, parseVersion } from "./semver.js";
+import { contentOf, hashContent, sealSnapshot, type Snapshot, type SnapshotContent } from "./snapshot.js";
+
+/** versions/ beside the profile: one folder per release, plain files the user commits. */
+export const versionsDir = (profileDir: string) => join(profileDir, "versions");
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const hint = "Released versions are never edited: restore the folder from version control (e.g. `git checkout -- versions/`), then release a new version instead.";
+
+/**
+ * Reads every released version, oldest first, and proves the chain intact: each snapshot's content
+ * matches its hash, its readable copies match theirs, and each names the one before it.
+ */
+export async function readVersions(profileDir: string): Promise<Snapshot[]> {
+  const dir = versionsDir(profileDir);
+  if (!existsSync(dir)) return [];
+  const problems: Problem[] = [];
+  // `X.Y.Z.tmp-PID` folders are releases interrupted before their rename: never part of the history
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes(".tmp-")).map((e) => e.name);
+  for (const name of names.filter((n) => !parseVersion(n)))
+    problems.push({ code: "VERSION_FOLDER", file: displayPath(join(dir, name)), message: `"${name}" is not a version number (X.Y.Z)`, hint: "versions/ holds only folders written by `policypress release`." });
+  const snapshots: Snapshot[] = [];
+  for (const name of names.filter((n) => parseVersion(n)).sort(compareVersions)) {
+    const file = join(dir, name, "snapshot.json");
+    const shown = displayPath(file);
+    let snapshot: Snapshot;
+    try {
+      snapshot = JSON.parse(await readFile(file, "utf8")) as Snapshot;
+    } catch {
+      problems.push({ code: "VERSION_MISSING", file: shown, message: `version ${name} has no readable snapshot.json`, hint });
+      continue;
+    }
+    if (snapshot.version !== name) problems.push({ code: "VERSION_TAMPERED", file: shown, field: "version", message: `the folder is ${name} but the snapshot says ${snapshot.version}`, hint });
+    if (hashContent(contentOf(snapshot)) !== snapshot.hash) problems.push({ code: "VERSION_TAMPERED", file: shown, message: `version ${name} was edited after it was released (its content no longer matches its hash)`, hint });
+    for (const [copy, expected] of Object.entries(snapshot.files ?? {})) {
+      const text = await readFile(join(dir, name, copy), "utf8").catch(() => undefined);
+      if (text === undefined || sha256(text) !== expected)
+        problems.push({ code: "VERSION_TAMPERED", file: displayPath(join(dir, name, copy)), message: `${copy} of version ${name} is ${text === undefined ? "missing" : "edited"}`, hint });
+    }
+    const before = snapshots[snapshots.length - 1];
+    const expectedPrevious = before ? { version: before.version, hash: before.hash } : null;
+    if (JSON.stringify(snapshot.previous) !== JSON.stringify(expectedPrevious))
+      problems.push({
+        code: "VERSION_CHAIN_BROKEN", file: shown, field: "previous",
+        message: before ? `version ${name} does not follow ${before.version}: a version is missing, reordered or replaced` : `version ${name} names a previous version (${snapshot.previous?.version}) that is not in versions/`,
+        hint,
+      });
+    snapshots.push(snapshot);
+  }
+  if (problems.length) throw new PolicyError(problems);
+  return snapshots;
+}
+
+/** Writes a new version's folder (staged, then renamed into place); never overwrites one. */
+export async function writeVersion(profileDir: string, content: Omit<SnapshotContent, "files">): Promise<{ snapshot: Snapshot; folder: string }> {
+  const folder = join(versionsDir(profileDir), content.version);
+  if (existsSync(folder))
+    throw new PolicyError({ code: "VERSION_EXISTS", file: displayPath(folder), message: `version ${content.version} is already released`, hint: "Choose a higher version (--version) or let `release` propose one." });
+  const copies = Object.fromEntries((["zh-CN", "en"] as const).map((l) => [`policy.${l}.md`, toMarkdown(content.documents[l])]));
+  const snapshot = sealSnapshot({ ...content, files: Object.fromEntries(Object.entries(copies).map(([n, t]) => [n, sha256(t)])) });
+  const staging = `${folder}.tmp-${process.pid}`;
+  await mkdir(staging, { recursive: true });
+  for (const [name, text] of Object.entries(copies)) await writeFile(join(staging, name), text);
+  await writeFile(join(staging, "snapshot.json"), `${JSON.stringify(snapshot, null, 2)}\n`);
+  await rename(staging, folder);
+  return { snapshot, folder };
+}
