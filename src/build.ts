@@ -7,7 +7,12 @@ import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.j
 import { builtinPaths } from "./paths.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
-import { assetFiles, renderFiles, type RenderedFile } from "./render/files.js";
+import { assetFiles, noticeFiles, renderFiles, type RenderedFile } from "./render/files.js";
+import { diffVersions } from "./versions/changes.js";
+import { asView, draftChanges } from "./versions/history.js";
+import { makeNotice } from "./versions/notice.js";
+import type { Snapshot } from "./versions/snapshot.js";
+import { readVersions } from "./versions/store.js";
 import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
@@ -37,6 +42,8 @@ export interface ProfileBuild {
   library: Library;
   resolved: ResolvedPolicy;
   documents: Partial<Record<Locale, PolicyDocument>>;
+  /** Released versions, oldest first (verified: an edited or missing snapshot stops the build). */
+  history: Snapshot[];
   files: RenderedFile[];
 }
 
@@ -74,10 +81,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const pdfJobs: PdfJob[] = [];
     for (const b of builds) {
       // PDFs are printed from the HTML pages, so those are written whenever PDF is asked for
-      const needed = (f: RenderedFile) => formats.includes(f.format) || (f.format === "html" && formats.includes("pdf"));
+      const wanted = (f: RenderedFile) => formats.includes(f.format) || (f.format === "json" && (formats.includes("md") || formats.includes("html")));
+      const needed = (f: RenderedFile) => wanted(f) || (f.format === "html" && formats.includes("pdf"));
       for (const file of b.files.filter(needed)) {
         const written = await staging.write(`${b.loaded.slug}/${file.path}`, file.content);
-        if (formats.includes(file.format)) entries.push(entry(b, file.locale, file.format, file.path, written));
+        if (wanted(file)) entries.push(entry(b, file, file.format, file.path, written));
       }
       if (formats.includes("html") || formats.includes("pdf"))
         for (const asset of assetFiles(b.files))
@@ -94,7 +102,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const done of pdf.done) {
         const b = builds.find((x) => x.loaded.slug === done.job.slug)!;
         const written = await staging.write(`${done.job.slug}/${done.job.pdfPath}`, done.pdf);
-        entries.push(entry(b, done.job.locale, "pdf", done.job.pdfPath, written));
+        entries.push(entry(b, done.job.file, "pdf", done.job.pdfPath, written));
       }
     }
     if (!formats.includes("html")) for (const b of builds) await removeHtmlUsedOnlyForPdf(staging, b);
@@ -124,7 +132,40 @@ export async function buildProfile(path: string, locales: Locale[] = [...LOCALES
     }
   }
   if (problems.length) throw new PolicyError(dedupe(problems));
-  return { loaded, library, resolved, documents, files: renderFiles(documents) };
+  const history = await readVersions(loaded.dir);
+  return { loaded, library, resolved, documents, history, files: [...currentFiles(loaded, resolved, documents, history, locales), ...releasedFiles(history, locales)] };
+}
+
+/**
+ * The policy at the top of the profile's folder: the latest release when the profile has not changed
+ * since, else the draft, with the notice of what changed since the latest release.
+ */
+function currentFiles(loaded: LoadedProfile, resolved: ResolvedPolicy, documents: Partial<Record<Locale, PolicyDocument>>, history: Snapshot[], locales: Locale[]): RenderedFile[] {
+  const latest = history[history.length - 1];
+  if (!latest) return renderFiles(documents);
+  const { view, changes } = draftChanges(loaded, resolved, latest);
+  if (changes.unchanged) return renderFiles(pickLocales(latest.documents, locales));
+  // the draft's notice is dated by the profile, not the clock, so rebuilding gives the same files
+  const dated = loaded.profile.policy.updatedDate ?? loaded.profile.policy.effectiveDate;
+  return [...renderFiles(documents), ...noticeFiles(makeNotice(changes, view, dated), Object.values(documents))];
+}
+
+/** Every released version, re-made from its snapshot (never from today's clauses), with its notice. */
+function releasedFiles(history: Snapshot[], locales: Locale[]): RenderedFile[] {
+  return history.flatMap((snapshot, i) => {
+    const folder = `versions/${snapshot.version}/`;
+    const docs = pickLocales(snapshot.documents, locales);
+    const files = renderFiles(docs, folder);
+    if (i > 0) {
+      const changes = diffVersions(asView(history[i - 1]!), asView(snapshot));
+      files.push(...noticeFiles(makeNotice(changes, asView(snapshot), snapshot.released), Object.values(docs), folder));
+    }
+    return files;
+  });
+}
+
+function pickLocales(documents: Record<Locale, PolicyDocument>, locales: Locale[]): Partial<Record<Locale, PolicyDocument>> {
+  return Object.fromEntries(locales.map((l) => [l, documents[l]]));
 }
 
 // A clause's own checks (placeholders name real fields, no Chinese in the English...) run once per process.
@@ -143,8 +184,8 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-function entry(b: ProfileBuild, locale: ManifestEntry["locale"], format: Format, path: string, written: { sha256: string; bytes: number }): ManifestEntry {
-  return { profile: b.loaded.file, slug: b.loaded.slug, version: "draft", locale, format, path: `${b.loaded.slug}/${path}`, ...written };
+function entry(b: ProfileBuild, file: RenderedFile, format: Format, path: string, written: { sha256: string; bytes: number }): ManifestEntry {
+  return { profile: b.loaded.file, slug: b.loaded.slug, version: file.version, locale: file.locale, format, path: `${b.loaded.slug}/${path}`, ...written };
 }
 
 function pdfJobsFor(b: ProfileBuild, staging: Staging): PdfJob[] {
@@ -152,11 +193,13 @@ function pdfJobsFor(b: ProfileBuild, staging: Staging): PdfJob[] {
     .filter((f) => f.format === "html")
     .map((f) => ({
       slug: b.loaded.slug,
+      file: f,
       locale: f.locale,
       htmlFile: staging.path(`${b.loaded.slug}/${f.path}`),
+      root: staging.path(b.loaded.slug),
       pdfPath: f.path.replace(/\.html$/, ".pdf"),
       documents: f.documents,
-      date: b.loaded.profile.policy.updatedDate ?? b.loaded.profile.policy.effectiveDate,
+      date: f.documents[0]!.effectiveIso,
     }));
 }
 

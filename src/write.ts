@@ -4,7 +4,8 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promis
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError } from "./errors.js";
 
-export type Format = "md" | "html" | "pdf";
+/** json is only written for change notices. */
+export type Format = "md" | "html" | "pdf" | "json";
 export type DocLocale = "zh-CN" | "en" | "bilingual";
 
 /** One line of manifest.json: what a pipeline needs to publish or verify a file. */

@@ -1,12 +1,14 @@
 import buildCommand from "./build.js";
 import checkCommand from "./check.js";
 import clausesCommand from "./clauses.js";
+import diffCommand from "./diff.js";
+import releaseCommand from "./release.js";
 import initCommand from "./init.js";
 import schemaCommand from "./schema.js";
 import { EXIT, runCommand, type CommandDef } from "./command.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, schemaCommand];
+const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, releaseCommand, diffCommand, schemaCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
-import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "puppeteer-core";
 import type { PolicyDocument } from "../render/document.js";
+import type { RenderedFile } from "../render/files.js";
 import type { DocLocale } from "../write.js";
 import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
 import { finalisePdf } from "./metadata.js";
@@ -11,9 +11,13 @@ export type { BrowserOptions } from "./browser.js";
 
 export interface PdfJob {
   slug: string;
+  /** The HTML file (and its version) this PDF is printed from. */
+  file: RenderedFile;
   locale: DocLocale;
   /** The HTML page to print, already written (with its assets) to disk. */
   htmlFile: string;
+  /** The folder the page may load files from (the profile's output folder, assets included). */
+  root: string;
   pdfPath: string;
   documents: PolicyDocument[];
   /** YYYY-MM-DD used as the PDF's creation and modification date, so rebuilds are byte-identical. */
@@ -126,7 +130,7 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
   const { page } = isolated;
   const timeout = options.timeoutMs ?? 60_000;
   page.setDefaultTimeout(timeout);
-  isolated.allowed = pathToFileURL(dirname(job.htmlFile)).href + "/";
+  isolated.allowed = pathToFileURL(job.root).href + "/";
   await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
   const started = performance.now();
   const pdf = await page.pdf({

@@ -6,12 +6,15 @@ import type { PolicyDocument } from "./document.js";
 import { facesFor, fontCss } from "./fonts.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
+import { noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
 
 /** A file of one profile's output, relative to its folder (`<out>/<slug>/`). */
 export interface RenderedFile {
   locale: DocLocale;
   format: Format;
   path: string;
+  /** "draft" or the released version the file shows. */
+  version: string;
   content: string;
   /** The documents the file shows (two for the bilingual one). */
   documents: PolicyDocument[];
@@ -25,19 +28,38 @@ export interface AssetFile {
 
 export const ASSETS = "assets";
 
-/** Markdown and HTML for each locale, and the bilingual pair when both locales are built. */
-export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>): RenderedFile[] {
+/**
+ * Markdown and HTML for each locale, and the bilingual pair when both locales are built. `folder` is
+ * where they go inside the profile's output (`versions/1.0.0/` for a release); `assets` the relative
+ * way from there to the shared assets folder.
+ */
+export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = ""): RenderedFile[] {
   const files: RenderedFile[] = [];
+  const assets = `${"../".repeat(folder.split("/").filter(Boolean).length)}${ASSETS}`;
+  const file = (locale: DocLocale, format: Format, name: string, content: string, docs: PolicyDocument[]) =>
+    files.push({ locale, format, path: `${folder}${name}`, version: docs[0]!.version, content, documents: docs });
   for (const doc of Object.values(documents)) {
-    files.push({ locale: doc.locale, format: "md", path: `policy.${doc.locale}.md`, content: toMarkdown(doc), documents: [doc] });
-    files.push({ locale: doc.locale, format: "html", path: `policy.${doc.locale}.html`, content: toHtml([doc], { assets: ASSETS }), documents: [doc] });
+    file(doc.locale, "md", `policy.${doc.locale}.md`, toMarkdown(doc), [doc]);
+    file(doc.locale, "html", `policy.${doc.locale}.html`, toHtml([doc], { assets }), [doc]);
   }
   const { "zh-CN": zh, en } = documents;
   if (zh && en) {
-    files.push({ locale: "bilingual", format: "md", path: "policy.bilingual.md", content: toBilingualMarkdown(zh, en), documents: [zh, en] });
-    files.push({ locale: "bilingual", format: "html", path: "policy.bilingual.html", content: toHtml([zh, en], { assets: ASSETS }), documents: [zh, en] });
+    file("bilingual", "md", "policy.bilingual.md", toBilingualMarkdown(zh, en), [zh, en]);
+    file("bilingual", "html", "policy.bilingual.html", toHtml([zh, en], { assets }), [zh, en]);
   }
   return files;
+}
+
+/** A change notice as Markdown, HTML and JSON, beside the version it leads to. */
+export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder = ""): RenderedFile[] {
+  const assets = `${"../".repeat(folder.split("/").filter(Boolean).length)}${ASSETS}`;
+  const version = notice.changes.to;
+  const cleanCopy = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
+  return [
+    { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice), documents },
+    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy, assets }), documents },
+    { locale: "bilingual", format: "json", path: `${folder}changes.json`, version, content: `${JSON.stringify(notice, null, 2)}\n`, documents },
+  ];
 }
 
 /** The stylesheet and the font subsets the HTML pages need (only those their characters use). */

@@ -64,7 +64,7 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
     expect(info).toMatch(/Author:\s+金样科技（上海）有限公司/);
     expect(info).toMatch(/Subject:\s+隐私政策, version draft, effective 2026-12-01/);
     expect(info).toMatch(/Keywords:\s+隐私政策/);
-    expect(info).toMatch(/CreationDate:\s+Sun Nov 15 00:00:00 2026 UTC/);
+    expect(info).toMatch(/CreationDate:\s+Tue Dec  1 00:00:00 2026 UTC/);
     expect(readFileSync(pdf("zh-CN"), "latin1")).toContain("/Lang (zh-CN)");
     expect(readFileSync(pdf("en"), "latin1")).toContain("/Lang (en)");
   });

@@ -1,0 +1,55 @@
+import { builtinPaths } from "../paths.js";
+import { releaseVersion } from "../versions/release.js";
+import type { Bump } from "../versions/semver.js";
+import { defineCommand, EXIT, UsageError } from "./command.js";
+
+export default defineCommand({
+  name: "release",
+  summary: "Freeze the current policy as a new version in versions/ beside the profile.",
+  usage: "policypress release [PROFILE] [--version X.Y.Z | --bump major|minor|patch] [--effective YYYY-MM-DD] [--summary TEXT]",
+  help: `Writes versions/<X.Y.Z>/ (snapshot.json and readable Markdown copies) next to the profile: commit it.
+A released version is never re-rendered from today's clauses, and is never modified: every later build
+reproduces it from its snapshot, and check/build refuse an edited, missing or reordered snapshot.
+
+The version is proposed from the changes: major for a material change (more data collected, new
+purposes, recipients or cross-border transfer, narrower rights), minor for additions, patch for wording.
+A policy that has not changed since the latest release is not released again.
+
+Options:
+  --version X.Y.Z        the version number (must be after the latest release)
+  --bump KIND            major, minor or patch instead of the proposed one
+  --effective DATE       when the version takes effect (default: policy.effectiveDate)
+  --summary TEXT         a short summary kept with the version (--summary-en for a separate English one)
+  --date DATE            the release date (default: today, UTC)
+  --json                 print the release (version, folder, changes) as JSON`,
+  options: {
+    version: { type: "string" },
+    bump: { type: "string" },
+    effective: { type: "string" },
+    summary: { type: "string" },
+    "summary-en": { type: "string" },
+    date: { type: "string" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length > 1) throw new UsageError("release takes one profile");
+    if (values.version && values.bump) throw new UsageError("give --version or --bump, not both");
+    if (values.bump && !["major", "minor", "patch"].includes(values.bump as string)) throw new UsageError(`--bump takes major, minor or patch, not "${values.bump}"`);
+    const summary = typeof values.summary === "string" ? { "zh-CN": values.summary, en: (values["summary-en"] as string | undefined) ?? values.summary } : undefined;
+    const result = await releaseVersion({
+      profile: positionals[0] ?? builtinPaths.example,
+      version: values.version as string | undefined,
+      bump: values.bump as Bump | undefined,
+      effective: values.effective as string | undefined,
+      date: values.date as string | undefined,
+      summary,
+    });
+    for (const w of result.warnings) io.err(`warning: ${w}`);
+    const { snapshot, changes } = result;
+    if (values.json) io.out(JSON.stringify({ ok: true, version: snapshot.version, folder: result.folder, hash: snapshot.hash, proposed: result.proposed, material: changes.material, changes }, null, 2));
+    else {
+      io.out(result.folder);
+      io.progress(`released ${snapshot.slug} ${snapshot.version} (effective ${snapshot.effective})${changes.from ? `: ${changes.clauses.length} clause change(s), ${changes.facts.length} profile change(s)${changes.material ? ", material" : ""}; the changes called for a ${result.proposed} release` : ""}`);
+    }
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,153 @@
+import { escapeInline } from "../render/text.js";
+import { formatDate } from "../render/numbering.js";
+import type { Locale } from "../schema/localized.js";
+import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
+import { changedLines, type RedlinePart } from "./redline.js";
+
+/** A change notice: the ChangeSet plus what a reader needs around it. */
+export interface Notice {
+  changes: ChangeSet;
+  company: { "zh-CN": string; en: string };
+  title: { "zh-CN": string; en: string };
+  /** YYYY-MM-DD the new version was released (or today, for a draft). */
+  date: string;
+  effective: string;
+  /** The ICU version whose word segmentation made the Chinese redline. */
+  icu: string;
+}
+
+export function makeNotice(changes: ChangeSet, to: VersionView, date: string): Notice {
+  const doc = to.documents;
+  return {
+    changes,
+    company: { "zh-CN": doc["zh-CN"].company, en: doc.en.company },
+    title: { "zh-CN": doc["zh-CN"].title, en: doc.en.title },
+    date,
+    effective: doc["zh-CN"].effectiveIso,
+    icu: process.versions.icu ?? "unknown",
+  };
+}
+
+const KIND: Record<ClauseChange["kind"], { "zh-CN": string; en: string }> = {
+  added: { "zh-CN": "新增", en: "Added" },
+  removed: { "zh-CN": "删除", en: "Removed" },
+  changed: { "zh-CN": "修改", en: "Changed" },
+  moved: { "zh-CN": "移动", en: "Moved" },
+};
+
+/** The short text for an email or a banner, in one language. */
+export function noticeText(n: Notice, locale: Locale): string {
+  const c = n.changes;
+  const zh = locale === "zh-CN";
+  const lines = c.facts.map((f) => f.text[locale]);
+  for (const kind of ["added", "changed", "removed"] as const) {
+    const titles = c.clauses.filter((x) => x.kind === kind).map((x) => x.title[locale]);
+    if (titles.length) lines.push(zh ? `${KIND[kind]["zh-CN"]}条款：${titles.map((t) => `“${t}”`).join("、")}` : `${KIND[kind].en}: ${titles.map((t) => `"${t}"`).join(", ")}`);
+  }
+  if (!lines.length) lines.push(zh ? "文字表述调整，不涉及实质内容" : "Wording only; nothing of substance changed");
+  const head = zh
+    ? `我们于${formatDate(n.date, "zh-CN")}更新了《${n.title["zh-CN"]}》，主要变更如下：`
+    : `We updated our ${n.title.en} on ${formatDate(n.date, "en")}. What changed:`;
+  const tail = c.material
+    ? zh
+      ? `本次更新属于重大变更，将于${formatDate(n.effective, "zh-CN")}生效。`
+      : `This is a material change. It takes effect on ${formatDate(n.effective, "en")}.`
+    : zh
+      ? `更新后的政策自${formatDate(n.effective, "zh-CN")}起生效。`
+      : `The updated policy takes effect on ${formatDate(n.effective, "en")}.`;
+  return [head, ...lines.map((l, i) => `${i + 1}. ${l}`), tail].join("\n");
+}
+
+const versionLine = (n: Notice) => `${n.changes.from ?? "—"} → ${n.changes.to}`;
+
+/** The notice as Markdown: both languages, the clause changes, and a redline marked [-deleted-]{+inserted+}. */
+export function noticeMarkdown(n: Notice): string {
+  const c = n.changes;
+  const out = [
+    `# 《${escapeInline(n.title["zh-CN"])}》变更说明 / ${escapeInline(n.title.en)}: what changed`,
+    "",
+    `**${escapeInline(n.company["zh-CN"])}** · ${versionLine(n)} · ${formatDate(n.effective, "zh-CN")}生效 / effective ${formatDate(n.effective, "en")}`,
+    "",
+    c.material ? "**重大变更 / Material change**" : "非重大变更 / Not a material change",
+    "",
+    "## 通知 / Notice",
+    "",
+    escapeLines(noticeText(n, "zh-CN")),
+    "",
+    escapeLines(noticeText(n, "en")),
+    "",
+  ];
+  if (c.clauses.length) {
+    out.push("## 条款变更 / Changes by clause", "", "| 变更 / Change | 条款 / Clause | 章节 / Section |", "|---|---|---|");
+    for (const x of c.clauses)
+      out.push(`| ${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en} | ${escapeInline(x.title["zh-CN"])} / ${escapeInline(x.title.en)} | ${[x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → ")} |`);
+    out.push("");
+  }
+  const changed = c.clauses.filter((x) => x.redline);
+  if (changed.length) {
+    out.push("## 修订对照 / Redline", "", "[-删除 / deleted-] {+新增 / inserted+}", "");
+    for (const x of changed) out.push(`### ${escapeInline(x.title["zh-CN"])} / ${escapeInline(x.title.en)}`, "", redlineText(x.redline!["zh-CN"]), "", redlineText(x.redline!.en), "");
+
+  }
+  out.push("## 新版本全文 / Clean copy", "", "policy.zh-CN.md · policy.en.md", "", `<!-- word segmentation: ICU ${n.icu} -->`);
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
+}
+
+const escapeLines = (text: string) => text.split("\n").map((l) => escapeInline(l).replace(/^(\d+)\\?\./, "$1.")).join("\n");
+
+/** The changed lines of a clause, `…` between them, with [-deleted-] and {+inserted+} marks. */
+function redlineText(parts: RedlinePart[]): string {
+  return changedLines(parts)
+    .map((line) => line.map((p) => (p.op === "same" ? p.text : p.op === "del" ? `[-${p.text}-]` : `{+${p.text}+}`)).join(""))
+    .join("\n\n…\n\n");
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */
+export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilingual", string>; assets: string }): string {
+  const c = n.changes;
+  const list = (locale: Locale) => {
+    const [head, ...rest] = noticeText(n, locale).split("\n");
+    const tail = rest.pop();
+    return `<div lang="${locale}"><p>${esc(head!)}</p><ol>${rest.map((l) => `<li>${esc(l.replace(/^\d+\.\s*/, ""))}</li>`).join("")}</ol><p>${esc(tail ?? "")}</p></div>`;
+  };
+  const rows = c.clauses
+    .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${esc([x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → "))}</td></tr>`)
+    .join("\n");
+  const redlines = c.clauses
+    .filter((x) => x.redline)
+    .map((x) => `<section class="redline"><h3><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></h3>${(["zh-CN", "en"] as const).map((l) => `<p lang="${l}">${redlineHtml(x.redline![l])}</p>`).join("")}</section>`)
+    .join("\n");
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(n.title["zh-CN"])}变更说明 / ${esc(n.title.en)}: what changed – ${esc(n.company["zh-CN"])}</title>
+<link rel="stylesheet" href="${esc(links.assets)}/fonts.css">
+<link rel="stylesheet" href="${esc(links.assets)}/policy.css">
+</head>
+<body class="single notice">
+<header class="title-block">
+<p class="company">${esc(n.company["zh-CN"])} / ${esc(n.company.en)}</p>
+<h1>《${esc(n.title["zh-CN"])}》变更说明 / ${esc(n.title.en)}: what changed</h1>
+<p class="dates">${esc(versionLine(n))} · ${esc(formatDate(n.effective, "zh-CN"))}生效 / effective ${esc(formatDate(n.effective, "en"))}</p>
+<p class="materiality ${c.material ? "material" : ""}">${c.material ? "重大变更 / Material change" : "非重大变更 / Not a material change"}</p>
+</header>
+<main>
+<section><h2>通知 / Notice</h2>${list("zh-CN")}${list("en")}</section>
+${rows ? `<section><h2>条款变更 / Changes by clause</h2><div class="table-wrap"><table><thead><tr><th>变更 / Change</th><th>条款 / Clause</th><th>章节 / Section</th></tr></thead><tbody>${rows}</tbody></table></div></section>` : ""}
+${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删除 / deleted</del> <ins>新增 / inserted</ins></p>${redlines}</section>` : ""}
+<section><h2>新版本全文 / Clean copy</h2><p><a href="${esc(links.cleanCopy["zh-CN"])}" lang="zh-CN">中文</a> · <a href="${esc(links.cleanCopy.en)}" lang="en">English</a> · <a href="${esc(links.cleanCopy.bilingual)}">中英对照 / bilingual</a></p></section>
+</main>
+</body>
+</html>
+`;
+}
+
+function redlineHtml(parts: RedlinePart[]): string {
+  return changedLines(parts)
+    .map((line) => line.map((p) => (p.op === "same" ? esc(p.text) : `<${p.op}>${esc(p.text)}</${p.op}>`)).join(""))
+    .join('<br><span class="gap">…</span><br>');
+}

@@ -1,0 +1,88 @@
+import { PolicyError } from "../errors.js";
+import { loadLibrary } from "../load/library.js";
+import { loadProfile, ownClauseDirs } from "../load/profile.js";
+import { isoDateSchema } from "../schema/primitives.js";
+import { resolvePolicy } from "../resolve.js";
+import { diffVersions, type ChangeSet } from "./changes.js";
+import { asView, draftChanges, renderVersion } from "./history.js";
+import { bumpVersion, compareVersions, parseVersion, type Bump } from "./semver.js";
+import type { Snapshot } from "./snapshot.js";
+import { readVersions, writeVersion } from "./store.js";
+
+export interface ReleaseOptions {
+  profile: string;
+  /** An explicit X.Y.Z; else the proposed bump (or `bump`) of the latest release. */
+  version?: string;
+  bump?: Bump;
+  /** YYYY-MM-DD the version takes effect; defaults to the profile's policy.effectiveDate. */
+  effective?: string;
+  summary?: { "zh-CN": string; en: string };
+  /** YYYY-MM-DD of the release; defaults to today (UTC). */
+  date?: string;
+}
+
+export interface ReleaseResult {
+  snapshot: Snapshot;
+  folder: string;
+  changes: ChangeSet;
+  /** The bump the changes call for, whatever was chosen. */
+  proposed: Bump;
+  warnings: string[];
+}
+
+/** Freezes the working policy as a new version in versions/ beside the profile. */
+export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseResult> {
+  const loaded = await loadProfile(options.profile);
+  const library = await loadLibrary({ own: ownClauseDirs(loaded) });
+  const resolved = resolvePolicy(loaded, library);
+  const history = await readVersions(loaded.dir);
+  const latest = history[history.length - 1];
+  const { changes: draft } = draftChanges(loaded, resolved, latest);
+  if (latest && draft.unchanged)
+    throw new PolicyError({ code: "NOTHING_TO_RELEASE", file: loaded.file, message: `nothing changed since version ${latest.version}`, hint: "Change the profile or its clauses first; `policypress diff` shows what would be released." });
+
+  const version = chooseVersion(options, latest?.version, draft.bump, loaded.file);
+  const released = checkDate(options.date ?? new Date().toISOString().slice(0, 10), "--date", loaded.file);
+  const effective = checkDate(options.effective ?? loaded.profile.policy.effectiveDate, "--effective", loaded.file);
+  const view = renderVersion(loaded, resolved, { version, effective, updated: released });
+  const changes = diffVersions(latest ? asView(latest) : null, view);
+  const warnings = noticeWarnings(changes, released, effective, loaded.profile.policy.noticeDays);
+  const { snapshot, folder } = await writeVersion(loaded.dir, {
+    format: 1,
+    slug: loaded.slug,
+    version,
+    released,
+    effective,
+    summary: options.summary,
+    clauseSet: resolved.set.id,
+    previous: latest ? { version: latest.version, hash: latest.hash } : null,
+    profile: view.profile,
+    documents: view.documents,
+  });
+  return { snapshot, folder, changes, proposed: draft.bump, warnings };
+}
+
+function chooseVersion(options: ReleaseOptions, latest: string | undefined, proposed: Bump, file: string): string {
+  if (!options.version) return bumpVersion(latest, options.bump ?? proposed);
+  if (!parseVersion(options.version))
+    throw new PolicyError({ code: "BAD_VERSION", file, field: "--version", message: `"${options.version}" is not a version number`, hint: "Write it as X.Y.Z, e.g. 1.2.0." });
+  if (latest && compareVersions(options.version, latest) <= 0)
+    throw new PolicyError({ code: "BAD_VERSION", file, field: "--version", message: `version ${options.version} is not after the latest release, ${latest}`, hint: `Use a higher number; the changes call for ${bumpVersion(latest, proposed)}.` });
+  return options.version;
+}
+
+function checkDate(value: string, flag: string, file: string): string {
+  if (!isoDateSchema.safeParse(value).success) throw new PolicyError({ code: "BAD_DATE", file, field: flag, message: `${flag} "${value}" is not a date`, hint: "Write it as YYYY-MM-DD." });
+  return value;
+}
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** PIPL Art. 17(2): people must be told of a material change before it applies. */
+function noticeWarnings(changes: ChangeSet, released: string, effective: string, noticeDays: number): string[] {
+  const warnings: string[] = [];
+  if (effective < released) warnings.push(`the effective date ${effective} is before the release date ${released}`);
+  if (changes.material && effective < addDays(released, noticeDays))
+    warnings.push(`this is a material change, but it takes effect on ${effective}, less than ${noticeDays} days (policy.noticeDays) after the release on ${released}: users may not be told in time (PIPL Art. 17)`);
+  return warnings;
+}

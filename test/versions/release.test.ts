@@ -1,0 +1,118 @@
+import { cpSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixtures, tempDir } from "../helpers.js";
+
+/**
+ * The release cycle a user goes through, in a temp copy of the golden fixture: release v1, change the
+ * profile (a data item and an SDK) and one clause's wording, release v2, and check what a lawyer checks.
+ */
+describe("release, change, release again", () => {
+  const dir = tempDir();
+  cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+  const profile = join(dir, "profile.yaml");
+  const out = join(dir, "out");
+  const readOut = (rel: string) => readFileSync(join(out, "golden", rel));
+
+  const v1 = cli(["release", profile, "--date", "2026-11-15", "--effective", "2026-12-01", "-q"]);
+  const firstBuild = cli(["build", profile, "--out", out, "--formats", "md,html", "-q"]);
+  const v1Files = ["versions/1.0.0/policy.zh-CN.md", "versions/1.0.0/policy.en.html", "versions/1.0.0/policy.bilingual.md"].map((f) => [f, readOut(f)] as const);
+
+  // the changes: one more data item, one more SDK, and one clause reworded
+  writeFileSync(profile, readFileSync(profile, "utf8")
+    .replace("      - { zh-CN: 密码, en: password }", "      - { zh-CN: 密码, en: password }\n      - { zh-CN: 微信账号, en: WeChat account }")
+    .replace("sdks:\n", "sdks:\n  - name: Example Map SDK\n    provider: { zh-CN: 示例地图有限公司, en: Example Maps Ltd. }\n    purpose: { zh-CN: 地图展示, en: showing maps }\n    data: [{ zh-CN: 位置信息, en: location }]\n    policyUrl: https://maps.example/privacy\n"));
+  const rights = join(dir, "own", "rights.md");
+  writeFileSync(rights, readFileSync(rights, "utf8").replace("我们将在", "我们将尽快并在").replace("We will answer your request within", "We will answer your request promptly and within"));
+
+  const diff = cli(["diff", profile, "--format", "json"]);
+  const v2 = cli(["release", profile, "--date", "2026-12-10", "--effective", "2026-12-12", "--json"]);
+  const secondBuild = cli(["build", profile, "--out", out, "--formats", "md,html", "-q"]);
+
+  it("releases v1 into versions/1.0.0 beside the profile", () => {
+    expect(v1.stderr).toBe("");
+    expect(v1.code).toBe(0);
+    expect(readdirSync(join(dir, "versions", "1.0.0")).sort()).toEqual(["policy.en.md", "policy.zh-CN.md", "snapshot.json"]);
+    expect(firstBuild.code).toBe(0);
+  });
+
+  it("proposes a major version for a material change and warns that the notice period is too short", () => {
+    expect(v2.code).toBe(0);
+    const result = JSON.parse(v2.stdout);
+    expect(result).toMatchObject({ version: "2.0.0", proposed: "major", material: true });
+    expect(v2.stderr).toContain("warning: this is a material change, but it takes effect on 2026-12-12, less than 7 days (policy.noticeDays) after the release on 2026-12-10");
+  });
+
+  it("keeps v1's outputs byte-identical after v2 is released", () => {
+    expect(secondBuild.code).toBe(0);
+    for (const [file, before] of v1Files) expect(readOut(file).equals(before), file).toBe(true);
+  });
+
+  it("lists exactly the changes, in both languages, and flags them as material", () => {
+    const notice = JSON.parse(diff.stdout);
+    expect(notice.changes.facts.map((f: { text: { "zh-CN": string; en: string }; material: boolean }) => [f.text["zh-CN"], f.text.en, f.material])).toEqual([
+      ["“注册”场景新增收集：微信账号", '"Sign-up" now also collects: WeChat account', true],
+      ["新增第三方 SDK：Example Map SDK（示例地图有限公司），用于地图展示", "New third-party SDK: Example Map SDK (Example Maps Ltd.), showing maps", true],
+    ]);
+    expect(notice.changes.clauses.map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`)).toEqual(["changed collection.list", "changed sdks.list", "changed golden.rights"]);
+    expect(notice.changes.material).toBe(true);
+    const md = readOut("versions/2.0.0/changes.md").toString();
+    expect(md).toContain("我们于2026年12月10日更新了《隐私政策》，主要变更如下：");
+    expect(md).toContain("We updated our Privacy Policy on December 10, 2026. What changed:");
+    expect(md).toContain("**重大变更 / Material change**");
+  });
+
+  it("marks only the changed words of the reworded clause", () => {
+    const notice = JSON.parse(diff.stdout);
+    const rightsChange = notice.changes.clauses.find((c: { id: string }) => c.id === "golden.rights");
+    const changed = (locale: string) => rightsChange.redline[locale].filter((p: { op: string }) => p.op !== "same").map((p: { op: string; text: string }) => `${p.op}:${p.text}`);
+    expect(changed("zh-CN")).toEqual(["ins:尽快并"]);
+    expect(changed("en")).toEqual(["ins:promptly and "]);
+  });
+
+  it("writes the notice and a clean copy of v2 into the output", () => {
+    const html = readOut("versions/2.0.0/changes.html").toString();
+    expect(html).toContain("<ins>尽快并</ins>");
+    expect(html).toContain('href="policy.zh-CN.html"');
+    expect(readOut("versions/2.0.0/policy.en.md").toString()).toContain("We will answer your request promptly and within 15 working days.");
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.files.filter((f: { version: string }) => f.version === "2.0.0").map((f: { path: string }) => f.path)).toContain("golden/versions/2.0.0/changes.json");
+  });
+
+  it("refuses to release a policy that has not changed", () => {
+    const again = cli(["release", profile, "--date", "2026-12-11"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("error NOTHING_TO_RELEASE: nothing changed since version 2.0.0");
+  });
+
+  it("catches a snapshot edited by hand, and a missing one", () => {
+    const snapshot = join(dir, "versions", "1.0.0", "snapshot.json");
+    const original = readFileSync(snapshot, "utf8");
+    writeFileSync(snapshot, original.replace("十五个工作日", "三十个工作日"));
+    const edited = cli(["check", profile]);
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toMatch(/versions\/1\.0\.0\/snapshot\.json {2}error VERSION_TAMPERED: version 1\.0\.0 was edited after it was released/);
+    expect(cli(["build", profile, "--out", tempDir(), "--formats", "md"]).code).toBe(1);
+    writeFileSync(snapshot, original);
+
+    const copy = join(dir, "versions", "1.0.0", "policy.en.md");
+    const text = readFileSync(copy, "utf8");
+    writeFileSync(copy, text.replace("15 working days", "30 working days"));
+    expect(cli(["check", profile]).stderr).toContain("error VERSION_TAMPERED: policy.en.md of version 1.0.0 is edited");
+    writeFileSync(copy, text);
+
+    renameSync(join(dir, "versions", "1.0.0"), join(dir, "moved-away"));
+    const missing = cli(["check", profile]);
+    expect(missing.stderr).toContain("error VERSION_CHAIN_BROKEN [previous]: version 2.0.0 names a previous version (1.0.0) that is not in versions/");
+    renameSync(join(dir, "moved-away"), join(dir, "versions", "1.0.0"));
+    expect(cli(["check", profile, "-q"]).code).toBe(0);
+  });
+
+  it("refuses a version number that is not after the latest", () => {
+    writeFileSync(rights, readFileSync(rights, "utf8").replace("尽快并在", "尽快，并在"));
+    const r = cli(["release", profile, "--version", "1.5.0"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error BAD_VERSION [--version]: version 1.5.0 is not after the latest release, 2.0.0");
+    rmSync(join(dir, "versions", "2.0.1"), { recursive: true, force: true });
+  });
+});
