@@ -147,7 +147,7 @@ function currentFiles(loaded: LoadedProfile, resolved: ResolvedPolicy, documents
   if (changes.unchanged) return renderFiles(pickLocales(latest.documents, locales));
   // the draft's notice is dated by the profile, not the clock, so rebuilding gives the same files
   const dated = loaded.profile.policy.updatedDate ?? loaded.profile.policy.effectiveDate;
-  return [...renderFiles(documents), ...noticeFiles(makeNotice(changes, view, dated), Object.values(documents))];
+  return [...renderFiles(documents), ...noticeFiles(makeNotice(changes, view, dated, loaded.profile.policy.effectiveDate), Object.values(documents))];
 }
 
 /** Every released version, re-made from its snapshot (never from today's clauses), with its notice. */

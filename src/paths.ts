@@ -8,6 +8,7 @@ export const builtinPaths = {
   clauses: join(packageRoot, "clauses"),
   sets: join(packageRoot, "clauses", "sets"),
   topics: join(packageRoot, "clauses", "topics.yaml"),
+  requirements: join(packageRoot, "clauses", "requirements"),
   locales: join(packageRoot, "locales"),
   templates: join(packageRoot, "templates"),
   example: join(packageRoot, "examples", "acme", "profile.yaml"),

@@ -52,9 +52,10 @@ export function checkClause(clause: Clause): Problem[] {
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
     }
   }
-  for (const path of conditionPaths(clause.when ?? {}))
-    if (!schemaAt(profileSchema, path.split(".")))
-      problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: 2, field: `when.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
+  for (const [key, condition] of [["when", clause.when], ["assumes", clause.assumes]] as const)
+    for (const path of conditionPaths(condition ?? {}))
+      if (!schemaAt(profileSchema, path.split(".")))
+        problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: 2, field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
   return problems;
 }
 

@@ -34,7 +34,8 @@ Options:
     if (toVersion === "draft") {
       const from = values.from ? find(values.from as string) : history[history.length - 1];
       const { view, changes } = draftChanges(b.loaded, b.resolved, from);
-      notice = makeNotice(changes, view, b.loaded.profile.policy.updatedDate ?? b.loaded.profile.policy.effectiveDate);
+      const policy = b.loaded.profile.policy;
+      notice = makeNotice(changes, view, policy.updatedDate ?? policy.effectiveDate, policy.effectiveDate);
     } else {
       const to = find(toVersion);
       const index = history.indexOf(to);

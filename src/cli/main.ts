@@ -43,4 +43,10 @@ async function main(argv: string[]): Promise<number> {
   return runCommand(command, rest);
 }
 
+// `policypress ... | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 process.exitCode = await main(process.argv.slice(2));

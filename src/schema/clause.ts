@@ -31,6 +31,8 @@ export const clauseFrontMatterSchema = z.strictObject({
   title: bilingual,
   showTitle: z.boolean().default(true),
   when: conditionSchema.optional(),
+  /** What the text takes for granted ("the services are for adults"): `check` reports a profile that says otherwise. */
+  assumes: conditionSchema.optional(),
   sources: z.array(sourceRefSchema).default([]),
   law: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()\-]*$/, "must be a reference such as PIPL-17 or GBT35273-5.5")).default([]),
   note: z.string().optional(),

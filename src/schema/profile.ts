@@ -15,6 +15,7 @@ export const companySchema = z.strictObject({
   otherWebsites: z.array(webUrlSchema).default([]),
   creditCode: z.string().regex(/^[0-9A-Z]{18}$/, "must be the 18-character unified social credit code").optional(),
   affiliates: L.optional().describe("Affiliates or group companies that may share information, named or described"),
+  outsideChina: z.boolean().default(false).describe("The handler is established outside mainland China and processes personal information of people in China (PIPL Arts. 3(2) and 53): name its representative in China in contact.domesticRepresentative"),
 });
 
 export const serviceSchema = z.strictObject({

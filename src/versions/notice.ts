@@ -16,14 +16,15 @@ export interface Notice {
   icu: string;
 }
 
-export function makeNotice(changes: ChangeSet, to: VersionView, date: string): Notice {
+/** `effective` overrides the version's own date (a draft is compared under the latest release's dates). */
+export function makeNotice(changes: ChangeSet, to: VersionView, date: string, effective?: string): Notice {
   const doc = to.documents;
   return {
     changes,
     company: { "zh-CN": doc["zh-CN"].company, en: doc.en.company },
     title: { "zh-CN": doc["zh-CN"].title, en: doc.en.title },
     date,
-    effective: doc["zh-CN"].effectiveIso,
+    effective: effective ?? doc["zh-CN"].effectiveIso,
     icu: process.versions.icu ?? "unknown",
   };
 }

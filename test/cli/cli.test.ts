@@ -11,7 +11,8 @@ describe("policypress build (end to end, in a temp folder)", () => {
   it("exits 0 and prints the written files on stdout", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split("\n")).toHaveLength(6);
+    // the current policy (6 files) and the example's two released versions (6 and 6 + the notice's md, html and json)
+    expect(run.stdout.trim().split("\n")).toHaveLength(21);
   });
 
   it("writes zh-CN, en and bilingual Markdown and HTML for the example", () => {
@@ -21,13 +22,14 @@ describe("policypress build (end to end, in a temp folder)", () => {
 
   it("writes a manifest whose hashes and sizes match the files", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
-    expect(manifest.files).toHaveLength(6);
+    expect(manifest.files).toHaveLength(21);
     for (const f of manifest.files) {
       const bytes = readFileSync(join(out, f.path));
-      expect(f).toMatchObject({ slug: "acme", version: "draft", bytes: bytes.byteLength });
+      expect(f).toMatchObject({ slug: "acme", bytes: bytes.byteLength });
+      expect(f.version).toBe(f.path.includes("/versions/1.0.0/") ? "1.0.0" : "2.0.0");
       expect(f.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
       expect(["zh-CN", "en", "bilingual"]).toContain(f.locale);
-      expect(["md", "html"]).toContain(f.format);
+      expect(["md", "html", "json"]).toContain(f.format);
       expect(f.profile).toMatch(/examples\/acme\/profile\.yaml$/);
     }
   });
@@ -37,7 +39,7 @@ describe("policypress build (end to end, in a temp folder)", () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(true);
-    expect(result.files.map((f: { path: string }) => f.path)).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
+    expect(result.files.map((f: { path: string }) => f.path).filter((p: string) => !p.includes("/versions/"))).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
   });
 
   it("builds only the locales asked for", () => {
@@ -67,7 +69,7 @@ describe("exit codes and messages", () => {
   });
 
   it("prints help for every command", () => {
-    for (const command of ["build", "check", "init", "clauses", "schema"]) {
+    for (const command of ["build", "check", "init", "clauses", "release", "diff", "schema"]) {
       const r = cli([command, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: policypress ${command}`);
@@ -126,5 +128,16 @@ describe("policypress clauses", () => {
     const r = cli(["clauses", "matrix", "--html", file]);
     expect(r.code).toBe(0);
     expect(readFileSync(file, "utf8")).toContain("<table>");
+  });
+});
+
+describe("policypress diff on the example", () => {
+  it("prints the notice between its two releases, a lawyer's letter in both languages", () => {
+    const r = cli(["diff", "--to", "2.0.0"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("1.0.0 → 2.0.0");
+    expect(r.stdout).toContain("我们于2026年11月20日更新了《隐私政策》，主要变更如下：");
+    expect(r.stdout).toContain("2. New third-party SDK: Getui Push SDK (Daily Interactive Co., Ltd.), to send notifications to the app");
+    expect(r.stdout).toContain("**重大变更 / Material change**");
   });
 });

@@ -1,0 +1,173 @@
+import type { Problem } from "../errors.js";
+import { conditionHolds, describeCondition } from "../resolve.js";
+import type { Clause } from "../schema/clause.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
+import type { SatisfiedBy } from "../schema/requirement.js";
+import { conditionPaths } from "./library.js";
+import { candidatesFor, evidenceFor, included, isDeclared, type BuiltPolicy } from "./evidence.js";
+
+/**
+ * Does the policy agree with the profile? Each rule is a small named function; `rules` runs them in
+ * order (as markdown-it's rule lists), so a rule can be added, removed or reordered in one place.
+ */
+export interface Rule {
+  name: string;
+  summary: string;
+  check(policy: BuiltPolicy): Problem[];
+}
+
+export interface RuleResult {
+  rule: string;
+  summary: string;
+  problems: Problem[];
+}
+
+export function checkConsistency(policy: BuiltPolicy, list: Rule[] = rules): RuleResult[] {
+  return list.map((r) => ({ rule: r.name, summary: r.summary, problems: r.check(policy) }));
+}
+
+/** A fact the profile can declare, and what in a policy shows the policy tells people about it. */
+interface Declaration {
+  field: string;
+  what: string;
+  covers: Partial<SatisfiedBy>;
+  /** Words that name it, in each language: a collection item can say it without a dedicated clause. */
+  mentions?: Record<Locale, RegExp>;
+}
+
+export const DECLARATIONS: Declaration[] = [
+  { field: "features.cookies", what: "cookies", covers: { topics: ["cookies"] } },
+  { field: "sdks", what: "third-party SDKs", covers: { fields: ["sdks"] } },
+  { field: "storage.crossBorder", what: "cross-border transfers", covers: { fields: ["storage.crossBorder"] } },
+  { field: "children.directed", what: "a service directed at children", covers: { fields: ["children.directed"] } },
+  { field: "features.faceData", what: "facial (biometric) information", covers: { fields: ["features.faceData"] }, mentions: { "zh-CN": /人脸|面部|面容/, en: /\bfac(e|ial)\b/i } },
+  { field: "features.idNumbers", what: "identity document numbers", covers: { fields: ["features.idNumbers"] }, mentions: { "zh-CN": /身份证|证件号/, en: /identity (card|document)|\bID (card|number)|passport/i } },
+  { field: "features.bankCards", what: "bank card numbers", covers: { fields: ["features.bankCards"] }, mentions: { "zh-CN": /银行卡|银行账/, en: /bank (card|account)/i } },
+  { field: "features.preciseLocation", what: "precise location", covers: { fields: ["features.preciseLocation"] }, mentions: { "zh-CN": /精确位置|精准位置|精确定位|GPS/, en: /precise (geo)?location|GPS/i } },
+  { field: "features.marketing", what: "marketing messages", covers: { fields: ["features.marketing"], topics: ["rights.marketing"] } },
+  { field: "features.automatedDecisions", what: "automated decision-making", covers: { fields: ["features.automatedDecisions"], topics: ["rights.automated-decisions"] } },
+];
+
+const NO_MATCH: SatisfiedBy = { topics: [], clauses: [], law: [], fields: [], locales: [] };
+
+/** The profile declares something the policy never tells people about. */
+export const declarationsCovered: Rule = {
+  name: "declarations-covered",
+  summary: "everything the profile declares (cookies, SDKs, cross-border, children, sensitive data, marketing, automated decisions) is covered by a clause",
+  check(policy) {
+    const { loaded } = policy;
+    const text = plainText(policy);
+    return DECLARATIONS.filter((d) => isDeclared(loaded.profile, d.field))
+      .filter((d) => !evidenceFor({ ...NO_MATCH, ...d.covers }, policy).length)
+      .filter((d) => !d.mentions || !LOCALES.every((l) => d.mentions![l].test(text[l])))
+      .map((d) => {
+        const offer = candidatesFor({ ...NO_MATCH, ...d.covers }, policy).slice(0, 3).map((c) => c.key);
+        const clauses = offer.length ? `Add a clause that covers it (clauses.add in the profile, or the clause set): ${offer.join("; ")}` : "Write a clause that covers it and add it";
+        return {
+          code: "DECLARATION_NOT_COVERED", file: loaded.file, line: loaded.lineOf(d.field.split(".")), field: d.field,
+          message: `the profile declares ${d.what} (${d.field}), but no clause of the policy covers it`,
+          hint: d.mentions ? `${clauses}, or name it in the collection scenario that collects it (collection[].items, sensitive: true).` : `${clauses}.`,
+        };
+      });
+  },
+};
+
+/** A clause takes for granted (its `assumes:`) what the profile denies: the policy says something false. */
+export const noContradictions: Rule = {
+  name: "no-contradictions",
+  summary: "no clause of the policy assumes something the profile contradicts",
+  check(policy) {
+    const { loaded, library } = policy;
+    return included(policy)
+      .filter((c) => c.assumes && !conditionHolds(c.assumes, loaded.profile))
+      .map((c) => {
+        const first = conditionPaths(c.assumes!)[0]!;
+        const others = (library.variants.get(c.id) ?? []).filter((v) => v !== c && (!v.assumes || conditionHolds(v.assumes, loaded.profile))).map((v) => v.key);
+        return {
+          code: "CONTRADICTION", file: loaded.file, line: loaded.lineOf(first.split(".")), field: first,
+          message: `the policy includes ${c.key}, which assumes ${describeCondition(c.assumes!)}; the profile says otherwise`,
+          hint: others.length ? `Choose another variant (clauses.variants): ${others.join(", ")}; or leave it out with clauses.remove.` : `Leave it out with clauses.remove, or correct ${first} in the profile.`,
+        };
+      });
+  },
+};
+
+// Template syntax that survived rendering, and the fill-in markers of drafts ("XX公司", "____", "TODO").
+const LEFTOVERS = [/\{\{|\}\}/, /\b(?:TODO|TBD|FIXME)\b/, /X{3,}|Ｘ{2,}|(?<![A-Za-z])XX(?=\p{Script=Han})/u, /_{3,}|＿{2,}/, /【\s*】|\[\s*\]|（\s*）|\(\s*\)/, /待填写|待补充|待定/];
+
+/** A placeholder left unresolved in the rendered text. */
+export const placeholdersResolved: Rule = {
+  name: "placeholders-resolved",
+  summary: "no placeholder or fill-in marker is left in the rendered policy",
+  check(policy) {
+    const problems: Problem[] = [];
+    for (const { clause, locale, markdown } of renderedClauses(policy)) {
+      const text = unescape(markdown);
+      const found = LEFTOVERS.map((re) => re.exec(text)?.[0]).find(Boolean);
+      if (found)
+        problems.push({
+          code: "UNRESOLVED_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale], field: locale,
+          message: `the ${locale} text of ${clause.key} still contains "${found}" after rendering`,
+          hint: "Fill in the profile value it comes from, or correct the clause text.",
+        });
+    }
+    return problems;
+  },
+};
+
+const HAN = /\p{Script=Han}/u;
+
+/** A language version is missing: a clause renders empty in one language, or Chinese text reaches the English policy. */
+export const localesComplete: Rule = {
+  name: "locales-complete",
+  summary: "every clause and every profile value the policy prints exists in both languages",
+  check(policy) {
+    const { loaded } = policy;
+    const problems: Problem[] = [];
+    for (const locale of LOCALES)
+      if (!policy.documents[locale])
+        problems.push({ code: "LOCALE_MISSING", file: loaded.file, message: `the policy has no ${locale} version`, hint: "Build and check both languages." });
+    const byClause = new Map<Clause, Locale[]>();
+    for (const r of renderedClauses(policy)) if (!r.markdown.trim()) byClause.set(r.clause, [...(byClause.get(r.clause) ?? []), r.locale]);
+    for (const [clause, empty] of byClause)
+      if (empty.length < LOCALES.length)
+        problems.push({ code: "LOCALE_MISSING", file: clause.file, line: clause.bodyLines[empty[0]!], field: empty[0], message: `${clause.key} renders empty in ${empty.join(" and ")} but not in the other language`, hint: "Give both languages the same conditions ({{#if}} blocks), so the two versions say the same." });
+    const english = plainText(policy).en;
+    for (const { path, value } of stringsOf(loaded.profile))
+      if (path[path.length - 1] !== "zh-CN" && HAN.test(value) && english.includes(value))
+        problems.push({
+          code: "LOCALE_MISSING", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),
+          message: `the English policy prints "${value.slice(0, 40)}" from ${path.join(".")}, which has no English text`,
+          hint: path[path.length - 1] === "en" ? "Translate the en value." : "Write it as { zh-CN: ..., en: ... }.",
+        });
+    return problems;
+  },
+};
+
+export const rules: Rule[] = [declarationsCovered, noContradictions, placeholdersResolved, localesComplete];
+
+function renderedClauses(policy: BuiltPolicy) {
+  const byKey = new Map(included(policy).map((c) => [c.key, c]));
+  return LOCALES.flatMap((locale) =>
+    (policy.documents[locale]?.sections ?? []).flatMap((s) => s.clauses.map((c) => ({ clause: byKey.get(c.key)!, locale, markdown: c.markdown }))),
+  );
+}
+
+/** Each language's whole policy as plain text: the title block and every clause, Markdown escapes removed. */
+function plainText(policy: BuiltPolicy): Record<Locale, string> {
+  const out = {} as Record<Locale, string>;
+  for (const locale of LOCALES) {
+    const d = policy.documents[locale];
+    out[locale] = d ? unescape([d.title, d.company, d.shortName, ...d.sections.flatMap((s) => [s.title ?? "", ...s.clauses.flatMap((c) => [c.title, c.markdown])])].join("\n")) : "";
+  }
+  return out;
+}
+
+const unescape = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
+
+function stringsOf(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
+  if (typeof value === "string") return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, [...path, i]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => stringsOf(v, [...path, k]));
+  return [];
+}

@@ -1,0 +1,128 @@
+import type { ProfileBuild } from "../build.js";
+import { HELPERS, parseTemplate } from "../render/handlebars.js";
+import { anchorOf } from "../render/document.js";
+import { conditionHolds, describeCondition } from "../resolve.js";
+import type { Clause, Condition } from "../schema/clause.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
+import type { SatisfiedBy } from "../schema/requirement.js";
+import { conditionPaths } from "./library.js";
+
+/** What the checks read of a built policy (a ProfileBuild has all of it). */
+export type BuiltPolicy = Pick<ProfileBuild, "loaded" | "library" | "resolved" | "documents">;
+
+/** Something in the policy that satisfies an item or covers a declaration: a clause, or a language version. */
+export interface Evidence {
+  /** `id:variant` of the clause. */
+  clause?: string;
+  /** The clause's anchor in policy.<locale>.html. */
+  anchor?: string;
+  locale?: Locale;
+  /** Why it counts: "listed", "topic contact", "law: PIPL-50", "prints storage.crossBorder", "zh-CN version". */
+  via: string;
+}
+
+export const describeEvidence = (e: Evidence) => (e.clause ? `${e.clause} (${e.via})` : e.via);
+
+export const included = (policy: BuiltPolicy): Clause[] => policy.resolved.sections.flatMap((s) => s.clauses);
+
+/** Whether a profile field has a value (the `true` of a clause condition: set and not empty). */
+export const isDeclared = (profile: unknown, field: string) => conditionHolds({ [field]: true }, profile);
+
+/** The clauses and language versions of the policy that match any entry of `by`. */
+export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy, extraLaw: string[] = []): Evidence[] {
+  const { profile } = policy.loaded;
+  const out: Evidence[] = [];
+  for (const clause of included(policy)) {
+    const via = matchClause(clause, by, profile, extraLaw);
+    if (via) out.push({ clause: clause.key, anchor: anchorOf(clause.id), via });
+  }
+  for (const locale of by.locales)
+    if (policy.documents[locale]?.sections.every((s) => s.clauses.every((c) => c.markdown.trim())))
+      out.push({ locale, via: `${locale} version` });
+  return out;
+}
+
+function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown, extraLaw: string[]): string | undefined {
+  if (by.clauses.some((ref) => ref === clause.key || ref === clause.id)) return "listed";
+  const law = [...by.law, ...extraLaw].find((ref) => clause.law.includes(ref));
+  if (law) return `law: ${law}`;
+  if (by.topics.includes(clause.topic)) return `topic ${clause.topic}`;
+  const field = by.fields.find((f) => isDeclared(profile, f) && readsField(clause, f));
+  if (field) return `prints ${field}`;
+  return undefined;
+}
+
+/** True when the clause prints, tests or is conditioned on `field` or a field inside it. */
+export function readsField(clause: Clause, field: string): boolean {
+  for (const path of fieldsRead(clause)) if (path === field || path.startsWith(`${field}.`)) return true;
+  return false;
+}
+
+const readCache = new WeakMap<Clause, Set<string>>();
+
+/** Every profile field a clause reads: placeholders and block parameters of both bodies, and its `when`. */
+export function fieldsRead(clause: Clause): Set<string> {
+  let paths = readCache.get(clause);
+  if (!paths) {
+    paths = new Set(conditionPaths(clause.when ?? {}));
+    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale])) paths.add(p);
+    readCache.set(clause, paths);
+  }
+  return paths;
+}
+
+type Node = { type: string } & Record<string, unknown>;
+type Path = { type: "PathExpression"; parts: string[]; depth: number; data: boolean; original: string };
+
+/** Full dotted paths a template reads; inside {{#each list}} a field of the element reads as `list.field`. */
+function templatePaths(body: string): string[] {
+  const out: string[] = [];
+  const full = (p: Path, scopes: string[]) => {
+    const base = scopes[scopes.length - 1 - p.depth] ?? "";
+    return [base, ...p.parts].filter(Boolean).join(".");
+  };
+  const record = (params: Node[], scopes: string[]) => {
+    for (const p of params) if (p.type === "PathExpression" && !(p as unknown as Path).data) out.push(full(p as unknown as Path, scopes));
+  };
+  const walk = (node: Node | undefined, scopes: string[]): void => {
+    if (!node) return;
+    if (node.type === "Program") for (const child of node.body as Node[]) walk(child, scopes);
+    else if (node.type === "MustacheStatement" || node.type === "BlockStatement") {
+      const path = node.path as unknown as Path;
+      const params = node.params as Node[];
+      // {{items "key"}} prints a scenario's data items
+      if (path.original === "items") out.push("collection.items");
+      if (params.length || HELPERS.includes(path.original) || node.type === "BlockStatement") record(params, scopes);
+      else record([node.path as Node], scopes);
+      if (node.type === "BlockStatement") {
+        const list = path.original === "each" && params[0]?.type === "PathExpression" ? full(params[0] as unknown as Path, scopes) : undefined;
+        walk(node.program as Node, list ? [...scopes, list] : scopes);
+        walk(node.inverse as Node | undefined, scopes);
+      }
+    }
+  };
+  try {
+    walk(parseTemplate(body) as unknown as Node, [""]);
+  } catch {
+    // a broken template is reported by the library checks; it reads nothing here
+  }
+  return out;
+}
+
+/** Library clauses that would satisfy `by` if added: those whose own condition this profile meets first. */
+export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy, extraLaw: string[] = []): Clause[] {
+  const { profile } = policy.loaded;
+  const all = [...policy.library.clauses.values()].filter((c) => matchClause(c, { ...by, fields: [], locales: [] }, profile, extraLaw) || by.fields.some((f) => readsField(c, f)));
+  const fits = (c: Clause) => !c.when || conditionHolds(c.when, profile);
+  return [...all.filter(fits), ...all.filter((c) => !fits(c))];
+}
+
+/** Why a clause is not in the policy although the clause set names it, when that is so. */
+export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefined {
+  return policy.resolved.decisions.find((d) => d.clause === clause.key && !d.included)?.reason;
+}
+
+/** "appears only when contact.officer is set", for a candidate whose own condition the profile does not meet. */
+export function unmetCondition(clause: Clause, profile: unknown): string | undefined {
+  return clause.when && !conditionHolds(clause.when, profile) ? describeCondition(clause.when as Condition) : undefined;
+}

@@ -1,0 +1,75 @@
+import type { Problem } from "../errors.js";
+import type { Checklist } from "../load/requirements.js";
+import { conditionHolds, describeCondition } from "../resolve.js";
+import type { Condition } from "../schema/clause.js";
+import type { Requirement } from "../schema/requirement.js";
+import { candidatesFor, evidenceFor, isDeclared, unmetCondition, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
+
+export type Status = "satisfied" | "missing" | "not-applicable";
+
+export interface ItemResult {
+  item: Requirement;
+  status: Status;
+  /** satisfied: what in the policy satisfies it. */
+  evidence: Evidence[];
+  /** not applicable: the condition the profile does not meet. */
+  reason?: string;
+  /** missing: what to add, in a sentence. */
+  add?: string;
+}
+
+/** Evaluates every checklist item against one built policy, in checklist order. */
+export function evaluateRequirements(checklist: Checklist, policy: BuiltPolicy): ItemResult[] {
+  return checklist.items.map((item) => evaluate(item, policy));
+}
+
+function evaluate(item: Requirement, policy: BuiltPolicy): ItemResult {
+  const { profile } = policy.loaded;
+  const unmet = [item.law.appliesWhen, item.appliesWhen].find((c): c is Condition => !!c && !conditionHolds(c, profile));
+  if (unmet) return { item, status: "not-applicable", evidence: [], reason: `applies when ${describeCondition(unmet)}` };
+  // a clause whose law: names the item itself always satisfies it: own clauses can say what they are for
+  const evidence = evidenceFor(item.satisfiedBy, policy, [item.id]);
+  if (evidence.length) return { item, status: "satisfied", evidence };
+  return { item, status: "missing", evidence: [], add: whatToAdd(item, policy) };
+}
+
+/** Names the article: "PIPL Art. 17(1)(i)". */
+export const citation = (item: Requirement) => `${item.law.short.en} ${item.article.en}`;
+
+/** The clause(s) or profile field(s) that would satisfy a missing item, and why a listed clause is not in. */
+function whatToAdd(item: Requirement, policy: BuiltPolicy): string {
+  const { profile } = policy.loaded;
+  const unset = item.satisfiedBy.fields.filter((f) => !isDeclared(profile, f));
+  const clauses = candidatesFor(item.satisfiedBy, policy, [item.id])
+    .slice(0, 3)
+    .map((c) => {
+      const leftOut = whyLeftOut(c, policy);
+      const condition = unmetCondition(c, profile);
+      return leftOut ? `${c.key} (in the clause set, left out: ${leftOut})` : condition ? `${c.key} (it appears only when ${condition})` : c.key;
+    });
+  const where = "clauses.add in the profile, or the clause set";
+  if (unset.length && clauses.length) return `Set ${unset.join(" or ")} in the profile, and add a clause that prints it (${where}): ${clauses.join("; ")}.`;
+  if (unset.length) return `Set ${unset.join(" or ")} in the profile.`;
+  if (clauses.length) return `Add ${clauses.length > 1 ? "one of these clauses" : "the clause"} (${where}): ${clauses.join("; ")}.`;
+  return `No clause in the library satisfies it yet: write one with \`law: [${item.id}]\` in its front matter (docs/clause-format.md) and add it to the policy.`;
+}
+
+/** A missing required item as a problem: it makes `check` fail, and `build` warn. */
+export function missingProblems(results: ItemResult[], policy: BuiltPolicy): Problem[] {
+  const { loaded } = policy;
+  return results
+    .filter((r) => r.status === "missing" && r.item.severity === "required")
+    .map((r) => {
+      const field = r.item.satisfiedBy.fields.find((f) => !isDeclared(loaded.profile, f));
+      return {
+        code: "REQUIREMENT_MISSING",
+        file: loaded.file,
+        line: loaded.lineOf(field ? field.split(".") : ["clauseSet"]),
+        field: r.item.id,
+        message: `${citation(r.item)} not met: ${lowerFirst(r.item.requires.en).replace(/\.$/, "")}`,
+        hint: r.add,
+      };
+    });
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
