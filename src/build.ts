@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { checkClause } from "./check/library.js";
+import { complianceWarnings } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
 import type { Clause } from "./schema/clause.js";
 import { loadLibrary, type Library } from "./load/library.js";
@@ -7,14 +8,13 @@ import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.j
 import { builtinPaths } from "./paths.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
-import { assetFiles, noticeFiles, renderFiles, type RenderedFile } from "./render/files.js";
-import { diffVersions } from "./versions/changes.js";
-import { asView, draftChanges } from "./versions/history.js";
-import { makeNotice } from "./versions/notice.js";
+import { assetFiles, type RenderedFile } from "./render/files.js";
+import { profileSite } from "./site/assemble.js";
 import type { Snapshot } from "./versions/snapshot.js";
 import { readVersions } from "./versions/store.js";
 import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
+import { openOutput } from "./lock.js";
 import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
 
 export interface BuildOptions {
@@ -26,7 +26,13 @@ export interface BuildOptions {
   /** true when the user asked for the formats explicitly: then a missing browser fails the build. */
   formatsExplicit?: boolean;
   browser?: Omit<PrintOptions, "onProgress">;
+  /** Path the output is published under (default /), for the sitemap, feed and canonical links. */
+  base?: string;
+  /** Origin of the published site (default: from the profile). */
+  siteUrl?: string;
   onProgress?: (message: string) => void;
+  /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
+  lockWaitMs?: number;
 }
 
 export interface BuildResult {
@@ -62,7 +68,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const problems: Problem[] = [];
   for (const path of options.profiles?.length ? options.profiles : [builtinPaths.example]) {
     try {
-      builds.push(await buildProfile(path, locales));
+      builds.push(await buildProfile(path, { locales, formats, base: options.base, siteUrl: options.siteUrl }));
     } catch (e) {
       if (!(e instanceof PolicyError)) throw e;
       problems.push(...e.problems);
@@ -72,16 +78,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   checkUniqueSlugs(builds);
   for (const b of builds) {
     warnings.push(...b.library.replaced.map((r) => `${b.loaded.file}: own clause ${r}`));
+    // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
+    warnings.push(...(await complianceWarnings(b)));
     say(`rendered ${b.loaded.slug}: ${b.resolved.sections.reduce((n, s) => n + s.clauses.length, 0)} clauses in ${Object.keys(b.documents).join(", ")}`);
   }
 
+  // one build at a time per output folder; leftovers of a killed one are put right first (src/lock.ts)
+  const inputs = builds.map((b) => ({ file: b.loaded.file, slug: b.loaded.slug, profileDir: b.loaded.dir, clauseDirs: ownClauseDirs(b.loaded) }));
+  const { lock, notes } = await openOutput(out, inputs, { waitMs: options.lockWaitMs, onWait: say });
+  warnings.push(...notes);
   const staging = new Staging(out);
   try {
     const entries: ManifestEntry[] = [];
     const pdfJobs: PdfJob[] = [];
     for (const b of builds) {
       // PDFs are printed from the HTML pages, so those are written whenever PDF is asked for
-      const wanted = (f: RenderedFile) => formats.includes(f.format) || (f.format === "json" && (formats.includes("md") || formats.includes("html")));
+      // the site's json and xml files come with the pages
+      const wanted = (f: RenderedFile) => formats.includes(f.format) || ((f.format === "json" || f.format === "xml") && (formats.includes("md") || formats.includes("html")));
       const needed = (f: RenderedFile) => wanted(f) || (f.format === "html" && formats.includes("pdf"));
       for (const file of b.files.filter(needed)) {
         const written = await staging.write(`${b.loaded.slug}/${file.path}`, file.content);
@@ -111,11 +124,31 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } catch (e) {
     await staging.discard();
     throw e;
+  } finally {
+    await lock.release();
   }
 }
 
 /** load -> resolve -> render, for one profile (no file is written yet). */
-export async function buildProfile(path: string, locales: Locale[] = [...LOCALES]): Promise<ProfileBuild> {
+export interface ProfileOptions {
+  locales?: Locale[];
+  /** The formats the build writes (the site links downloads only for these). */
+  formats?: Format[];
+  /** Path the output folder is published under, e.g. /legal/ (default /). */
+  base?: string;
+  /** Origin of the published site; defaults to that of policy.url, else company.website. */
+  siteUrl?: string;
+}
+
+/** https://example.com + /legal/ + acme/ : where the profile's folder will be published. */
+function siteBaseUrl(loaded: LoadedProfile, site: ProfileOptions): string {
+  const origin = new URL(site.siteUrl ?? loaded.profile.policy.url ?? loaded.profile.company.website).origin;
+  const base = `/${(site.base ?? "/").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
+  return `${origin}${base}${encodeURIComponent(loaded.slug)}/`;
+}
+
+export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
+  const locales = site.locales ?? [...LOCALES];
   const loaded = await loadProfile(path);
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
@@ -133,39 +166,8 @@ export async function buildProfile(path: string, locales: Locale[] = [...LOCALES
   }
   if (problems.length) throw new PolicyError(dedupe(problems));
   const history = await readVersions(loaded.dir);
-  return { loaded, library, resolved, documents, history, files: [...currentFiles(loaded, resolved, documents, history, locales), ...releasedFiles(history, locales)] };
-}
-
-/**
- * The policy at the top of the profile's folder: the latest release when the profile has not changed
- * since, else the draft, with the notice of what changed since the latest release.
- */
-function currentFiles(loaded: LoadedProfile, resolved: ResolvedPolicy, documents: Partial<Record<Locale, PolicyDocument>>, history: Snapshot[], locales: Locale[]): RenderedFile[] {
-  const latest = history[history.length - 1];
-  if (!latest) return renderFiles(documents);
-  const { view, changes } = draftChanges(loaded, resolved, latest);
-  if (changes.unchanged) return renderFiles(pickLocales(latest.documents, locales));
-  // the draft's notice is dated by the profile, not the clock, so rebuilding gives the same files
-  const dated = loaded.profile.policy.updatedDate ?? loaded.profile.policy.effectiveDate;
-  return [...renderFiles(documents), ...noticeFiles(makeNotice(changes, view, dated, loaded.profile.policy.effectiveDate), Object.values(documents))];
-}
-
-/** Every released version, re-made from its snapshot (never from today's clauses), with its notice. */
-function releasedFiles(history: Snapshot[], locales: Locale[]): RenderedFile[] {
-  return history.flatMap((snapshot, i) => {
-    const folder = `versions/${snapshot.version}/`;
-    const docs = pickLocales(snapshot.documents, locales);
-    const files = renderFiles(docs, folder);
-    if (i > 0) {
-      const changes = diffVersions(asView(history[i - 1]!), asView(snapshot));
-      files.push(...noticeFiles(makeNotice(changes, asView(snapshot), snapshot.released), Object.values(docs), folder));
-    }
-    return files;
-  });
-}
-
-function pickLocales(documents: Record<Locale, PolicyDocument>, locales: Locale[]): Partial<Record<Locale, PolicyDocument>> {
-  return Object.fromEntries(locales.map((l) => [l, documents[l]]));
+  const files = profileSite(loaded, resolved, documents, history, { formats: site.formats ?? ["md", "html", "pdf"], locales, baseUrl: siteBaseUrl(loaded, site) });
+  return { loaded, library, resolved, documents, history, files };
 }
 
 // A clause's own checks (placeholders name real fields, no Chinese in the English...) run once per process.
@@ -190,7 +192,7 @@ function entry(b: ProfileBuild, file: RenderedFile, format: Format, path: string
 
 function pdfJobsFor(b: ProfileBuild, staging: Staging): PdfJob[] {
   return b.files
-    .filter((f) => f.format === "html")
+    .filter((f) => f.format === "html" && /(^|\/)(policy\.(zh-CN|en|bilingual)|changes)\.html$/.test(f.path))
     .map((f) => ({
       slug: b.loaded.slug,
       file: f,

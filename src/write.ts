@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError } from "./errors.js";
+import { outputProblem } from "./output-guard.js";
 
-/** json is only written for change notices. */
-export type Format = "md" | "html" | "pdf" | "json";
+/** json and xml are the site's machine-readable files (notices, versions.json, feed, sitemap). */
+export type Format = "md" | "html" | "pdf" | "json" | "xml";
 export type DocLocale = "zh-CN" | "en" | "bilingual";
 
 /** One line of manifest.json: what a pipeline needs to publish or verify a file. */
@@ -27,32 +28,38 @@ export interface Manifest {
 /**
  * Builds write into a staging folder inside the output folder; each profile's folder is swapped in only
  * when all its files are written, so a failed or killed build leaves the previous output whole.
+ *
+ * The swap is a short sequence of renames. To survive being killed in the middle of it, the staging
+ * folder first gets a plan (COMMIT_PLAN, written last, so it exists only once everything is staged); the
+ * next build into the folder finishes any planned swap (`recoverOutput`) and removes unplanned leftovers.
  */
 export class Staging {
   readonly dir: string;
   constructor(readonly out: string) {
-    this.dir = join(out, `.staging-${process.pid}-${Date.now().toString(36)}`);
+    this.dir = join(out, `${STAGING_PREFIX}${process.pid}-${Date.now().toString(36)}`);
   }
 
   /** Absolute path for a file under the staging folder; refuses anything that would escape it. */
   path(rel: string): string {
-    const abs = resolve(this.dir, rel);
-    if (!abs.startsWith(this.dir + sep)) throw new PolicyError({ code: "UNSAFE_PATH", message: `refusing to write outside the output folder: ${rel}`, hint: "Slugs and versions may hold only letters, digits, dots and dashes." });
-    return abs;
+    return inside(this.dir, rel);
   }
 
   async write(rel: string, content: string | Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const abs = this.path(rel);
-    await mkdir(dirname(abs), { recursive: true });
-    await writeFile(abs, content);
+    await guarded(this.out, async () => {
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, content);
+    });
     const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     return { sha256: createHash("sha256").update(buf).digest("hex"), bytes: buf.byteLength };
   }
 
   async copy(from: string, rel: string): Promise<void> {
     const abs = this.path(rel);
-    await mkdir(dirname(abs), { recursive: true });
-    await copyFile(from, abs);
+    await guarded(this.out, async () => {
+      await mkdir(dirname(abs), { recursive: true });
+      await copyFile(from, abs);
+    });
   }
 
   async read(rel: string): Promise<Buffer> {
@@ -61,23 +68,95 @@ export class Staging {
 
   /** Swaps each staged top-level folder into place, then writes the merged manifest. */
   async commit(slugs: string[], entries: ManifestEntry[]): Promise<Manifest> {
-    for (const slug of slugs) {
-      const target = join(this.out, slug);
-      const old = join(this.out, `.old-${slug}-${process.pid}`);
-      if (existsSync(target)) await rename(target, old);
-      await rename(join(this.dir, slug), target);
-      await rm(old, { recursive: true, force: true });
-    }
+    for (const slug of slugs) inside(this.out, slug);
     const manifest = await mergeManifest(this.out, slugs, entries);
-    const tmp = join(this.dir, "manifest.json");
-    await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-    await rename(tmp, join(this.out, "manifest.json"));
-    await this.discard();
+    await guarded(this.out, async () => {
+      await writeFile(join(this.dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs })}\n`);
+    });
+    await guarded(this.out, () => finishCommit(this.out, this.dir));
     return manifest;
   }
 
   async discard(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+export const STAGING_PREFIX = ".staging-";
+export const COMMIT_PLAN = "commit-plan.json";
+
+/**
+ * Carries out a staging folder's plan; safe to run again after being cut off at any point: a profile
+ * folder already swapped in is no longer in the staging folder, the one it replaced is kept in `.old/`
+ * (inside the staging folder, so removing that removes it) until the end.
+ */
+export async function finishCommit(out: string, dir: string): Promise<void> {
+  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[] };
+  for (const slug of plan.slugs) {
+    const staged = inside(dir, slug);
+    const target = inside(out, slug);
+    if (!existsSync(staged)) continue;
+    if (existsSync(target)) {
+      await mkdir(join(dir, ".old"), { recursive: true });
+      await rename(target, inside(join(dir, ".old"), slug));
+    }
+    await rename(staged, target);
+  }
+  if (existsSync(join(dir, "manifest.json"))) await rename(join(dir, "manifest.json"), join(out, "manifest.json"));
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * What a killed build left in the output folder, put right; call it holding the output lock (no other
+ * build is running then, so every staging folder is a leftover). A fully staged build is finished
+ * (its files are complete and were about to be swapped in), anything else is removed. `.old-SLUG-PID`
+ * folders are the previous layout's: the folder a swap moved aside, put back when its place is empty.
+ */
+export async function recoverOutput(out: string): Promise<string[]> {
+  const said: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch {
+    return said;
+  }
+  for (const name of names.sort()) {
+    const abs = join(out, name);
+    if (name.startsWith(STAGING_PREFIX)) {
+      if (existsSync(join(abs, COMMIT_PLAN))) {
+        await guarded(out, () => finishCommit(out, abs));
+        said.push(`finished swapping in the output of an interrupted build (${name})`);
+      } else {
+        await guarded(out, () => rm(abs, { recursive: true, force: true }));
+        said.push(`removed the staging folder of an interrupted build (${name})`);
+      }
+    } else {
+      const old = /^\.old-([a-z0-9][a-z0-9-]*)-\d+$/.exec(name);
+      if (!old) continue;
+      const target = join(out, old[1]!);
+      if (existsSync(target)) await guarded(out, () => rm(abs, { recursive: true, force: true }));
+      else await guarded(out, () => rename(abs, target));
+      said.push(`cleaned up ${name}, left by an interrupted build`);
+    }
+  }
+  return said;
+}
+
+/** `root/rel`, refusing anything that would land outside `root` (`..`, an absolute path, a drive). */
+function inside(root: string, rel: string): string {
+  const abs = resolve(root, rel);
+  if (!abs.startsWith(root + sep))
+    throw new PolicyError({ code: "UNSAFE_PATH", message: `refusing to write outside the output folder: ${rel}`, hint: "Slugs and versions may hold only letters, digits, dots and dashes." });
+  return abs;
+}
+
+/** Runs a write; a full disk or a read-only folder becomes an error for people (see output-guard.ts). */
+async function guarded<T>(out: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw outputProblem(e, out) ?? e;
   }
 }
 

@@ -5,6 +5,17 @@ import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
 const FORMATS: Format[] = ["md", "html", "pdf"];
 
+function siteUrl(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(String(value));
+    if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+  } catch {
+    // fall through to the usage error
+  }
+  throw new UsageError(`--site-url takes a web address such as https://example.com, not "${String(value)}"`);
+}
+
 export default defineCommand({
   name: "build",
   summary: "Build privacy policies (Markdown, HTML, PDF; zh-CN, en and bilingual) from profiles.",
@@ -19,6 +30,9 @@ Options:
   --browser PATH         Chrome/Chromium binary for PDFs (default: PUPPETEER_EXECUTABLE_PATH, then system paths)
   --browser-ws URL       use a running browser (ws://...) instead of launching one
   --pdf-timeout SECONDS  time limit per PDF (default: 60)
+  --base PATH            the path the output folder is published under, e.g. /legal/ (default: /)
+  --site-url URL         the site's origin for the sitemap, feed and canonical links
+                         (default: from policy.url, else company.website)
   --json                 print the manifest entries as JSON on stdout
   --quiet                no progress on stderr
   --debug                stack traces for internal errors
@@ -33,6 +47,8 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     browser: { type: "string" },
     "browser-ws": { type: "string" },
     "pdf-timeout": { type: "string" },
+    base: { type: "string" },
+    "site-url": { type: "string" },
   },
   async run({ values, positionals, io }) {
     const formats = splitList(values.formats) ?? FORMATS;
@@ -57,6 +73,8 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
         paper,
       },
       onProgress: io.progress,
+      base: values.base as string | undefined,
+      siteUrl: siteUrl(values["site-url"]),
     });
     for (const w of result.warnings) io.err(`warning: ${w}`);
     if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, files: result.files, warnings: result.warnings }, null, 2));

@@ -1,6 +1,7 @@
 import buildCommand from "./build.js";
 import checkCommand from "./check.js";
 import clausesCommand from "./clauses.js";
+import devCommand from "./dev.js";
 import diffCommand from "./diff.js";
 import releaseCommand from "./release.js";
 import initCommand from "./init.js";
@@ -8,7 +9,7 @@ import schemaCommand from "./schema.js";
 import { EXIT, runCommand, type CommandDef } from "./command.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, releaseCommand, diffCommand, schemaCommand];
+const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, releaseCommand, diffCommand, devCommand, schemaCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -7,6 +7,7 @@ import { facesFor, fontCss } from "./fonts.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
 import { noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
+import type { SitePlace } from "../site/chrome.js";
 
 /** A file of one profile's output, relative to its folder (`<out>/<slug>/`). */
 export interface RenderedFile {
@@ -33,19 +34,21 @@ export const ASSETS = "assets";
  * where they go inside the profile's output (`versions/1.0.0/` for a release); `assets` the relative
  * way from there to the shared assets folder.
  */
-export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = ""): RenderedFile[] {
+export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = "", site?: Omit<SitePlace, "folder" | "locales">): RenderedFile[] {
   const files: RenderedFile[] = [];
   const assets = `${"../".repeat(folder.split("/").filter(Boolean).length)}${ASSETS}`;
+  const locales: DocLocale[] = [...(Object.keys(documents) as Locale[]), ...(documents["zh-CN"] && documents.en ? ["bilingual" as const] : [])];
+  const place = site ? { ...site, folder, locales } : undefined;
   const file = (locale: DocLocale, format: Format, name: string, content: string, docs: PolicyDocument[]) =>
     files.push({ locale, format, path: `${folder}${name}`, version: docs[0]!.version, content, documents: docs });
   for (const doc of Object.values(documents)) {
     file(doc.locale, "md", `policy.${doc.locale}.md`, toMarkdown(doc), [doc]);
-    file(doc.locale, "html", `policy.${doc.locale}.html`, toHtml([doc], { assets }), [doc]);
+    file(doc.locale, "html", `policy.${doc.locale}.html`, toHtml([doc], { assets, site: place }), [doc]);
   }
   const { "zh-CN": zh, en } = documents;
   if (zh && en) {
     file("bilingual", "md", "policy.bilingual.md", toBilingualMarkdown(zh, en), [zh, en]);
-    file("bilingual", "html", "policy.bilingual.html", toHtml([zh, en], { assets }), [zh, en]);
+    file("bilingual", "html", "policy.bilingual.html", toHtml([zh, en], { assets, site: place }), [zh, en]);
   }
   return files;
 }

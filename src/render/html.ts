@@ -7,6 +7,7 @@ import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import type { DocSection, PolicyDocument } from "./document.js";
 import { translator } from "./i18n.js";
+import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
 
 /**
  * Markdown -> HTML for clause bodies. Raw HTML is off, so nothing in a clause or a profile value can
@@ -24,6 +25,10 @@ export const markdownToHtml = (markdown: string) => md.render(markdown);
 
 const pages = Handlebars.create();
 let pageTemplate: Handlebars.TemplateDelegate | undefined;
+/** Forget the compiled page template (the live preview calls this when templates/ changes). */
+export function resetPageTemplate(): void {
+  pageTemplate = undefined;
+}
 function page(): Handlebars.TemplateDelegate {
   pageTemplate ??= pages.compile(readFileSync(join(builtinPaths.templates, "policy.hbs"), "utf8"), { strict: false });
   return pageTemplate;
@@ -32,6 +37,10 @@ function page(): Handlebars.TemplateDelegate {
 export interface HtmlOptions {
   /** Relative URL of the folder holding policy.css and fonts.css. */
   assets: string;
+  /** Where the page sits in the published site; without it the page has no site navigation. */
+  site?: SitePlace;
+  /** Only the policy (title block, contents, sections), to embed in another site's page. */
+  fragment?: boolean;
 }
 
 type Col = { lang: Locale; text: string };
@@ -81,6 +90,11 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     sections,
     assets: options.assets,
     pageCss: pageCss(docs),
+    skipLabel: t("site.skip"),
+    fragment: options.fragment ?? false,
+    site: options.site && !options.fragment ? siteChrome(options.site, bilingual ? "bilingual" : first.locale) : undefined,
+    alternates: options.site ? alternates(options.site) : [],
+    canonical: options.site?.baseUrl ? `${options.site.baseUrl}${options.site.folder}${pageName(bilingual ? "bilingual" : first.locale)}` : undefined,
   });
 }
 

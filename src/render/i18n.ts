@@ -19,6 +19,11 @@ export function translator(locale: Locale): TFunction {
   return instance.getFixedT(locale);
 }
 
+/** Forget the loaded locale files (the live preview calls this when locales/ changes). */
+export function resetTranslations(): void {
+  instance = undefined;
+}
+
 /** True when the locale file has the key (a section id with a default heading, for example). */
 export function hasKey(locale: Locale, key: string): boolean {
   translator(locale);

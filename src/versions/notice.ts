@@ -105,14 +105,16 @@ function redlineText(parts: RedlinePart[]): string {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The short notice as HTML: its opening line, the changes as a numbered list, and its closing line. */
+export function noticeBlock(n: Notice, locale: Locale): string {
+  const [head, ...rest] = noticeText(n, locale).split("\n");
+  const tail = rest.pop() ?? "";
+  return `<div lang="${locale}"><p>${esc(head!)}</p><ol>${rest.map((l) => `<li>${esc(l.replace(/^\d+\.\s*/, ""))}</li>`).join("")}</ol><p>${esc(tail)}</p></div>`;
+}
+
 /** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */
 export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilingual", string>; assets: string }): string {
   const c = n.changes;
-  const list = (locale: Locale) => {
-    const [head, ...rest] = noticeText(n, locale).split("\n");
-    const tail = rest.pop();
-    return `<div lang="${locale}"><p>${esc(head!)}</p><ol>${rest.map((l) => `<li>${esc(l.replace(/^\d+\.\s*/, ""))}</li>`).join("")}</ol><p>${esc(tail ?? "")}</p></div>`;
-  };
   const rows = c.clauses
     .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${esc([x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → "))}</td></tr>`)
     .join("\n");
@@ -137,7 +139,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilin
 <p class="materiality ${c.material ? "material" : ""}">${c.material ? "重大变更 / Material change" : "非重大变更 / Not a material change"}</p>
 </header>
 <main>
-<section><h2>通知 / Notice</h2>${list("zh-CN")}${list("en")}</section>
+<section><h2>通知 / Notice</h2>${noticeBlock(n, "zh-CN")}${noticeBlock(n, "en")}</section>
 ${rows ? `<section><h2>条款变更 / Changes by clause</h2><div class="table-wrap"><table><thead><tr><th>变更 / Change</th><th>条款 / Clause</th><th>章节 / Section</th></tr></thead><tbody>${rows}</tbody></table></div></section>` : ""}
 ${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删除 / deleted</del> <ins>新增 / inserted</ins></p>${redlines}</section>` : ""}
 <section><h2>新版本全文 / Clean copy</h2><p><a href="${esc(links.cleanCopy["zh-CN"])}" lang="zh-CN">中文</a> · <a href="${esc(links.cleanCopy.en)}" lang="en">English</a> · <a href="${esc(links.cleanCopy.bilingual)}">中英对照 / bilingual</a></p></section>

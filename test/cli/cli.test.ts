@@ -11,8 +11,9 @@ describe("policypress build (end to end, in a temp folder)", () => {
   it("exits 0 and prints the written files on stdout", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    // the current policy (6 files) and the example's two released versions (6 and 6 + the notice's md, html and json)
-    expect(run.stdout.trim().split("\n")).toHaveLength(21);
+    // the current policy (6 files, 2 fragments, and 2.0.0's notice as md, html, json), the site (index,
+    // archive, feed, sitemap, versions.json) and the two released versions (6, and 6 + their notice's 3)
+    expect(run.stdout.trim().split("\n")).toHaveLength(31);
   });
 
   it("writes zh-CN, en and bilingual Markdown and HTML for the example", () => {
@@ -22,14 +23,14 @@ describe("policypress build (end to end, in a temp folder)", () => {
 
   it("writes a manifest whose hashes and sizes match the files", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
-    expect(manifest.files).toHaveLength(21);
+    expect(manifest.files).toHaveLength(31);
     for (const f of manifest.files) {
       const bytes = readFileSync(join(out, f.path));
       expect(f).toMatchObject({ slug: "acme", bytes: bytes.byteLength });
       expect(f.version).toBe(f.path.includes("/versions/1.0.0/") ? "1.0.0" : "2.0.0");
       expect(f.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
       expect(["zh-CN", "en", "bilingual"]).toContain(f.locale);
-      expect(["md", "html", "json"]).toContain(f.format);
+      expect(["md", "html", "json", "xml"]).toContain(f.format);
       expect(f.profile).toMatch(/examples\/acme\/profile\.yaml$/);
     }
   });
@@ -39,7 +40,7 @@ describe("policypress build (end to end, in a temp folder)", () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(true);
-    expect(result.files.map((f: { path: string }) => f.path).filter((p: string) => !p.includes("/versions/"))).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
+    expect(result.files.map((f: { path: string }) => f.path).filter((p: string) => /^acme\/policy\.[^/]+\.md$/.test(p))).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
   });
 
   it("builds only the locales asked for", () => {

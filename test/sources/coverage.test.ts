@@ -26,7 +26,7 @@ describe.runIf(existsSync(tool))("source reconstructions carry their source", ()
   const dir = tempDir();
   for (const { key, seed } of SOURCES) {
     it(`${key} carries at least 90% of ${seed}`, async () => {
-      const b = await buildProfile(join(root, "examples", "sources", key, "profile.yaml"), ["zh-CN"]);
+      const b = await buildProfile(join(root, "examples", "sources", key, "profile.yaml"), { locales: ["zh-CN"] });
       const md = join(dir, `${key}.zh-CN.md`);
       writeFileSync(md, b.files.find((f) => f.path === "policy.zh-CN.md")!.content);
       const result = JSON.parse(execFileSync(process.execPath, [tool, "--seed", join(shared, "seeds", seed), "--doc", md, "--json"], { encoding: "utf8" }));

@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createServer, type ViteDevServer } from "vite";
+import { build } from "../build.js";
+import { formatError, isPolicyError, type Problem } from "../errors.js";
+import { clearLibraryCache } from "../load/library.js";
+import { loadProfile, ownClauseDirs } from "../load/profile.js";
+import { builtinPaths } from "../paths.js";
+import { resetPageTemplate } from "../render/html.js";
+import { resetTranslations } from "../render/i18n.js";
+
+export interface DevOptions {
+  profile: string;
+  port?: number;
+  host?: string;
+  /** Called with each rebuild's outcome (the terminal prints it). */
+  onBuild?: (result: { ok: true; ms: number } | { ok: false; message: string }) => void;
+}
+
+export interface DevServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The live preview: the site built into a temporary folder and served by Vite. A change to the profile,
+ * a clause, a template or a locale file rebuilds it and reloads the page; a mistake shows in the page
+ * (and the terminal) with file and line until it is fixed.
+ */
+export async function startDevServer(options: DevOptions): Promise<DevServer> {
+  const profile = resolve(options.profile);
+  const out = await mkdtemp(join(tmpdir(), "policypress-dev-"));
+  let problems: Problem[] | undefined;
+  let slug = "";
+
+  const rebuild = async () => {
+    clearLibraryCache();
+    resetPageTemplate();
+    resetTranslations();
+    const started = performance.now();
+    try {
+      const result = await build({ profiles: [profile], out, formats: ["md", "html"] });
+      slug = result.files[0]?.slug ?? slug;
+      problems = undefined;
+      options.onBuild?.({ ok: true, ms: performance.now() - started });
+    } catch (e) {
+      if (!isPolicyError(e)) throw e;
+      problems = e.problems;
+      options.onBuild?.({ ok: false, message: formatError(e) });
+    }
+  };
+  await rebuild();
+
+  const server: ViteDevServer = await createServer({
+    configFile: false,
+    root: out,
+    appType: "mpa",
+    logLevel: "warn",
+    clearScreen: false,
+    server: { port: options.port ?? 5173, strictPort: options.port !== undefined, host: options.host ?? "127.0.0.1", watch: { ignored: [join(out, "**")] } },
+    plugins: [
+      {
+        name: "policypress-errors",
+        configureServer(vite) {
+          // while the input is broken, every page shows the problems (with Vite's client, so it reloads)
+          vite.middlewares.use(async (req, res, next) => {
+            if (!problems || !(req.url ?? "/").match(/(\/|\.html)(\?.*)?$/)) return next();
+            const html = await vite.transformIndexHtml(req.url ?? "/", errorPage(problems));
+            res.statusCode = 500;
+            res.setHeader("Content-Type", "text/html; charset=utf-8");
+            res.end(html);
+          });
+        },
+      },
+    ],
+  });
+
+  const own = await loadProfile(profile).then(ownClauseDirs, () => []);
+  const watched = [profile, ...own, join(dirname(profile), "versions"), builtinPaths.clauses, builtinPaths.templates, builtinPaths.locales];
+  server.watcher.add(watched);
+  let timer: NodeJS.Timeout | undefined;
+  const onChange = (path: string) => {
+    if (path.startsWith(out) || !/\.(ya?ml|md|json|hbs|css)$/.test(path)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void rebuild().then(() => server.ws.send({ type: "full-reload" })), 80);
+  };
+  const startedAt = Date.now();
+  server.watcher.on("change", onChange);
+  // adding the folders makes the watcher report every file already in them: only new files count
+  server.watcher.on("add", (path, stats) => {
+    if ((stats?.mtimeMs ?? Date.now()) >= startedAt) onChange(path);
+  });
+  server.watcher.on("unlink", onChange);
+
+  await server.listen();
+  const address = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.port ?? 5173}/`;
+  return {
+    url: `${address}${slug ? `${slug}/` : ""}`,
+    close: async () => {
+      clearTimeout(timer);
+      await server.close();
+      await rm(out, { recursive: true, force: true });
+    },
+  };
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function errorPage(problems: Problem[]): string {
+  const items = problems
+    .map((p) => `<li><code>${esc([p.file, p.line].filter(Boolean).join(":"))}</code> <strong>${esc(p.code)}</strong>${p.field ? ` [${esc(p.field)}]` : ""}: ${esc(p.message)}${p.hint ? `<br><em>${esc(p.hint)}</em>` : ""}</li>`)
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>PolicyPress: ${problems.length} problem(s)</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1d1d1f}h1{color:#b3261e;font-size:1.4rem}li{margin:.8rem 0;line-height:1.5}code{background:#f3f3f6;padding:.1rem .3rem}</style>
+</head><body><h1 role="alert">The policy cannot be built: ${problems.length} problem(s)</h1>
+<p>Fix them and save: this page reloads by itself.</p>
+<ol>
+${items}
+</ol></body></html>`;
+}
