@@ -1,6 +1,6 @@
+import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkClause } from "./check/library.js";
-import { complianceWarnings } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
 import type { Clause } from "./schema/clause.js";
 import { loadLibrary, type Library } from "./load/library.js";
@@ -10,6 +10,9 @@ import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
 import { assetFiles, type RenderedFile } from "./render/files.js";
 import { profileSite } from "./site/assemble.js";
+import { cacheEntry, cacheHit, profileKey, readCache, writeCache, type BuildCache, type CacheEntry } from "./cache.js";
+import { defaultJobs, renderAll } from "./parallel.js";
+import type { ProfileOutput, ProfileTask } from "./profile-output.js";
 import type { Snapshot } from "./versions/snapshot.js";
 import { readVersions } from "./versions/store.js";
 import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
@@ -30,6 +33,12 @@ export interface BuildOptions {
   base?: string;
   /** Origin of the published site (default: from the profile). */
   siteUrl?: string;
+  /** Render threads (default: one per core when there are 4 profiles or more). */
+  jobs?: number;
+  /** Build only part i of n of the profiles (1-based), e.g. { index: 1, count: 4 }. */
+  shard?: { index: number; count: number };
+  /** false: ignore and do not update the incremental build cache. */
+  cache?: boolean;
   onProgress?: (message: string) => void;
   /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
   lockWaitMs?: number;
@@ -40,6 +49,9 @@ export interface BuildResult {
   manifest: Manifest;
   files: ManifestEntry[];
   warnings: string[];
+  /** Slugs of the profiles rendered this time, and of those kept unchanged from the last build (the cache). */
+  rendered: string[];
+  unchanged: string[];
 }
 
 /** Everything one profile goes through; each stage's output is the next one's input. */
@@ -63,28 +75,35 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const locales = options.locales ?? [...LOCALES];
   const say = options.onProgress ?? (() => {});
   const warnings: string[] = [];
+  const profileOptions: ProfileOptions = { locales, formats, base: options.base, siteUrl: options.siteUrl };
+  const paths = shardOf(options.profiles?.length ? options.profiles : [builtinPaths.example], options.shard);
 
-  const builds: ProfileBuild[] = [];
-  const problems: Problem[] = [];
-  for (const path of options.profiles?.length ? options.profiles : [builtinPaths.example]) {
-    try {
-      builds.push(await buildProfile(path, { locales, formats, base: options.base, siteUrl: options.siteUrl }));
-    } catch (e) {
-      if (!(e instanceof PolicyError)) throw e;
-      problems.push(...e.problems);
-    }
+  // load -> validate -> resolve -> render, skipping profiles whose inputs have not changed since the last build
+  const cache = options.cache === false ? { entries: {} } : await readCache(out);
+  const keyOptions = { ...profileOptions, paper: options.browser?.paper ?? "A4" };
+  const keys = options.cache === false ? [] : await Promise.all(paths.map((p) => profileKey(p, keyOptions)));
+  const hits = new Map<string, CacheEntry>();
+  const tasks: ProfileTask[] = [];
+  paths.forEach((path, i) => {
+    const k = keys[i];
+    const hit = k && cacheHit(cache, k.slug, k.key, out);
+    if (hit) hits.set(k.slug, hit);
+    else tasks.push({ path, options: profileOptions });
+  });
+  const jobs = options.jobs ?? defaultJobs(tasks.length);
+  const builds = await renderAll(tasks, jobs);
+  checkUniqueSlugs(builds, [...hits.keys()]);
+  for (const [slug, hit] of hits) {
+    warnings.push(...hit.warnings);
+    say(`unchanged ${slug}: kept from the last build`);
   }
-  if (problems.length) throw new PolicyError(problems);
-  checkUniqueSlugs(builds);
   for (const b of builds) {
-    warnings.push(...b.library.replaced.map((r) => `${b.loaded.file}: own clause ${r}`));
-    // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
-    warnings.push(...(await complianceWarnings(b)));
-    say(`rendered ${b.loaded.slug}: ${b.resolved.sections.reduce((n, s) => n + s.clauses.length, 0)} clauses in ${Object.keys(b.documents).join(", ")}`);
+    warnings.push(...b.warnings);
+    say(`rendered ${b.slug}: ${b.clauses} clauses in ${b.locales.join(", ")}`);
   }
 
   // one build at a time per output folder; leftovers of a killed one are put right first (src/lock.ts)
-  const inputs = builds.map((b) => ({ file: b.loaded.file, slug: b.loaded.slug, profileDir: b.loaded.dir, clauseDirs: ownClauseDirs(b.loaded) }));
+  const inputs = builds.map((b) => ({ file: b.file, slug: b.slug, profileDir: b.dir, clauseDirs: b.clauseDirs }));
   const { lock, notes } = await openOutput(out, inputs, { waitMs: options.lockWaitMs, onWait: say });
   warnings.push(...notes);
   const staging = new Staging(out);
@@ -92,41 +111,61 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const entries: ManifestEntry[] = [];
     const pdfJobs: PdfJob[] = [];
     for (const b of builds) {
-      // PDFs are printed from the HTML pages, so those are written whenever PDF is asked for
+      // PDFs are printed from the HTML pages, so those are written whenever PDF is asked for;
       // the site's json and xml files come with the pages
       const wanted = (f: RenderedFile) => formats.includes(f.format) || ((f.format === "json" || f.format === "xml") && (formats.includes("md") || formats.includes("html")));
       const needed = (f: RenderedFile) => wanted(f) || (f.format === "html" && formats.includes("pdf"));
       for (const file of b.files.filter(needed)) {
-        const written = await staging.write(`${b.loaded.slug}/${file.path}`, file.content);
+        const written = await staging.write(`${b.slug}/${file.path}`, file.content);
         if (wanted(file)) entries.push(entry(b, file, file.format, file.path, written));
       }
       if (formats.includes("html") || formats.includes("pdf"))
         for (const asset of assetFiles(b.files))
-          if (asset.from) await staging.copy(asset.from, `${b.loaded.slug}/${asset.path}`);
-          else await staging.write(`${b.loaded.slug}/${asset.path}`, asset.content ?? "");
+          if (asset.from) await staging.copy(asset.from, `${b.slug}/${asset.path}`);
+          else await staging.write(`${b.slug}/${asset.path}`, asset.content ?? "");
       if (formats.includes("pdf")) pdfJobs.push(...pdfJobsFor(b, staging));
     }
+    let complete = true;
     if (pdfJobs.length) {
       const pdf = await printPdfs(pdfJobs, { ...options.browser, onProgress: say });
       if (pdf.missingBrowser) {
         if (options.formatsExplicit) throw new PolicyError({ code: "NO_BROWSER", message: pdf.missingBrowser.message, hint: pdf.missingBrowser.hint });
         warnings.push(`${pdf.missingBrowser.message} PDFs were skipped; Markdown and HTML were written. ${pdf.missingBrowser.hint}`);
+        complete = false;
       }
       for (const done of pdf.done) {
-        const b = builds.find((x) => x.loaded.slug === done.job.slug)!;
+        const b = builds.find((x) => x.slug === done.job.slug)!;
         const written = await staging.write(`${done.job.slug}/${done.job.pdfPath}`, done.pdf);
         entries.push(entry(b, done.job.file, "pdf", done.job.pdfPath, written));
       }
     }
     if (!formats.includes("html")) for (const b of builds) await removeHtmlUsedOnlyForPdf(staging, b);
-    const manifest = await staging.commit(builds.map((b) => b.loaded.slug), entries);
-    return { out, manifest, files: entries.sort((a, b) => a.path.localeCompare(b.path)), warnings };
+    const manifest = await staging.commit(builds.map((b) => b.slug), entries);
+    if (options.cache !== false) await updateCache(out, cache, builds, keys, entries, complete);
+    const kept = [...hits.values()].flatMap((h) => h.files.map(({ mtimeMs: _m, ...f }) => f));
+    return { out, manifest, files: [...entries, ...kept].sort((a, b) => a.path.localeCompare(b.path)), warnings, rendered: builds.map((b) => b.slug), unchanged: [...hits.keys()] };
   } catch (e) {
     await staging.discard();
     throw e;
   } finally {
     await lock.release();
   }
+}
+
+/** Remembers each freshly built profile's key and files; a build left incomplete (no browser) is not remembered. */
+async function updateCache(out: string, cache: BuildCache, builds: ProfileOutput[], keys: ({ slug: string; key: string } | undefined)[], entries: ManifestEntry[], complete: boolean) {
+  for (const b of builds) {
+    const key = keys.find((k) => k?.slug === b.slug)?.key;
+    if (key && complete) cache.entries[b.slug] = await cacheEntry(out, key, entries.filter((e) => e.slug === b.slug), b.warnings);
+    else delete cache.entries[b.slug];
+  }
+  await writeCache(out, cache);
+}
+
+/** `--shard i/n`: the i-th of n interleaved parts of the profile list, so CI machines can split a build. */
+function shardOf(paths: string[], shard: { index: number; count: number } | undefined): string[] {
+  if (!shard) return paths;
+  return paths.filter((_, i) => i % shard.count === shard.index - 1);
 }
 
 /** load -> resolve -> render, for one profile (no file is written yet). */
@@ -186,38 +225,38 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-function entry(b: ProfileBuild, file: RenderedFile, format: Format, path: string, written: { sha256: string; bytes: number }): ManifestEntry {
-  return { profile: b.loaded.file, slug: b.loaded.slug, version: file.version, locale: file.locale, format, path: `${b.loaded.slug}/${path}`, ...written };
+function entry(b: ProfileOutput, file: RenderedFile, format: Format, path: string, written: { sha256: string; bytes: number }): ManifestEntry {
+  return { profile: b.file, slug: b.slug, version: file.version, locale: file.locale, format, path: `${b.slug}/${path}`, ...written };
 }
 
-function pdfJobsFor(b: ProfileBuild, staging: Staging): PdfJob[] {
+function pdfJobsFor(b: ProfileOutput, staging: Staging): PdfJob[] {
   return b.files
     .filter((f) => f.format === "html" && /(^|\/)(policy\.(zh-CN|en|bilingual)|changes)\.html$/.test(f.path))
     .map((f) => ({
-      slug: b.loaded.slug,
+      slug: b.slug,
       file: f,
       locale: f.locale,
-      htmlFile: staging.path(`${b.loaded.slug}/${f.path}`),
-      root: staging.path(b.loaded.slug),
+      htmlFile: staging.path(`${b.slug}/${f.path}`),
+      root: staging.path(b.slug),
       pdfPath: f.path.replace(/\.html$/, ".pdf"),
       documents: f.documents,
       date: f.documents[0]!.effectiveIso,
     }));
 }
 
-async function removeHtmlUsedOnlyForPdf(staging: Staging, b: ProfileBuild) {
-  const { rm } = await import("node:fs/promises");
-  for (const f of b.files.filter((x) => x.format === "html")) await rm(staging.path(`${b.loaded.slug}/${f.path}`), { force: true });
-  await rm(staging.path(`${b.loaded.slug}/assets`), { recursive: true, force: true });
+async function removeHtmlUsedOnlyForPdf(staging: Staging, b: ProfileOutput) {
+  for (const f of b.files.filter((x) => x.format === "html")) await rm(staging.path(`${b.slug}/${f.path}`), { force: true });
+  await rm(staging.path(`${b.slug}/assets`), { recursive: true, force: true });
 }
 
-function checkUniqueSlugs(builds: ProfileBuild[]) {
-  const seen = new Map<string, string>();
+/** Two profiles writing one folder would overwrite each other: refused, naming both. */
+function checkUniqueSlugs(builds: ProfileOutput[], unchanged: string[]) {
+  const seen = new Map<string, string>(unchanged.map((slug) => [slug, "a profile of the last build"]));
   const problems: Problem[] = [];
   for (const b of builds) {
-    const other = seen.get(b.loaded.slug);
-    if (other) problems.push({ code: "DUPLICATE_SLUG", file: b.loaded.file, field: "slug", line: b.loaded.lineOf(["slug"]), message: `the slug "${b.loaded.slug}" is also used by ${other}`, hint: "Give each profile its own slug: field." });
-    seen.set(b.loaded.slug, b.loaded.file);
+    const other = seen.get(b.slug);
+    if (other) problems.push({ code: "DUPLICATE_SLUG", file: b.file, field: "slug", message: `the slug "${b.slug}" is also used by ${other}`, hint: "Give each profile its own slug: field." });
+    seen.set(b.slug, b.file);
   }
   if (problems.length) throw new PolicyError(problems);
 }

@@ -5,6 +5,22 @@ import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
 const FORMATS: Format[] = ["md", "html", "pdf"];
 
+function jobs(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a number of threads from 1 to 64, not "${String(value)}"`);
+  return n;
+}
+
+function shard(value: unknown): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(value));
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes I/N with 1 <= I <= N, e.g. 2/4, not "${String(value)}"`);
+  return { index, count };
+}
+
 function siteUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   try {
@@ -30,6 +46,9 @@ Options:
   --browser PATH         Chrome/Chromium binary for PDFs (default: PUPPETEER_EXECUTABLE_PATH, then system paths)
   --browser-ws URL       use a running browser (ws://...) instead of launching one
   --pdf-timeout SECONDS  time limit per PDF (default: 60)
+  --jobs N               render threads (default: one per core for 4 profiles or more)
+  --shard I/N            build only the I-th of N parts of the profiles (split a large build across machines)
+  --no-cache             render every profile, ignoring <out>/.policypress-cache.json
   --base PATH            the path the output folder is published under, e.g. /legal/ (default: /)
   --site-url URL         the site's origin for the sitemap, feed and canonical links
                          (default: from policy.url, else company.website)
@@ -49,6 +68,9 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     "pdf-timeout": { type: "string" },
     base: { type: "string" },
     "site-url": { type: "string" },
+    jobs: { type: "string" },
+    shard: { type: "string" },
+    "no-cache": { type: "boolean" },
   },
   async run({ values, positionals, io }) {
     const formats = splitList(values.formats) ?? FORMATS;
@@ -75,9 +97,13 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
       onProgress: io.progress,
       base: values.base as string | undefined,
       siteUrl: siteUrl(values["site-url"]),
+      jobs: jobs(values.jobs),
+      shard: shard(values.shard),
+      cache: values["no-cache"] ? false : undefined,
     });
+    if (!values.json) io.progress(`${result.rendered.length} profile(s) rendered, ${result.unchanged.length} unchanged`);
     for (const w of result.warnings) io.err(`warning: ${w}`);
-    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, files: result.files, warnings: result.warnings }, null, 2));
+    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, rendered: result.rendered, unchanged: result.unchanged, files: result.files, warnings: result.warnings }, null, 2));
     else for (const f of result.files) io.out(`${result.out}/${f.path}`);
     return EXIT.ok;
   },

@@ -46,12 +46,32 @@ function parseFaces(css: string, dir: string, weight: number): FontFace[] {
   return out;
 }
 
+/** Every code point the bundled faces cover -> those faces (ranges overlap a little, so a list). */
+let coverage: Map<number, number[]> | undefined;
+
 /** The faces whose ranges cover at least one character of `text`, in a stable order. */
 export function facesFor(text: string): FontFace[] {
-  const codes = new Set<number>();
-  for (const ch of text) codes.add(ch.codePointAt(0)!);
-  const sorted = [...codes].sort((a, b) => a - b);
-  return allFaces().filter((f) => f.ranges.some(([lo, hi]) => sorted.some((c) => c >= lo && c <= hi)));
+  const all = allFaces();
+  if (!coverage) {
+    coverage = new Map();
+    all.forEach((f, face) => {
+      for (const [lo, hi] of f.ranges)
+        for (let code = lo; code <= hi; code++) {
+          const list = coverage!.get(code);
+          if (list) list.push(face);
+          else coverage!.set(code, [face]);
+        }
+    });
+  }
+  const used = new Set<number>();
+  const seen = new Set<number>();
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (seen.has(code)) continue;
+    seen.add(code);
+    for (const face of coverage.get(code) ?? []) used.add(face);
+  }
+  return all.filter((_, i) => used.has(i));
 }
 
 /** @font-face rules pointing at `urlBase/<file>`. */

@@ -25,11 +25,17 @@ export function clauseNumber(section: number, index: number, locale: Locale): st
 }
 
 /** 2026-12-01 -> 2026年12月1日 / December 1, 2026 (UTC, so the machine's time zone never shifts a date). */
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 export function formatDate(iso: string, locale: Locale): string {
   const date = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return iso;
-  const tag = locale === "zh-CN" ? "zh-CN" : "en-US";
-  return new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }).format(date);
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === "zh-CN" ? "zh-CN" : "en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+    dateFormats.set(locale, format);
+  }
+  return format.format(date);
 }
 
 /** A list joined the way each language writes it: 甲、乙和丙 / A, B and C. */

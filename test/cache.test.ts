@@ -1,0 +1,77 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixtures, tempDir } from "./helpers.js";
+
+/** Copies of the golden fixture under different slugs, each in its own folder (own clauses beside it). */
+function profiles(n: number): { dir: string; paths: string[] } {
+  const dir = tempDir();
+  const paths = Array.from({ length: n }, (_, i) => {
+    const folder = join(dir, `p${i + 1}`);
+    cpSync(join(fixtures, "golden"), folder, { recursive: true, filter: (p) => !p.includes("expected") });
+    const file = join(folder, "profile.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("slug: golden", `slug: golden-${i + 1}`));
+    return file;
+  });
+  return { dir, paths };
+}
+
+const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { files: { path: string; sha256: string }[]; rendered: string[]; unchanged: string[] };
+
+describe("incremental builds", () => {
+  const { dir, paths } = profiles(3);
+  const out = join(dir, "out");
+  const args = ["build", ...paths, "--out", out, "--formats", "md,html", "--json"];
+  const cold = cli(args);
+  const warm = cli(args);
+
+  it("renders nothing again when nothing changed, and gives the same files", () => {
+    expect(cold.code).toBe(0);
+    expect(warm.code).toBe(0);
+    expect(json(cold).rendered).toEqual(["golden-1", "golden-2", "golden-3"]);
+    expect(json(warm)).toMatchObject({ rendered: [], unchanged: ["golden-1", "golden-2", "golden-3"] });
+    expect(json(warm).files).toEqual(json(cold).files);
+  });
+
+  it("re-renders only the profile whose clause changed", () => {
+    const rights = join(dir, "p2", "own", "rights.md");
+    writeFileSync(rights, readFileSync(rights, "utf8").replace("We will answer", "We shall answer"));
+    const r = cli(args);
+    expect(json(r)).toMatchObject({ rendered: ["golden-2"], unchanged: ["golden-1", "golden-3"] });
+    expect(readFileSync(join(out, "golden-2", "policy.en.md"), "utf8")).toContain("We shall answer");
+  });
+
+  it("never serves a file that was changed or removed since it was written", () => {
+    const page = join(out, "golden-3", "policy.en.md");
+    writeFileSync(page, "tampered");
+    const r = cli(args);
+    expect(json(r).rendered).toEqual(["golden-3"]);
+    expect(readFileSync(page, "utf8")).toContain("# Privacy Policy");
+  });
+
+  it("renders everything again with --no-cache", () => {
+    const r = cli([...args, "--no-cache"]);
+    expect(json(r).rendered).toEqual(["golden-1", "golden-2", "golden-3"]);
+  });
+});
+
+describe("parallel and sharded builds", () => {
+  const { dir, paths } = profiles(4);
+
+  it("gives the same files in worker threads as in one thread", () => {
+    const one = cli(["build", ...paths, "--out", join(dir, "one"), "--formats", "md,html", "--jobs", "1", "--no-cache", "--json"]);
+    const two = cli(["build", ...paths, "--out", join(dir, "two"), "--formats", "md,html", "--jobs", "2", "--no-cache", "--json"]);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(json(two).files).toEqual(json(one).files);
+  });
+
+  it("builds the i-th of n parts with --shard, and its part of the manifest", () => {
+    const r = cli(["build", ...paths, "--out", join(dir, "shard"), "--formats", "md", "--shard", "2/3", "--json"]);
+    expect(r.code).toBe(0);
+    expect([...new Set(json(r).files.map((f) => f.path.split("/")[0]))]).toEqual(["golden-2"]);
+    const manifest = JSON.parse(readFileSync(join(dir, "shard", "manifest.json"), "utf8"));
+    expect(new Set(manifest.files.map((f: { slug: string }) => f.slug))).toEqual(new Set(["golden-2"]));
+    expect(cli(["build", ...paths, "--shard", "4/3"]).code).toBe(2);
+  });
+});
