@@ -10,6 +10,8 @@ export { renderFiles } from "./render/files.js";
 export { printPdfs, type PdfJob } from "./pdf/print.js";
 export { findBrowser, type BrowserOptions } from "./pdf/browser.js";
 export { checkLibrary } from "./check/library.js";
+export { checkCompliance, type ComplianceReport } from "./check/compliance.js";
+export { loadChecklist, type Checklist } from "./load/requirements.js";
 export { profileSchema, defineProfile, type Profile, type ProfileInput } from "./schema/profile.js";
 export { clauseFrontMatterSchema, clauseSetSchema, type Clause, type ClauseSet } from "./schema/clause.js";
 export { profileJsonSchema } from "./schema/json-schema.js";

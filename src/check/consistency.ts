@@ -4,7 +4,7 @@ import type { Clause } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
 import { conditionPaths } from "./library.js";
-import { candidatesFor, evidenceFor, included, isDeclared, type BuiltPolicy } from "./evidence.js";
+import { evidenceFor, included, isDeclared, suggestions, type BuiltPolicy } from "./evidence.js";
 
 /**
  * Does the policy agree with the profile? Each rule is a small named function; `rules` runs them in
@@ -61,7 +61,7 @@ export const declarationsCovered: Rule = {
       .filter((d) => !evidenceFor({ ...NO_MATCH, ...d.covers }, policy).length)
       .filter((d) => !d.mentions || !LOCALES.every((l) => d.mentions![l].test(text[l])))
       .map((d) => {
-        const offer = candidatesFor({ ...NO_MATCH, ...d.covers }, policy).slice(0, 3).map((c) => c.key);
+        const offer = suggestions({ ...NO_MATCH, ...d.covers }, policy);
         const clauses = offer.length ? `Add a clause that covers it (clauses.add in the profile, or the clause set): ${offer.join("; ")}` : "Write a clause that covers it and add it";
         return {
           code: "DECLARATION_NOT_COVERED", file: loaded.file, line: loaded.lineOf(d.field.split(".")), field: d.field,

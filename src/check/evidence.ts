@@ -29,11 +29,11 @@ export const included = (policy: BuiltPolicy): Clause[] => policy.resolved.secti
 export const isDeclared = (profile: unknown, field: string) => conditionHolds({ [field]: true }, profile);
 
 /** The clauses and language versions of the policy that match any entry of `by`. */
-export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy, extraLaw: string[] = []): Evidence[] {
+export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy): Evidence[] {
   const { profile } = policy.loaded;
   const out: Evidence[] = [];
   for (const clause of included(policy)) {
-    const via = matchClause(clause, by, profile, extraLaw);
+    const via = matchClause(clause, by, profile);
     if (via) out.push({ clause: clause.key, anchor: anchorOf(clause.id), via });
   }
   for (const locale of by.locales)
@@ -42,9 +42,9 @@ export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy, extraLaw: stri
   return out;
 }
 
-function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown, extraLaw: string[]): string | undefined {
+function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown): string | undefined {
   if (by.clauses.some((ref) => ref === clause.key || ref === clause.id)) return "listed";
-  const law = [...by.law, ...extraLaw].find((ref) => clause.law.includes(ref));
+  const law = by.law.find((ref) => clause.law.includes(ref));
   if (law) return `law: ${law}`;
   if (by.topics.includes(clause.topic)) return `topic ${clause.topic}`;
   const field = by.fields.find((f) => isDeclared(profile, f) && readsField(clause, f));
@@ -109,20 +109,35 @@ function templatePaths(body: string): string[] {
   return out;
 }
 
-/** Library clauses that would satisfy `by` if added: those whose own condition this profile meets first. */
-export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy, extraLaw: string[] = []): Clause[] {
+/**
+ * Library clauses that would satisfy `by` if added, most useful first: those the clause set names but
+ * left out, then those `by` lists by name, then any other; within each, those whose own condition this
+ * profile meets before those it does not. A clause that assumes what the profile denies is never offered.
+ */
+export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy): Clause[] {
   const { profile } = policy.loaded;
-  const all = [...policy.library.clauses.values()].filter((c) => matchClause(c, { ...by, fields: [], locales: [] }, profile, extraLaw) || by.fields.some((f) => readsField(c, f)));
-  const fits = (c: Clause) => !c.when || conditionHolds(c.when, profile);
-  return [...all.filter(fits), ...all.filter((c) => !fits(c))];
+  const all = [...policy.library.clauses.values()]
+    .filter((c) => matchClause(c, { ...by, fields: [], locales: [] }, profile) || by.fields.some((f) => readsField(c, f)))
+    .filter((c) => !c.assumes || conditionHolds(c.assumes, profile));
+  const rank = (c: Clause) =>
+    (whyLeftOut(c, policy) ? 0 : 2) + (by.clauses.some((ref) => ref === c.key || ref === c.id) ? 0 : 1) + (!c.when || conditionHolds(c.when, profile) ? 0 : 4);
+  return all.sort((a, b) => rank(a) - rank(b));
+}
+
+/** Up to `max` clauses to add, each with why it is not in the policy yet when the set names it or it has a condition. */
+export function suggestions(by: SatisfiedBy, policy: BuiltPolicy, max = 3): string[] {
+  const { profile } = policy.loaded;
+  return candidatesFor(by, policy)
+    .slice(0, max)
+    .map((c) => {
+      const leftOut = whyLeftOut(c, policy);
+      const condition = c.when && !conditionHolds(c.when, profile) ? describeCondition(c.when as Condition) : undefined;
+      // the clause's own condition first: it says what to set in the profile
+      return condition ? `${c.key} (it appears only when ${condition})` : leftOut ? `${c.key} (in the clause set, left out: ${leftOut})` : c.key;
+    });
 }
 
 /** Why a clause is not in the policy although the clause set names it, when that is so. */
 export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefined {
   return policy.resolved.decisions.find((d) => d.clause === clause.key && !d.included)?.reason;
-}
-
-/** "appears only when contact.officer is set", for a candidate whose own condition the profile does not meet. */
-export function unmetCondition(clause: Clause, profile: unknown): string | undefined {
-  return clause.when && !conditionHolds(clause.when, profile) ? describeCondition(clause.when as Condition) : undefined;
 }

@@ -3,7 +3,7 @@ import type { Checklist } from "../load/requirements.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Condition } from "../schema/clause.js";
 import type { Requirement } from "../schema/requirement.js";
-import { candidatesFor, evidenceFor, isDeclared, unmetCondition, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
+import { evidenceFor, isDeclared, suggestions, type BuiltPolicy, type Evidence } from "./evidence.js";
 
 export type Status = "satisfied" | "missing" | "not-applicable";
 
@@ -27,8 +27,7 @@ function evaluate(item: Requirement, policy: BuiltPolicy): ItemResult {
   const { profile } = policy.loaded;
   const unmet = [item.law.appliesWhen, item.appliesWhen].find((c): c is Condition => !!c && !conditionHolds(c, profile));
   if (unmet) return { item, status: "not-applicable", evidence: [], reason: `applies when ${describeCondition(unmet)}` };
-  // a clause whose law: names the item itself always satisfies it: own clauses can say what they are for
-  const evidence = evidenceFor(item.satisfiedBy, policy, [item.id]);
+  const evidence = evidenceFor(item.satisfiedBy, policy);
   if (evidence.length) return { item, status: "satisfied", evidence };
   return { item, status: "missing", evidence: [], add: whatToAdd(item, policy) };
 }
@@ -40,18 +39,15 @@ export const citation = (item: Requirement) => `${item.law.short.en} ${item.arti
 function whatToAdd(item: Requirement, policy: BuiltPolicy): string {
   const { profile } = policy.loaded;
   const unset = item.satisfiedBy.fields.filter((f) => !isDeclared(profile, f));
-  const clauses = candidatesFor(item.satisfiedBy, policy, [item.id])
-    .slice(0, 3)
-    .map((c) => {
-      const leftOut = whyLeftOut(c, policy);
-      const condition = unmetCondition(c, profile);
-      return leftOut ? `${c.key} (in the clause set, left out: ${leftOut})` : condition ? `${c.key} (it appears only when ${condition})` : c.key;
-    });
+  const clauses = suggestions(item.satisfiedBy, policy);
   const where = "clauses.add in the profile, or the clause set";
   if (unset.length && clauses.length) return `Set ${unset.join(" or ")} in the profile, and add a clause that prints it (${where}): ${clauses.join("; ")}.`;
   if (unset.length) return `Set ${unset.join(" or ")} in the profile.`;
   if (clauses.length) return `Add ${clauses.length > 1 ? "one of these clauses" : "the clause"} (${where}): ${clauses.join("; ")}.`;
-  return `No clause in the library satisfies it yet: write one with \`law: [${item.id}]\` in its front matter (docs/clause-format.md) and add it to the policy.`;
+  const law = item.satisfiedBy.law[0];
+  return law
+    ? `No clause in the library satisfies it yet: write one with \`law: [${law}]\` in its front matter (docs/clause-format.md) and add it to the policy.`
+    : `No clause in the library satisfies it yet: write one, add it to the policy, and name it in satisfiedBy of ${item.id} (${item.file}).`;
 }
 
 /** A missing required item as a problem: it makes `check` fail, and `build` warn. */

@@ -1,35 +1,61 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { buildProfile } from "../build.js";
-import { PolicyError, type Problem } from "../errors.js";
+import { checkCompliance, type ComplianceReport } from "../check/compliance.js";
+import { reportHtml } from "../check/html.js";
+import { reportJson, reportMarkdown, reportTable } from "../check/report.js";
+import { formatError, PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { defineCommand, EXIT } from "./command.js";
 
 export default defineCommand({
   name: "check",
-  summary: "Validate profiles and the clauses they use, without writing anything.",
-  usage: "policypress check [PROFILE ...] [--json]",
-  help: `With no PROFILE, checks the bundled example. Every problem is reported as file:line with what to do;
-the exit code is 1 when there is any.
+  summary: "Validate profiles, and check each policy against the disclosure checklist and the profile.",
+  usage: "policypress check [PROFILE ...] [--json] [--markdown] [--html FILE]",
+  help: `With no PROFILE, checks the bundled example. First the profile and the clauses it uses are validated
+(every problem as file:line with what to do). Then each policy is checked against the checklist in
+clauses/requirements/ (PIPL, GB/T 35273-2020, the MIIT app rules, GDPR Art. 13): each item is
+satisfied (and by which clause), missing (and what to add) or not applicable; and against the
+consistency rules (what the profile declares is covered, no clause contradicts the profile, no
+placeholder is left, both languages are complete). See docs/compliance.md.
 
-Exit codes: 0 no problem, 1 problems in the input, 2 bad arguments, 70 internal error.`,
-  options: {},
+Options:
+  --json         the results and problems as JSON on stdout
+  --markdown     one Markdown table of items by profile on stdout (docs/compliance.md)
+  --html FILE    also write a page for lawyers: items by law, linked to the clauses of the policy
+                 pages (write it beside policy.<locale>.html, or above the profiles' folders)
+
+Exit codes: 0 no problem, 1 a problem in the input, a required item missing or a consistency
+error, 2 bad arguments, 70 internal error.`,
+  options: { markdown: { type: "boolean" }, html: { type: "string" } },
   async run({ values, positionals, io }) {
     const paths = positionals.length ? positionals : [builtinPaths.example];
     const problems: Problem[] = [];
-    const results: { profile: string; ok: boolean; clauses?: number }[] = [];
+    const reports: ComplianceReport[] = [];
     for (const path of paths) {
       try {
         const b = await buildProfile(path);
-        const clauses = b.resolved.sections.reduce((n, s) => n + s.clauses.length, 0);
-        results.push({ profile: b.loaded.file, ok: true, clauses });
-        io.progress(`ok  ${b.loaded.file}: ${clauses} clauses from set "${b.resolved.set.id}", zh-CN and en`);
+        const report = await checkCompliance(b);
+        reports.push(report);
+        problems.push(...report.problems);
+        io.progress(`${report.problems.length ? "FAIL" : "ok  "} ${report.profile}: ${report.clauses} clauses from set "${report.clauseSet}", zh-CN and en`);
       } catch (e) {
         if (!(e instanceof PolicyError)) throw e;
         problems.push(...e.problems);
-        results.push({ profile: path, ok: false });
       }
     }
-    if (problems.length) throw new PolicyError(problems);
-    if (values.json) io.out(JSON.stringify({ ok: true, results }, null, 2));
-    return EXIT.ok;
+    if (values.html) {
+      const file = resolve(values.html as string);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, reportHtml(reports));
+      io.progress(`wrote ${file}`);
+    }
+    if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, results: reports.map(reportJson), problems }, null, 2));
+    else {
+      if (values.markdown) io.out(reportMarkdown(reports));
+      else for (const report of reports) io.out(`${reportTable(report)}\n`);
+      if (problems.length) io.err(formatError(new PolicyError(problems)));
+    }
+    return problems.length ? EXIT.input : EXIT.ok;
   },
 });

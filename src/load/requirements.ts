@@ -62,8 +62,14 @@ async function readChecklist(dir: string): Promise<Checklist> {
     });
   }
   if (problems.length) throw new PolicyError(problems);
+  const rank = (law: Law) => (LAW_ORDER.indexOf(law.id) + 1 || LAW_ORDER.length + 1);
+  checklist.laws.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  checklist.items.sort((a, b) => rank(a.law) - rank(b.law));
   return checklist;
 }
+
+// The statute first, then the standard and the rules that detail it, then foreign law; other files after.
+const LAW_ORDER = ["PIPL", "GBT35273", "MIIT", "GDPR"];
 
 function checkReferences(item: Requirement, library: Library): Problem[] {
   const problems: Problem[] = [];

@@ -60,7 +60,7 @@ export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder 
   const cleanCopy = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
   return [
     { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice), documents },
-    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy, assets }), documents },
+    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy, assets, home: `${"../".repeat(folder.split("/").filter(Boolean).length)}index.html` }), documents },
     { locale: "bilingual", format: "json", path: `${folder}changes.json`, version, content: `${JSON.stringify(notice, null, 2)}\n`, documents },
   ];
 }

@@ -77,9 +77,9 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     facts: docs.flatMap((d) => {
       const td = translator(d.locale);
       return [
-        { label: td("policy.effectiveLabel"), value: d.effective },
-        { label: td("policy.updatedLabel"), value: d.updated },
-        { label: td("policy.versionLabel"), value: d.version === "draft" ? td("policy.draft") : d.version },
+        { lang: d.locale, label: td("policy.effectiveLabel"), value: d.effective },
+        { lang: d.locale, label: td("policy.updatedLabel"), value: d.updated },
+        { lang: d.locale, label: td("policy.versionLabel"), value: d.version === "draft" ? td("policy.draft") : d.version },
       ];
     }),
     controlling: docs.map((d) => ({ lang: d.locale, text: d.controlling })),

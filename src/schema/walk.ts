@@ -21,7 +21,8 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
 
 function childOf(s: z.ZodType, seg: PropertyKey): z.ZodType | undefined {
   const d = defOf(s);
-  if (d.type === "object") return d.shape?.[String(seg)];
+  // own keys only: `constructor` or `__proto__` in a placeholder must not find Object's
+  if (d.type === "object") return d.shape && Object.hasOwn(d.shape, String(seg)) ? d.shape[String(seg)] : undefined;
   if (d.type === "array") return d.element;
   if (d.type === "record") return d.valueType;
   if (d.type === "union") for (const o of d.options ?? []) { const c = childOf(unwrap(o), seg); if (c) return c; }

@@ -113,7 +113,7 @@ export function noticeBlock(n: Notice, locale: Locale): string {
 }
 
 /** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */
-export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilingual", string>; assets: string }): string {
+export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilingual", string>; assets: string; home?: string }): string {
   const c = n.changes;
   const rows = c.clauses
     .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${esc([x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → "))}</td></tr>`)
@@ -132,6 +132,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilin
 <link rel="stylesheet" href="${esc(links.assets)}/policy.css">
 </head>
 <body class="single notice">
+${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li><li><a href="${esc(links.cleanCopy["zh-CN"])}" lang="zh-CN">中文</a></li><li><a href="${esc(links.cleanCopy.en)}" lang="en">English</a></li></ul></nav>` : ""}
 <header class="title-block">
 <p class="company">${esc(n.company["zh-CN"])} / ${esc(n.company.en)}</p>
 <h1>《${esc(n.title["zh-CN"])}》变更说明 / ${esc(n.title.en)}: what changed</h1>
