@@ -68,17 +68,28 @@ export class Staging {
 
   /** Swaps each staged top-level folder into place, then writes the merged manifest. */
   async commit(slugs: string[], entries: ManifestEntry[]): Promise<Manifest> {
+    // nothing may have been staged (every profile unchanged): the manifest is still written through here
+    await mkdir(this.dir, { recursive: true });
     for (const slug of slugs) inside(this.out, slug);
     const manifest = await mergeManifest(this.out, slugs, entries);
     await guarded(this.out, async () => {
       await writeFile(join(this.dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
       await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs })}\n`);
     });
-    await guarded(this.out, () => finishCommit(this.out, this.dir));
+    try {
+      await finishCommit(this.out, this.dir);
+    } catch (e) {
+      // a swap that failed half-way is undone, so the previous output stands; should that fail too,
+      // the staging folder keeps its plan and the next build finishes the swap instead
+      await undoCommit(this.out, this.dir).catch(() => {});
+      throw outputProblem(e, this.out) ?? e;
+    }
     return manifest;
   }
 
+  /** Removes the staging folder, unless a swap from it is under way (see `commit`). */
   async discard(): Promise<void> {
+    if (existsSync(join(this.dir, COMMIT_PLAN))) return;
     await rm(this.dir, { recursive: true, force: true }).catch(() => {});
   }
 }
@@ -104,7 +115,21 @@ export async function finishCommit(out: string, dir: string): Promise<void> {
     await rename(staged, target);
   }
   if (existsSync(join(dir, "manifest.json"))) await rename(join(dir, "manifest.json"), join(out, "manifest.json"));
-  await rm(dir, { recursive: true, force: true });
+  // done: what is left is only the old folders; if they cannot be removed now, the next build removes them
+  await rm(dir, { recursive: true, force: true }).catch(() => {});
+}
+
+/** Puts back what a failed `finishCommit` had swapped: the new folders back into staging, the old ones in place. */
+async function undoCommit(out: string, dir: string): Promise<void> {
+  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[] };
+  for (const slug of [...plan.slugs].reverse()) {
+    const staged = inside(dir, slug);
+    const target = inside(out, slug);
+    const old = inside(join(dir, ".old"), slug);
+    if (!existsSync(staged) && existsSync(target)) await rename(target, staged);
+    if (existsSync(old) && !existsSync(target)) await rename(old, target);
+  }
+  await rm(join(dir, COMMIT_PLAN));
 }
 
 /**
@@ -131,6 +156,9 @@ export async function recoverOutput(out: string): Promise<string[]> {
         await guarded(out, () => rm(abs, { recursive: true, force: true }));
         said.push(`removed the staging folder of an interrupted build (${name})`);
       }
+    } else if (/^\.policypress-cache\.json\.\d+$/.test(name)) {
+      // the build cache's half-written replacement (src/cache.ts writes it, then renames it)
+      await guarded(out, () => rm(abs, { force: true }));
     } else {
       const old = /^\.old-([a-z0-9][a-z0-9-]*)-\d+$/.exec(name);
       if (!old) continue;

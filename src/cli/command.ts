@@ -1,8 +1,20 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { formatError, isPolicyError } from "../errors.js";
+import { formatError, isPolicyError, type PolicyError } from "../errors.js";
+import { OUTPUT_CODES } from "../output-guard.js";
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
+/**
+ * Exit codes, documented in the README. The output folder's own troubles get sysexits.h codes apart
+ * from the input's, so a pipeline can tell "fix the profile" from "retry later" or "fix the disk".
+ */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70, cantWrite: 73, locked: 75 } as const;
+
+/** The exit code for a PolicyError: an output problem only when every problem is one. */
+export function exitCodeFor(error: PolicyError): number {
+  const codes = error.problems.map((p) => p.code);
+  if (codes.every((c) => c === "OUTPUT_LOCKED")) return EXIT.locked;
+  if (codes.every((c) => (OUTPUT_CODES as readonly string[]).includes(c))) return EXIT.cantWrite;
+  return EXIT.input;
+}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -67,7 +79,9 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
     if (isPolicyError(e)) {
       if (values.json) io.out(JSON.stringify({ ok: false, problems: e.problems }, null, 2));
       else io.err(formatError(e));
-      return EXIT.input;
+      // a user's mistake needs no stack trace; --debug shows where it was raised all the same
+      if (values.debug) io.err(e.stack ?? "");
+      return exitCodeFor(e);
     }
     io.err(`policypress ${def.name}: internal error: ${(e as Error).message}`);
     if (values.debug) io.err((e as Error).stack ?? "");

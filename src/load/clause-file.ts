@@ -19,6 +19,10 @@ export interface ParsedClause {
 export function parseClauseFile(raw: string, file: string, origin: Clause["origin"]): ParsedClause {
   const lines = normaliseText(raw).split("\n");
   const problems: Problem[] = [];
+  // `---js` / `---javascript` front matter is evaluated as code by some front matter readers: never here
+  const language = /^---\s*([A-Za-z][\w-]*)\s*$/.exec(lines[0] ?? "")?.[1];
+  if (language)
+    return { problems: [{ code: "CLAUSE_FRONT_MATTER_LANGUAGE", file, line: 1, message: `front matter marked "---${language}" is not read: front matter is YAML only`, hint: "Start the file with a line holding only ---, and write the front matter in YAML." }] };
   if (lines[0]?.trim() !== "---") {
     return { problems: [{ code: "CLAUSE_NO_FRONT_MATTER", file, line: 1, message: "a clause file must start with front matter between two --- lines", hint: "See docs/clause-format.md for the layout of a clause file." }] };
   }

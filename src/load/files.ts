@@ -1,37 +1,97 @@
+import { isUtf8 } from "node:buffer";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { PolicyError } from "../errors.js";
+import { PolicyError, type Problem } from "../errors.js";
 
-/** Every file under `dir` whose name ends with one of `extensions`, sorted so builds are deterministic. */
-export async function listFiles(dir: string, extensions: string[]): Promise<string[]> {
+/**
+ * A clause folder is a handful of files; `clauses.dirs: [/]` or `[../../..]` would walk a whole disk.
+ * Past this many entries the walk stops with an error instead of seeming to hang.
+ */
+export const MAX_FOLDER_ENTRIES = 20_000;
+
+/**
+ * Every file under `dir` whose name ends with one of `extensions`, sorted so builds are deterministic.
+ * With `problems`, a sub-folder that cannot be read is one more problem and the walk goes on.
+ */
+export async function listFiles(dir: string, extensions: string[], problems?: Problem[]): Promise<string[]> {
   const out: string[] = [];
+  let seen = 0;
   async function walk(d: string) {
-    const entries = await readdir(d, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "error";
+      if (code === "ENOTDIR") throw new PolicyError({ code: "CLAUSE_DIR_NOT_A_FOLDER", file: displayPath(d), message: "a clause folder is a file, not a folder", hint: "clauses.dirs in the profile lists folders of your own clauses, relative to the profile." });
+      throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(d), message: `the folder cannot be read (${code})`, hint: "Check the folder's permissions." });
+    }
+    seen += entries.length;
+    if (seen > MAX_FOLDER_ENTRIES)
+      throw new PolicyError({ code: "CLAUSE_DIR_TOO_LARGE", file: displayPath(dir), message: `the clause folder holds more than ${MAX_FOLDER_ENTRIES.toLocaleString("en")} files and folders; it cannot be the right one`, hint: "Check clauses.dirs in the profile: it names folders of your own clauses, relative to the profile." });
+    // symbolic links are not followed (Dirent does not), so a loop of links cannot make the walk endless
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && extensions.some((x) => e.name.endsWith(x))) out.push(p);
+      if (e.isFile() && extensions.some((x) => e.name.endsWith(x))) out.push(p);
+      else if (e.isDirectory())
+        await walk(p).catch((err: unknown) => {
+          if (!problems || !(err instanceof PolicyError) || err.code !== "FILE_UNREADABLE") throw err;
+          problems.push(...err.problems);
+        });
     }
   }
   await walk(dir);
   return out;
 }
 
-/** Reads a text file, turning the usual mistakes (missing, a folder, unreadable) into errors for people. */
+/** Reads a text file, turning the usual mistakes (missing, a folder, unreadable, not UTF-8) into errors for people. */
 export async function readText(path: string, what: string): Promise<string> {
   let info;
   try {
     info = await stat(path);
-  } catch {
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM")
+      throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(path), message: `the ${what} cannot be read (${code}: a folder on the way is not readable)`, hint: "Check the permissions of the folders above the file." });
     throw new PolicyError({ code: "FILE_NOT_FOUND", file: displayPath(path), message: `the ${what} does not exist`, hint: "Check the path; it is relative to the folder you run the command in." });
   }
   if (info.isDirectory())
     throw new PolicyError({ code: "FILE_IS_DIRECTORY", file: displayPath(path), message: `the ${what} is a folder, not a file`, hint: what === "profile" ? "Name the profile.yaml file inside the folder." : "Name a file." });
+  let bytes: Buffer;
   try {
-    return await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (e) {
     throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(path), message: `the ${what} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint: "Check the file's permissions." });
   }
+  return decodeUtf8(bytes, displayPath(path), what);
+}
+
+const SAVE_AS_UTF8 = "Save the file as UTF-8 (most editors: Save with Encoding, or Save As, then UTF-8).";
+
+/**
+ * UTF-8 text, or an error. A Chinese profile saved as GBK or UTF-16 (common Windows defaults) would
+ * otherwise read as mojibake that passes every check and gets published.
+ */
+export function decodeUtf8(bytes: Buffer, file: string, what: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    throw new PolicyError({ code: "FILE_NOT_UTF8", file, line: 1, message: `the ${what} is saved as UTF-16, not UTF-8`, hint: SAVE_AS_UTF8 });
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).toString("latin1").split("\n").length;
+    throw new PolicyError({ code: "FILE_NOT_UTF8", file, line, message: `the ${what} is not UTF-8 text (this line holds bytes that are not UTF-8; was it saved as GBK?)`, hint: SAVE_AS_UTF8 });
+  }
+  return bytes.toString("utf8");
+}
+
+/** Offset of the first byte that does not start or continue a UTF-8 sequence (structure only). */
+function firstInvalidUtf8(buf: Buffer): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    const more = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (more < 0) return i;
+    for (let k = 1; k <= more; k++) if (((buf[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return 0;
 }
 
 /** Paths in messages are relative to the working directory when that is shorter. */

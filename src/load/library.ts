@@ -1,12 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { sep } from "node:path";
-import { ProblemList, type Problem } from "../errors.js";
+import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { parseClauseFile } from "./clause-file.js";
-import { displayPath, listFiles } from "./files.js";
+import { displayPath, listFiles, readText } from "./files.js";
 import { parseYaml } from "./yaml.js";
 
 /** The clause library: every clause variant, clause set and topic, from the built-in folders and a profile's own. */
@@ -57,10 +56,13 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       problems.add({ code: "CLAUSE_DIR_NOT_FOUND", file: displayPath(root.dir), message: "the clause folder does not exist", hint: "Check clauses.dirs in the profile; paths are relative to the profile." });
       continue;
     }
-    for (const file of await listFiles(root.dir, [".md"])) await addClause(library, file, root.origin, problems);
+    const unreadable: Problem[] = [];
+    const files = await reported(problems, () => listFiles(root.dir, [".md", ".yaml", ".yml"], unreadable));
+    problems.addAll(unreadable);
+    for (const file of files ?? []) if (file.endsWith(".md")) await addClause(library, file, root.origin, problems);
     // clause sets live in a folder named `sets` (clauses/sets/ in the library, <dir>/sets/ in a profile's own)
-    for (const file of await listFiles(root.dir, [".yaml", ".yml"]))
-      if (file.split(sep).slice(0, -1).includes("sets")) await addSet(library, file, root.origin, problems);
+    for (const file of files ?? [])
+      if (!file.endsWith(".md") && file.split(sep).slice(0, -1).includes("sets")) await addSet(library, file, root.origin, problems);
   }
   checkTopics(library, problems);
   problems.throwIfAny();
@@ -70,7 +72,7 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
 
 async function readTopics(problems: ProblemList): Promise<Topic[]> {
   const file = displayPath(builtinPaths.topics);
-  const yaml = parseYaml(await readFile(builtinPaths.topics, "utf8"), file);
+  const yaml = parseYaml(await readText(builtinPaths.topics, "topic list"), file);
   problems.addAll(yaml.problems);
   const parsed = topicsSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) {
@@ -82,7 +84,9 @@ async function readTopics(problems: ProblemList): Promise<Topic[]> {
 
 async function addClause(library: Library, path: string, origin: Clause["origin"], problems: ProblemList) {
   const file = displayPath(path);
-  const { clause, problems: found } = parseClauseFile(await readFile(path, "utf8"), file, origin);
+  const text = await reported(problems, () => readText(path, "clause file"));
+  if (text === undefined) return;
+  const { clause, problems: found } = parseClauseFile(text, file, origin);
   problems.addAll(found);
   if (!clause) return;
   const existing = library.clauses.get(clause.key);
@@ -104,7 +108,9 @@ async function addClause(library: Library, path: string, origin: Clause["origin"
 
 async function addSet(library: Library, path: string, origin: ClauseSet["origin"], problems: ProblemList) {
   const file = displayPath(path);
-  const yaml = parseYaml(await readFile(path, "utf8"), file);
+  const text = await reported(problems, () => readText(path, "clause set"));
+  if (text === undefined) return;
+  const yaml = parseYaml(text, file);
   problems.addAll(yaml.problems);
   if (yaml.problems.length) return;
   const parsed = clauseSetSchema.safeParse(yaml.data, { reportInput: true });
@@ -121,6 +127,17 @@ async function addSet(library: Library, path: string, origin: ClauseSet["origin"
   if (existing) library.replaced.push(`clause set ${set.id}: ${file} replaces the built-in ${existing.file}`);
   library.sets.set(set.id, set);
   problems.addAll(checkSetReferences(set, library, yaml.lineOf));
+}
+
+/** An unreadable file is one more problem of the library, reported with all the others. */
+async function reported<T>(problems: ProblemList, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    problems.addAll(e.problems);
+    return undefined;
+  }
 }
 
 /** Every clause a set names must exist; checked after all clauses are read (sets are read last). */

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { PolicyError } from "../errors.js";
+import { PolicyError, type Problem } from "../errors.js";
 import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, readText } from "./files.js";
@@ -30,9 +30,15 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
     throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
   const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
-  if (!parsed.success) throw new PolicyError(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE"));
+  if (!parsed.success) throw new PolicyError(firstPerField(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE")));
   const dir = dirname(abs);
   return { path: abs, file, dir, slug: parsed.data.slug ?? slugFromPath(abs), profile: parsed.data, lineOf: yaml.lineOf };
+}
+
+/** One problem per field: "2026-2-1" is not written YYYY-MM-DD, and saying it is no real date as well adds nothing. */
+function firstPerField(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => p.field === undefined || (!seen.has(p.field) && (seen.add(p.field), true)));
 }
 
 /** `examples/acme/profile.yaml` -> `acme`; `legal/foo.yaml` -> `foo`. Always a safe file name. */

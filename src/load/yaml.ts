@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Problem } from "../errors.js";
 
 /** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
@@ -31,6 +31,8 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
     uniqueKeys: true,
     schema: "core",
     customTags: [],
+    // explicit YAML 1.1 tags (!!binary, !!set, !!omap, !!timestamp) would otherwise still resolve
+    resolveKnownTags: false,
     strict: true,
   });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line + lineOffset;
@@ -47,7 +49,9 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
     try {
       data = doc.toJS({ maxAliasCount: 50 });
     } catch (e) {
-      problems.push({ code: "YAML_ALIAS", file, message: `the YAML could not be expanded: ${(e as Error).message}`, hint: "Remove anchors (&name) and aliases (*name): write the values out." });
+      const at = firstAlias(doc, (e as Error).message);
+      const why = /Excessive alias count/.test((e as Error).message) ? "its aliases (*name) expand to far too much data (an alias bomb)" : (e as Error).message;
+      problems.push({ code: "YAML_ALIAS", file, line: at === undefined ? undefined : lineAt(at), message: `the YAML could not be expanded: ${why}`, hint: "Remove anchors (&name) and aliases (*name): write the values out." });
     }
   }
   return {
@@ -57,6 +61,20 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
     lineOf: (path) => nodeLine(doc, path, false, lineAt),
     keyLineOf: (path) => nodeLine(doc, path, true, lineAt),
   };
+}
+
+/** Offset of the alias an expansion error is about: the one named in the message, else the first. */
+function firstAlias(doc: Document, message: string): number | undefined {
+  let first: number | undefined;
+  let named: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!isAlias(node) || !node.range) return;
+      first ??= node.range[0];
+      if (named === undefined && message.endsWith(`: ${node.source}`)) named = node.range[0];
+    },
+  });
+  return named ?? first;
 }
 
 function yamlMessage(code: string, message: string): string {

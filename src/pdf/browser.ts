@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { PolicyError } from "../errors.js";
+import { isAlive } from "../lock.js";
 
 export interface BrowserOptions {
   /** Path of a Chrome or Chromium binary; else PUPPETEER_EXECUTABLE_PATH, else the usual system paths. */
@@ -70,30 +72,82 @@ export interface BrowserHandle {
   close(): Promise<void>;
 }
 
-export async function openBrowser(options: BrowserOptions, path: string | undefined): Promise<BrowserHandle> {
+/** Launched browsers' profile folders: `policypress-chromium-<pid>-XXXXXX` in the temp folder. */
+export const PROFILE_PREFIX = "policypress-chromium-";
+// how long a browser gets to close politely before it is killed
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * Launches a browser (or connects to `browserWSEndpoint`). `pipe` talks to it over a pipe instead of a
+ * WebSocket: then the browser exits by itself when this process dies, even by SIGKILL, where a browser
+ * on a WebSocket would keep running. A browser that cannot start is a PolicyError saying what to do.
+ */
+export async function openBrowser(options: BrowserOptions, path: string | undefined, { pipe = false }: { pipe?: boolean } = {}): Promise<BrowserHandle> {
+  // every call that waits on the browser gives up in time, so a hung browser cannot hang the build
+  const protocolTimeout = Math.max(options.timeoutMs ?? 60_000, 10_000) + 5_000;
   if (options.browserWSEndpoint) {
-    const browser = await puppeteer.connect({ browserWSEndpoint: options.browserWSEndpoint });
-    return { browser, close: () => browser.disconnect() };
+    let browser: Browser;
+    try {
+      browser = await puppeteer.connect({ browserWSEndpoint: options.browserWSEndpoint, protocolTimeout });
+    } catch (e) {
+      throw new PolicyError({ code: "BROWSER_FAILED", message: `cannot connect to the browser at ${options.browserWSEndpoint}: ${firstLine(e)}`, hint: "Check that the browser is running and the ws:// address is current (it changes each time the browser starts)." });
+    }
+    return { browser, close: async () => void (await browser.disconnect().catch(() => {})) };
   }
-  const profile = await mkdtemp(join(tmpdir(), "policypress-chromium-"));
-  const browser = await puppeteer.launch({
-    executablePath: path,
-    headless: true,
-    userDataDir: profile,
-    args: CHROMIUM_FLAGS,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    timeout: 60_000,
-  });
+  await removeStaleProfiles();
+  const profile = await mkdtemp(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: path,
+      headless: true,
+      pipe,
+      userDataDir: profile,
+      args: CHROMIUM_FLAGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      timeout: Math.max(options.timeoutMs ?? 60_000, 30_000),
+      protocolTimeout,
+    });
+  } catch (e) {
+    await rm(profile, { recursive: true, force: true }).catch(() => {});
+    throw new PolicyError({
+      code: "BROWSER_FAILED",
+      message: `the browser ${path ?? ""} could not be started: ${firstLine(e)}`,
+      hint: `Check that it runs: \`${path ?? "chromium"} --headless --no-sandbox --dump-dom about:blank\`; or point --browser (or PUPPETEER_EXECUTABLE_PATH) at another Chrome or Chromium.`,
+    });
+  }
   let closed = false;
   return {
     browser,
     close: async () => {
       if (closed) return;
       closed = true;
-      await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
-      await rm(profile, { recursive: true, force: true }).catch(() => {});
+      const child = browser.process();
+      const polite = browser.close().then(() => true, () => false);
+      const timer = new Promise<boolean>((r) => setTimeout(() => r(false), CLOSE_GRACE_MS).unref());
+      if (!(await Promise.race([polite, timer])) && child?.pid && child.exitCode === null && child.signalCode === null) {
+        // hung or half-dead: kill its whole process group (renderers and helpers too); it was spawned detached
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      }
+      await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     },
   };
 }
+
+/** Profile folders of builds that were killed (their process is gone) are removed by the next one. */
+async function removeStaleProfiles(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(new RegExp(`^${PROFILE_PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0]!.trim();

@@ -47,7 +47,18 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
     if ("missing" in found) return { done: [], missingBrowser: found.missing };
     path = found.path;
   }
-  let handle = await openBrowser(options, path);
+  let handle = await openBrowser(options, path, { pipe: true });
+  // a browser that crashed is replaced once for all workers (not once per worker: that would leave
+  // browsers nobody closes), and the dead one's process and profile folder are cleaned up
+  let reopening: Promise<void> | undefined;
+  const liveBrowser = async () => {
+    if (!handle.browser.connected)
+      await (reopening ??= (async () => {
+        await handle.close();
+        handle = await openBrowser(options, path, { pipe: true });
+      })().finally(() => (reopening = undefined)));
+    return handle;
+  };
   const closeOnSignal = () => void handle.close().finally(() => process.exit(130));
   process.once("SIGINT", closeOnSignal);
   process.once("SIGTERM", closeOnSignal);
@@ -63,19 +74,20 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
         const current: PdfJob = job;
         const { pdf, pdfMs } = await withRetry(current, async () => {
           try {
-            if (!handle.browser.connected) handle = await openBrowser(options, path);
-            page ??= await isolatedPage(handle);
-            return await printOne(page, current, options);
+            // a hung browser can outlast every per-call limit: opening a page and printing have one each
+            page ??= await within(attemptLimit(options), isolatedPage(await liveBrowser()));
+            return await within(attemptLimit(options), printOne(page, current, options));
           } catch (e) {
-            await page?.page.close().catch(() => {});
+            const failed = page;
             page = undefined;
+            await closeQuietly(failed);
             throw e;
           }
         });
         done.push({ job: current, pdf: finalisePdf(pdf, current), ms: performance.now() - started, pdfMs });
         options.onProgress?.(`printed ${current.slug}/${current.pdfPath} in ${Math.round(performance.now() - started)} ms (page.pdf ${Math.round(pdfMs)} ms)`);
       }
-      await page?.page.close().catch(() => {});
+      await closeQuietly(page);
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     done.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
@@ -85,6 +97,24 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
     process.off("SIGTERM", closeOnSignal);
     await handle.close();
   }
+}
+
+/** Loading and printing each get the time limit; the attempt as a whole, both and some slack. */
+const attemptLimit = (options: PrintOptions) => 2 * (options.timeoutMs ?? 60_000) + 10_000;
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Closes a page without waiting on it for long: puppeteer's close waits, without a time limit, for the
+ * browser to confirm, which a hung renderer never does (the browser itself is closed at the end anyway).
+ */
+async function closeQuietly(isolated: IsolatedPage | undefined): Promise<void> {
+  if (!isolated) return;
+  await within(2_000, isolated.page.close()).catch(() => {});
 }
 
 async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {

@@ -21,7 +21,18 @@ md.use(cjkFriendly);
 md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
 md.renderer.rules.table_close = () => "</table></div>\n";
 
-export const markdownToHtml = (markdown: string) => md.render(markdown);
+// A clause body appears in its language's page, the bilingual page and the embeddable fragment, and
+// many bodies are the same for every profile: each distinct text is rendered once.
+const rendered = new Map<string, string>();
+export function markdownToHtml(markdown: string): string {
+  let html = rendered.get(markdown);
+  if (html === undefined) {
+    if (rendered.size > 20_000) rendered.clear();
+    html = md.render(markdown);
+    rendered.set(markdown, html);
+  }
+  return html;
+}
 
 const pages = Handlebars.create();
 let pageTemplate: Handlebars.TemplateDelegate | undefined;

@@ -1,0 +1,89 @@
+import { realpathSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { PolicyError, type Problem } from "./errors.js";
+import { displayPath } from "./load/files.js";
+
+/**
+ * The output folder's two ways to go wrong that are not the input's fault: the disk refuses the write
+ * (read-only, full, no permission), or the folder would overwrite the inputs themselves.
+ */
+
+const NOT_WRITABLE = new Set(["EACCES", "EPERM", "EROFS"]);
+const FULL = new Set(["ENOSPC", "EDQUOT"]);
+const NOT_A_FOLDER = new Set(["ENOTDIR", "EEXIST"]);
+
+/** These problem codes are the output folder's, not the input's (the CLI gives them their own exit codes). */
+export const OUTPUT_CODES = ["OUTPUT_NOT_WRITABLE", "OUTPUT_FULL", "OUTPUT_NOT_A_FOLDER"] as const;
+
+/** A file-system error met while writing into `out`, as a PolicyError; undefined for any other error. */
+export function outputProblem(error: unknown, out: string): PolicyError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== "string" || error instanceof PolicyError) return undefined;
+  const where = displayPath(out);
+  const detail = `${e.code}${e.path ? ` on ${displayPath(e.path)}` : ""}`;
+  const unchanged = "Nothing of the previous output was changed.";
+  if (NOT_WRITABLE.has(e.code))
+    return new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file: where, message: `the output folder cannot be written (${detail})`, hint: `Make it writable for this user, or choose another folder with --out. ${unchanged}` });
+  if (FULL.has(e.code))
+    return new PolicyError({ code: "OUTPUT_FULL", file: where, message: `the disk holding the output folder is full (${detail})`, hint: `Free some space, or choose a folder on another disk with --out. ${unchanged}` });
+  if (e.code === "EFBIG")
+    return new PolicyError({ code: "OUTPUT_FULL", file: where, message: `a file is larger than this process may write (${detail}: the file size limit, ulimit -f)`, hint: `Raise the limit, or free space on the disk. ${unchanged}` });
+  if (NOT_A_FOLDER.has(e.code) && e.syscall === "mkdir")
+    return new PolicyError({ code: "OUTPUT_NOT_A_FOLDER", file: where, message: `the output path is not a folder (${detail})`, hint: `--out must name a folder (it is created if missing), not a file. ${unchanged}` });
+  return undefined;
+}
+
+export interface BuildInputs {
+  /** The profile file, for messages. */
+  file: string;
+  slug: string;
+  /** The profile's folder (with versions/ in it). */
+  profileDir: string;
+  /** The profile's own clause folders. */
+  clauseDirs: string[];
+}
+
+/**
+ * A build replaces `<out>/<slug>/` wholesale. Pointed at the wrong place (`--out .` beside a profile
+ * folder named like its slug, `--out` inside versions/) it would delete the profile or released
+ * versions, and output inside a clause folder would be read back as clauses: all refused before
+ * anything is written.
+ */
+export function checkOutputTargets(out: string, builds: BuildInputs[]): void {
+  const problems: Problem[] = [];
+  const outReal = real(out);
+  for (const b of builds) {
+    const target = join(outReal, b.slug);
+    const problem = (message: string, hint: string) => problems.push({ code: "OUTPUT_OVERLAPS_INPUT", file: b.file, message, hint });
+    // the outermost input it would replace says it all (the profile's folder holds its clause folders)
+    const replaced = [b.profileDir, ...b.clauseDirs].map(real).find((folder) => within(folder, target));
+    if (replaced)
+      problem(`building into ${displayPath(join(out, b.slug))} would replace ${displayPath(replaced)}, which holds this build's input`, "Choose an --out folder outside the profile's folder (the default is output/).");
+    const versions = join(real(b.profileDir), "versions");
+    if (within(outReal, versions))
+      problem(`the output folder ${displayPath(out)} is inside ${displayPath(versions)}, where released versions are kept`, "Released versions are never written by a build: choose another --out folder.");
+    for (const folder of b.clauseDirs.map(real))
+      if (within(outReal, folder))
+        problem(`the output folder ${displayPath(out)} is inside the clause folder ${displayPath(folder)}: the next build would read the policies as clauses`, "Choose an --out folder outside clauses.dirs.");
+  }
+  if (problems.length) throw new PolicyError(dedupe(problems));
+}
+
+/** The real path of `p`, or of its nearest existing ancestor plus the rest (the output may not exist yet). */
+function real(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync.native(abs);
+  } catch {
+    const parent = resolve(abs, "..");
+    return parent === abs ? abs : join(real(parent), relative(parent, abs));
+  }
+}
+
+/** true when `path` is `root` or below it. */
+const within = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && (seen.add(p.message), true));
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { checkClause } from "../../src/check/library.js";
+import { PolicyError } from "../../src/errors.js";
+import { parseClauseFile } from "../../src/load/clause-file.js";
+import { renderClauseBody } from "../../src/render/clause.js";
+import { compileTemplate } from "../../src/render/handlebars.js";
+import { markdownToHtml } from "../../src/render/html.js";
+import { MdText } from "../../src/render/text.js";
+import type { Clause } from "../../src/schema/clause.js";
+
+const view = () => ({ company: { name: new MdText("ACME") }, collection: [], contact: { email: new MdText("a@b.example") } });
+
+const clause = (body: string): Clause => {
+  const parsed = parseClauseFile(`---\nid: own.t\ntopic: intro\ntitle: { zh-CN: 测试, en: Test }\n---\n:::zh-CN\n${body}\n:::\n\n:::en\n${body}\n:::\n`, "t.md", "own");
+  if (!parsed.clause) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.clause;
+};
+
+describe("clause templates cannot reach the prototype or unknown helpers", () => {
+  // what each gives: rendered text must never show a function, an object or native code
+  const reaching = ["{{constructor.name}}", "{{__proto__}}", "{{company.constructor}}", "{{company.name.constructor}}", "{{company.__proto__.constructor}}", "{{#if constructor}}yes{{/if}}", "{{../company}}", "{{company.name.toHTML}}"];
+  for (const source of reaching)
+    it(`${source} renders nothing dangerous`, () => {
+      let out = "";
+      try {
+        out = compileTemplate(source)(view(), "en");
+      } catch (e) {
+        // strict mode: a name that is not an own field is an error, which is as good
+        expect((e as Error).message).toMatch(/not defined|Access has been denied/);
+      }
+      expect(out).not.toMatch(/function|native code|\[object|Object|yes/);
+    });
+
+  for (const source of ['{{lookup company "constructor"}}', "{{#with company}}{{name}}{{/with}}", '{{log "x"}}', "{{this.constructor.constructor 'return process'}}"])
+    it(`${source} is refused when compiled (known helpers only)`, () => {
+      expect(() => compileTemplate(source)(view(), "en")).toThrow(/knownHelpersOnly|unknown helper/);
+    });
+
+  it("the library check rejects prototype placeholders with their line, instead of crashing", () => {
+    const problems = checkClause(clause("{{constructor.name}} {{__proto__}} {{company.constructor}} {{company.name.raw}}"));
+    expect(problems.filter((p) => p.code === "UNKNOWN_PLACEHOLDER").map((p) => `${p.line} ${p.field}`)).toEqual([
+      "7 constructor.name", "7 __proto__", "7 company.constructor", "7 company.name.raw",
+      "11 constructor.name", "11 __proto__", "11 company.constructor", "11 company.name.raw",
+    ]);
+  });
+
+  it("a rendering error is a PolicyError at the clause's line, never another exception", () => {
+    for (const body of ["{{> evil}}", "{{lookup company 'x'}}", "{{#each}}", "{{helperMissing}}", "{{company.name.length}}"]) {
+      const error = (() => {
+        try {
+          renderClauseBody(clause(body), "en", view());
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, body).toBeInstanceOf(PolicyError);
+      expect((error as PolicyError).line, body).toBe(11);
+    }
+  });
+});
+
+describe("profile values are data, never templates", () => {
+  it("a value holding {{...}} is inserted as literal text, not evaluated", () => {
+    const evil = "{{constructor.constructor 'return process'}} {{#each this}}x{{/each}} {{> p}}";
+    const out = renderClauseBody(clause("Name: {{company.name}}"), "en", { company: { name: new MdText(evil) } });
+    expect(markdownToHtml(out)).toContain("Name: {{constructor.constructor 'return process'}} {{#each this}}x{{/each}} {{&gt; p}}");
+  });
+});
+
+describe("clause Markdown: raw HTML off, dangerous links refused", () => {
+  const bodies = [
+    "<script>window.__pwned = 1</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x](java&#x09;script:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](vbscript:msgbox(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<javascript:alert(1)>",
+    "[x]: javascript:alert(1)\n\n[y][x]",
+  ];
+  for (const body of bodies)
+    it(JSON.stringify(body), () => {
+      const html = markdownToHtml(body);
+      expect(html).not.toMatch(/<(script|img|iframe)\b/i);
+      expect(html).not.toMatch(/<a\b[^>]*href="\s*(javascript|vbscript|data):/i);
+      expect(html).not.toMatch(/<[a-z]+\b[^>]*\son[a-z]+=/i);
+    });
+});
+
+describe("front matter is YAML only", () => {
+  for (const fence of ["---js", "---javascript", "--- coffee", "---json"])
+    it(`refuses ${fence} front matter with a clear message`, () => {
+      const { clause: parsed, problems } = parseClauseFile(`${fence}\n{ id: "own.x" }\n---\n:::zh-CN\n甲\n:::\n:::en\nA\n:::\n`, "x.md", "own");
+      expect(parsed).toBeUndefined();
+      expect(problems).toEqual([expect.objectContaining({ code: "CLAUSE_FRONT_MATTER_LANGUAGE", line: 1, message: `front matter marked "---${fence.replace(/^---\s*/, "")}" is not read: front matter is YAML only` })]);
+    });
+
+  it("refuses code tags inside YAML front matter", () => {
+    const { problems } = parseClauseFile('---\nid: own.x\ntopic: !!js/function "function () {}"\ntitle: { zh-CN: 甲, en: A }\n---\n:::zh-CN\n甲\n:::\n:::en\nA\n:::\n', "x.md", "own");
+    expect(problems.map((p) => `${p.line} ${p.code}`)).toEqual(["3 YAML_SYNTAX"]);
+  });
+});
