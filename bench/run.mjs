@@ -413,7 +413,7 @@ try {
   } else results.notMeasured.push("memory: skipped (--skip-memory)");
 
   // (c) PDF for M profiles x 3 documents
-  if (opts.skipPdf) results.notMeasured.push("PDF: skipped (--skip-pdf)");
+  if (opts.skipPdf || opts.pdf === 0) results.notMeasured.push(`PDF: skipped (${opts.skipPdf ? "--skip-pdf" : "--pdf 0"})`);
   else if (!existsSync(opts.browser)) results.notMeasured.push(`PDF: no browser at ${opts.browser} (--browser PATH)`);
   else {
     const M = opts.pdf;
