@@ -27,11 +27,14 @@ const QUESTIONS: Question[] = [
   { key: "effectiveDate", ask: "Effective date (YYYY-MM-DD)", fallback: today, check: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : "write YYYY-MM-DD") },
 ];
 
+// Every business type starts from startup-default, which adapts to the kinds declared here; the presets
+// named after the source policies keep those policies' gaps (see docs/compliance.md), so they are a
+// lawyer's choice, not a default.
 const PRESETS: Record<string, { clauseSet: string; cloud: boolean; sdk: boolean; app: boolean; enterprise: boolean }> = {
   "1": { clauseSet: "startup-default", cloud: false, sdk: false, app: true, enterprise: false },
-  "2": { clauseSet: "cloud-platform", cloud: true, sdk: false, app: false, enterprise: true },
-  "3": { clauseSet: "edge-cloud-sdk", cloud: true, sdk: true, app: false, enterprise: true },
-  "4": { clauseSet: "consumer-hardware-cloud", cloud: true, sdk: false, app: true, enterprise: false },
+  "2": { clauseSet: "startup-default", cloud: true, sdk: false, app: false, enterprise: true },
+  "3": { clauseSet: "startup-default", cloud: true, sdk: true, app: false, enterprise: true },
+  "4": { clauseSet: "startup-default", cloud: true, sdk: false, app: true, enterprise: false },
 };
 
 export default defineCommand({
