@@ -78,7 +78,7 @@ function clauseChanges(before: FlatClause[], after: FlatClause[]): ClauseChange[
     const was = old.get(c.id);
     if (!was) changes.push({ kind: "added", id: c.id, title: c.title, section: { to: c.section } });
     else {
-      if (was.text["zh-CN"] !== c.text["zh-CN"] || was.text.en !== c.text.en)
+      if (!sameButDates(was.text["zh-CN"], c.text["zh-CN"]) || !sameButDates(was.text.en, c.text.en))
         changes.push({
           kind: "changed", id: c.id, title: c.title, section: { from: was.section, to: c.section },
           redline: { "zh-CN": redline(was.text["zh-CN"], c.text["zh-CN"], "zh-CN"), en: redline(was.text.en, c.text.en, "en") },
@@ -89,6 +89,11 @@ function clauseChanges(before: FlatClause[], after: FlatClause[]): ClauseChange[
   for (const c of before) if (!now.has(c.id)) changes.push({ kind: "removed", id: c.id, title: c.title, section: { from: c.section } });
   return changes;
 }
+
+// Every release carries new dates (the effective-date line): a clause that differs only in its dates
+// has not changed in substance, and the notice already gives the new effective date.
+const DATES = /\d{4}年\d{1,2}月\d{1,2}日|(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/g;
+const sameButDates = (a: string, b: string) => a === b || a.replace(DATES, "DATE") === b.replace(DATES, "DATE");
 
 /** The ids that keep their relative order (a longest common subsequence); the others moved. */
 function longestCommonOrder(a: string[], b: string[]): Set<string> {

@@ -56,6 +56,9 @@ describe("release, change, release again", () => {
     ]);
     expect(notice.changes.clauses.map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`)).toEqual(["changed collection.list", "changed sdks.list", "changed golden.rights"]);
     expect(notice.changes.material).toBe(true);
+    // between the releases the dates differ too, but a clause that differs only in its dates has not changed
+    const released = JSON.parse(readOut("versions/2.0.0/changes.json").toString());
+    expect(released.changes.clauses.map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`)).toEqual(["changed collection.list", "changed sdks.list", "changed golden.rights"]);
     const md = readOut("versions/2.0.0/changes.md").toString();
     expect(md).toContain("我们于2026年12月10日更新了《隐私政策》，主要变更如下：");
     expect(md).toContain("We updated our Privacy Policy on December 10, 2026. What changed:");
