@@ -3,8 +3,8 @@ import type { ComplianceReport } from "./compliance.js";
 import type { Evidence } from "./evidence.js";
 import type { ItemResult } from "./requirements.js";
 import { statusLabel } from "./report.js";
+import { escapeHtml as esc } from "../render/text.js";
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A page a lawyer reads: for each policy, the items by law with what satisfies each, linked to the

@@ -2,7 +2,7 @@ import { buildProfile } from "../build.js";
 import { builtinPaths } from "../paths.js";
 import { diffVersions } from "../versions/changes.js";
 import { asView, draftChanges } from "../versions/history.js";
-import { makeNotice, noticeHtml, noticeMarkdown } from "../versions/notice.js";
+import { CLEAN_COPY, makeNotice, noticeHtml, noticeMarkdown } from "../versions/notice.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 
 export default defineCommand({
@@ -44,7 +44,7 @@ Options:
       notice = makeNotice(diffVersions(from ? asView(from) : null, asView(to)), asView(to), to.released);
     }
     if (format === "json") io.out(JSON.stringify(notice, null, 2));
-    else if (format === "html") io.out(noticeHtml(notice, { cleanCopy: { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" }, assets: "assets" }));
+    else if (format === "html") io.out(noticeHtml(notice, { cleanCopy: CLEAN_COPY, assets: "assets" }));
     else io.out(noticeMarkdown(notice));
     return EXIT.ok;
   },

@@ -1,5 +1,6 @@
 import type { Library } from "../load/library.js";
 import type { Topic } from "../schema/clause.js";
+import { escapeHtml as esc } from "../render/text.js";
 
 export interface SourceMatrix {
   sources: string[];
@@ -19,7 +20,6 @@ export function sourceMatrix(library: Library): SourceMatrix {
   return { sources, rows: rows.filter((r) => r.cells.some((c) => c.length)) };
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function matrixHtml(m: SourceMatrix): string {
   const head = m.sources.map((s) => `<th scope="col">${esc(s)}</th>`).join("");

@@ -6,6 +6,7 @@ import type { RenderedFile } from "../render/files.js";
 import type { DocLocale } from "../write.js";
 import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
 import { finalisePdf } from "./metadata.js";
+import { PolicyError } from "../errors.js";
 
 export type { BrowserOptions } from "./browser.js";
 
@@ -124,7 +125,6 @@ async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (second) {
-      const { PolicyError } = await import("../errors.js");
       throw new PolicyError({
         code: "PDF_FAILED",
         file: job.htmlFile,

@@ -6,8 +6,8 @@ import type { PolicyDocument } from "./document.js";
 import { facesFor, fontCss } from "./fonts.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
-import { noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
-import type { SitePlace } from "../site/chrome.js";
+import { CLEAN_COPY, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
+import { upFrom, type SitePlace } from "../site/chrome.js";
 
 /** A file of one profile's output, relative to its folder (`<out>/<slug>/`). */
 export interface RenderedFile {
@@ -36,7 +36,7 @@ export const ASSETS = "assets";
  */
 export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = "", site?: Omit<SitePlace, "folder" | "locales">): RenderedFile[] {
   const files: RenderedFile[] = [];
-  const assets = `${"../".repeat(folder.split("/").filter(Boolean).length)}${ASSETS}`;
+  const assets = `${upFrom(folder)}${ASSETS}`;
   const locales: DocLocale[] = [...(Object.keys(documents) as Locale[]), ...(documents["zh-CN"] && documents.en ? ["bilingual" as const] : [])];
   const place = site ? { ...site, folder, locales } : undefined;
   const file = (locale: DocLocale, format: Format, name: string, content: string, docs: PolicyDocument[]) =>
@@ -55,12 +55,11 @@ export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, 
 
 /** A change notice as Markdown, HTML and JSON, beside the version it leads to. */
 export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder = ""): RenderedFile[] {
-  const assets = `${"../".repeat(folder.split("/").filter(Boolean).length)}${ASSETS}`;
+  const assets = `${upFrom(folder)}${ASSETS}`;
   const version = notice.changes.to;
-  const cleanCopy = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
   return [
     { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice), documents },
-    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy, assets, home: `${"../".repeat(folder.split("/").filter(Boolean).length)}index.html` }), documents },
+    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy: CLEAN_COPY, assets, home: `${upFrom(folder)}index.html` }), documents },
     { locale: "bilingual", format: "json", path: `${folder}changes.json`, version, content: `${JSON.stringify(notice, null, 2)}\n`, documents },
   ];
 }

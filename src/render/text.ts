@@ -30,4 +30,7 @@ export function escapeInline(raw: string): string {
   return raw.replace(CONTROL, " ").replace(/[\t\n]+/g, " ").replace(INLINE_SYNTAX, (c) => `\\${c}`);
 }
 
+/** Text for HTML content and attribute values: every character that could start markup or end a quote. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export const rawOf = (v: unknown): unknown => (v instanceof MdText ? v.raw : v);

@@ -31,10 +31,13 @@ const LABEL: Record<DocLocale, string> = { "zh-CN": "中文", en: "English", bil
 
 export const pageName = (locale: DocLocale) => `policy.${locale}.html`;
 
+/** The way back up from a folder inside the profile's output to its top: "" or "../../". */
+export const upFrom = (folder: string) => "../".repeat(folder.split("/").filter(Boolean).length);
+
 /** The chrome of one page; links are relative, so the site works from disk and under any base path. */
 export function siteChrome(place: SitePlace, page: DocLocale): SiteChrome {
   const t = translator(page === "en" ? "en" : "zh-CN");
-  const up = "../".repeat(place.folder.split("/").filter(Boolean).length);
+  const up = upFrom(place.folder);
   const links = [{ label: t("site.home"), href: `${up}index.html` }];
   if (place.notice) links.push({ label: t("site.changes"), href: "changes.html" });
   if (place.archive) links.push({ label: t("site.archive"), href: `${up}versions/index.html` });

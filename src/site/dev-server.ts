@@ -9,6 +9,7 @@ import { loadProfile, ownClauseDirs } from "../load/profile.js";
 import { builtinPaths } from "../paths.js";
 import { resetPageTemplate } from "../render/html.js";
 import { resetTranslations } from "../render/i18n.js";
+import { escapeHtml as esc } from "../render/text.js";
 
 export interface DevOptions {
   profile: string;
@@ -105,7 +106,6 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function errorPage(problems: Problem[]): string {
   const items = problems

@@ -8,8 +8,8 @@ import { noticeBlock, noticeText, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
 import type { Format } from "../write.js";
 import { pageName } from "./chrome.js";
+import { escapeHtml as esc } from "../render/text.js";
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface SiteInput {
   slug: string;
@@ -22,7 +22,7 @@ export interface SiteInput {
   baseUrl: string;
 }
 
-function shell(lang: string, title: string, body: string, extraHead = ""): string {
+function shell(lang: string, title: string, body: string, extraHead = "", assets = ASSETS): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -30,8 +30,8 @@ function shell(lang: string, title: string, body: string, extraHead = ""): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <meta name="generator" content="PolicyPress">
-${extraHead}<link rel="stylesheet" href="${ASSETS}/fonts.css">
-<link rel="stylesheet" href="${ASSETS}/policy.css">
+${extraHead}<link rel="stylesheet" href="${assets}/fonts.css">
+<link rel="stylesheet" href="${assets}/policy.css">
 </head>
 <body class="single landing">
 <main id="content">
@@ -98,7 +98,7 @@ export function archivePage(site: SiteInput): string {
 <tbody>
 ${rows}
 </tbody></table></div>`;
-  return shell("zh-CN", `${zh("site.archive")} / ${en("site.archive")} – ${doc.company}`, body).replaceAll(`href="${ASSETS}/`, `href="../${ASSETS}/`);
+  return shell("zh-CN", `${zh("site.archive")} / ${en("site.archive")} – ${doc.company}`, body, "", `../${ASSETS}`);
 }
 
 /** feed.xml: an Atom entry per release, newest first, with the notice's text. */

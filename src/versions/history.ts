@@ -1,4 +1,3 @@
-import type { Library } from "../load/library.js";
 import type { LoadedProfile } from "../load/profile.js";
 import { renderDocument, type PolicyDocument } from "../render/document.js";
 import type { ResolvedPolicy } from "../resolve.js";
@@ -40,4 +39,3 @@ export function draftChanges(loaded: LoadedProfile, resolved: ResolvedPolicy, la
   return { view, changes: diffVersions(latest ? asView(latest) : null, view) };
 }
 
-export type { Library };

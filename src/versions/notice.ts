@@ -1,4 +1,4 @@
-import { escapeInline } from "../render/text.js";
+import { escapeInline, escapeHtml as esc } from "../render/text.js";
 import { formatDate } from "../render/numbering.js";
 import type { Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
@@ -103,7 +103,9 @@ function redlineText(parts: RedlinePart[]): string {
     .join("\n\n…\n\n");
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A notice's links to the clean copy of its version: the pages beside it. */
+export const CLEAN_COPY: Record<Locale | "bilingual", string> = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
 
 /** The short notice as HTML: its opening line, the changes as a numbered list, and its closing line. */
 export function noticeBlock(n: Notice, locale: Locale): string {
