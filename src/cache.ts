@@ -1,40 +1,59 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadLibrary } from "./load/library.js";
-import { loadProfile, ownClauseDirs } from "./load/profile.js";
+import type { LoadedProfile } from "./load/profile.js";
 import { builtinPaths, packageRoot } from "./paths.js";
-import { resolvePolicy } from "./resolve.js";
+import type { ResolvedPolicy } from "./resolve.js";
 import type { ManifestEntry } from "./write.js";
 
 /**
- * The incremental build cache, `<out>/.policypress-cache.json`: per profile, a key over every input
- * that can change its output, and the files that output was. A profile whose key is unchanged and whose
- * files are still there untouched is not rendered again; anything else is, so the cache never serves a
- * stale document.
+ * The incremental build cache, `<out>/.policypress-cache.json`: per profile file, two keys over what its
+ * output depends on, and the files that output was. A profile is not rendered again when a key matches
+ * and its files are still there untouched; anything else is rendered, so the cache never serves a stale
+ * document.
+ *
+ * - `quick` covers the profile's bytes and every file it could read (the whole clause library, its own
+ *   clause folders, its released versions) plus PolicyPress itself and the build options. Checking it
+ *   reads files but parses none: the cost of a rebuild with nothing changed.
+ * - `key` covers what the profile resolves to: the clauses it uses, not the whole library. After an
+ *   edit to one clause, every profile's quick key changes, and this one tells the profiles that use the
+ *   clause (rendered again) from those that do not (kept).
  */
 export const CACHE_FILE = ".policypress-cache.json";
+const CACHE_VERSION = 2;
 
 export interface CacheEntry {
+  slug: string;
+  quick: string;
   key: string;
-  files: (ManifestEntry & { mtimeMs: number })[];
+  /** The profile's own clause folders when `quick` was taken (they are part of it). */
+  ownDirs: string[];
+  files: CachedFile[];
+  /** The font subsets its pages need (src/site/assets.ts). */
+  faces: number[];
   warnings: string[];
 }
 
+export type CachedFile = ManifestEntry & { mtimeMs: number };
+
 export interface BuildCache {
+  version: number;
+  /** By absolute path of the profile file. */
   entries: Record<string, CacheEntry>;
 }
 
 export async function readCache(out: string): Promise<BuildCache> {
   try {
     const parsed = JSON.parse(await readFile(join(out, CACHE_FILE), "utf8")) as BuildCache;
-    return parsed && typeof parsed.entries === "object" ? parsed : { entries: {} };
+    return parsed?.version === CACHE_VERSION && typeof parsed.entries === "object" ? parsed : emptyCache();
   } catch {
-    return { entries: {} };
+    return emptyCache();
   }
 }
+
+export const emptyCache = (): BuildCache => ({ version: CACHE_VERSION, entries: {} });
 
 export async function writeCache(out: string, cache: BuildCache): Promise<void> {
   const tmp = join(out, `${CACHE_FILE}.${process.pid}`);
@@ -42,73 +61,92 @@ export async function writeCache(out: string, cache: BuildCache): Promise<void> 
   await rename(tmp, join(out, CACHE_FILE));
 }
 
-/** The entry for a slug, if its key matches and every file it lists is still as it was written. */
-export function cacheHit(cache: BuildCache, slug: string, key: string, out: string): CacheEntry | undefined {
-  const entry = cache.entries[slug];
-  if (!entry || entry.key !== key || !entry.files.length) return undefined;
-  for (const f of entry.files) {
+/** True when every file listed is still in `out` as it was written (same size and modification time). */
+export function filesIntact(out: string, files: { path: string; bytes: number; mtimeMs: number }[]): boolean {
+  if (!files.length) return false;
+  for (const f of files) {
     try {
       const s = statSync(join(out, f.path));
-      if (s.size !== f.bytes || s.mtimeMs !== f.mtimeMs) return undefined;
+      if (s.size !== f.bytes || s.mtimeMs !== f.mtimeMs) return false;
     } catch {
-      return undefined;
+      return false;
     }
   }
-  return entry;
+  return true;
 }
 
-/** Records what was just written for a slug (after the swap, so the times are the final ones). */
-export async function cacheEntry(out: string, key: string, files: ManifestEntry[], warnings: string[]): Promise<CacheEntry> {
-  return { key, warnings, files: await Promise.all(files.map(async (f) => ({ ...f, mtimeMs: (await stat(join(out, f.path))).mtimeMs }))) };
-}
-
-let codeFingerprint: string | undefined;
-
-/** PolicyPress itself: its version, its code, templates, locales, the checklist and the bundled fonts. */
-function code(): string {
-  if (codeFingerprint) return codeFingerprint;
-  const hash = createHash("sha256");
-  const walk = (dir: string, content: boolean) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p, content);
-      else hash.update(`${p}\0${content ? readFileSync(p).toString("base64") : `${s.size}:${s.mtimeMs}`}\0`);
-    }
-  };
-  hash.update(readFileSync(join(packageRoot, "package.json")));
-  walk(dirname(fileURLToPath(import.meta.url)), false);
-  walk(builtinPaths.templates, true);
-  walk(builtinPaths.locales, true);
-  walk(join(builtinPaths.clauses, "requirements"), true);
-  codeFingerprint = hash.digest("hex");
-  return codeFingerprint;
+/** The files just written, with their times (taken after the swap, so they are the final ones). */
+export async function cachedFiles<T extends { path: string }>(out: string, files: T[]): Promise<(T & { mtimeMs: number })[]> {
+  return Promise.all(files.map(async (f) => ({ ...f, mtimeMs: (await stat(join(out, f.path))).mtimeMs })));
 }
 
 /**
- * The key of one profile's output: the code, the profile file, every clause and the clause set it
- * resolves to (a clause it does not use cannot change it), its released versions, and the build
- * options. Undefined when the profile does not load: then it is rendered, and its errors reported.
+ * What every profile of a build shares: PolicyPress (its version, code, templates, locales, checklist),
+ * the build options, and, for the quick key, the content of the whole built-in clause library.
  */
-export async function profileKey(path: string, options: unknown): Promise<{ slug: string; key: string } | undefined> {
-  try {
-    const loaded = await loadProfile(path);
-    const library = await loadLibrary({ own: ownClauseDirs(loaded) });
-    const resolved = resolvePolicy(loaded, library);
-    const hash = createHash("sha256").update(code()).update(JSON.stringify(options));
-    hash.update(await readFile(loaded.path));
-    hash.update(JSON.stringify(resolved.set));
-    for (const section of resolved.sections) for (const clause of section.clauses) hash.update(JSON.stringify(clause));
-    const versions = join(loaded.dir, "versions");
-    if (existsSync(versions))
-      for (const v of readdirSync(versions).sort()) {
-        const folder = join(versions, v);
-        if (!statSync(folder).isDirectory()) continue;
-        for (const f of readdirSync(folder).sort()) hash.update(`${v}/${f}\0`).update(readFileSync(join(folder, f)));
-      }
-    return { slug: loaded.slug, key: hash.digest("hex") };
-  } catch {
-    return undefined;
-  }
+export interface SharedKeys {
+  /** Code and options: part of both keys. */
+  code: string;
+  /** `code` plus the clause library: part of the quick key. */
+  inputs: string;
+}
+
+export function sharedKeys(options: unknown): SharedKeys {
+  const code = createHash("sha256").update(codeFingerprint()).update(JSON.stringify(options)).digest("hex");
+  const library = createHash("sha256").update(code);
+  hashFolder(library, builtinPaths.clauses);
+  return { code, inputs: library.digest("hex") };
+}
+
+/** The quick key of a profile file (see above); `ownDirs` are its own clause folders as last resolved. */
+export function quickKey(shared: SharedKeys, profileBytes: Uint8Array, profileDir: string, ownDirs: string[]): string {
+  const hash = createHash("sha256").update(shared.inputs).update(profileBytes);
+  for (const dir of ownDirs) hashFolder(hash.update(`own:${dir}\0`), dir);
+  hashFolder(hash.update("versions\0"), join(profileDir, "versions"));
+  return hash.digest("hex");
+}
+
+/** The resolved key of a profile: its bytes, its clause set and the clauses it uses, its released versions. */
+export function resolvedKey(shared: SharedKeys, profileBytes: Uint8Array, loaded: LoadedProfile, resolved: ResolvedPolicy): string {
+  const hash = createHash("sha256").update(shared.code).update(profileBytes);
+  hash.update(JSON.stringify(resolved.set));
+  for (const section of resolved.sections) for (const clause of section.clauses) hash.update(JSON.stringify(clause));
+  hashFolder(hash.update("versions\0"), join(loaded.dir, "versions"));
+  return hash.digest("hex");
+}
+
+/** Every file's name and content under `dir`, in a stable order (nothing when it does not exist). */
+function hashFolder(hash: Hash, dir: string): void {
+  if (!existsSync(dir)) return;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const s = statSync(p);
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile()) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
+    }
+  };
+  walk(dir);
+}
+
+let code: string | undefined;
+
+/** PolicyPress itself: its version, its compiled code (by size and time), templates, locales and the compliance checklist. */
+function codeFingerprint(): string {
+  if (code) return code;
+  const hash = createHash("sha256").update(readFileSync(join(packageRoot, "package.json")));
+  const walkStat = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const s = statSync(p);
+      if (s.isDirectory()) walkStat(p);
+      else hash.update(`${p}\0${s.size}:${s.mtimeMs}\0`);
+    }
+  };
+  walkStat(dirname(fileURLToPath(import.meta.url)));
+  hashFolder(hash.update("templates\0"), builtinPaths.templates);
+  hashFolder(hash.update("locales\0"), builtinPaths.locales);
+  hashFolder(hash.update("requirements\0"), builtinPaths.requirements);
+  code = hash.digest("hex");
+  return code;
 }

@@ -5,8 +5,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { PolicyError } from "./errors.js";
 import { displayPath } from "./load/files.js";
-import { checkOutputTargets, outputProblem, type BuildInputs } from "./output-guard.js";
-import { recoverOutput } from "./write.js";
+import { outputProblem } from "./output-guard.js";
+import { processAlive, recoverOutput } from "./write.js";
 
 /**
  * One build at a time per output folder: two builds swapping folders and merging manifest.json at once
@@ -151,15 +151,8 @@ async function isStale(path: string, holder: LockHolder | "unreadable"): Promise
   return !isAlive(holder.pid);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to another user
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+/** Whether a process runs on this machine (re-exported from write.ts, which needs it first). */
+export const isAlive = processAlive;
 
 /**
  * Removes a stale lock. Two builds may find the same stale lock at once: each first renames it to a
@@ -204,11 +197,11 @@ async function removeDeadLockFiles(out: string): Promise<void> {
 }
 
 /**
- * Everything before a build writes into `out`: refuse an output folder that would replace the inputs,
- * take the lock, and put right what a killed build left (only safe once the lock is held).
+ * Everything before a build writes into `out`: take the lock, and put right what a killed build left
+ * (only safe once the lock is held). Each profile's inputs are checked against `out` as it is loaded
+ * (src/profile-task.ts), before anything of it is written.
  */
-export async function openOutput(out: string, inputs: BuildInputs[], options: LockOptions = {}): Promise<{ lock: OutputLock; notes: string[] }> {
-  checkOutputTargets(out, inputs);
+export async function openOutput(out: string, options: LockOptions = {}): Promise<{ lock: OutputLock; notes: string[] }> {
   const lock = await lockOutput(out, options);
   try {
     await removeDeadLockFiles(out);

@@ -3,30 +3,51 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { PolicyError, type Problem } from "./errors.js";
-import { profileOutput, type ProfileOutput, type ProfileTask } from "./profile-output.js";
+import { runProfileTask, type ProfileTask, type TaskResult } from "./profile-task.js";
 
 // The worker is the compiled file next to this one; under a TypeScript runner (the tests) it does not
-// exist and rendering stays in this thread.
+// exist and every profile is rendered in this thread.
 const workerFile = fileURLToPath(new URL("./render-worker.js", import.meta.url));
 const canThread = workerFile.endsWith(".js") && existsSync(workerFile) && !import.meta.url.endsWith(".ts");
 
-/** Threads worth starting: one per core, none for a handful of profiles (a thread costs ~100 ms to start). */
+/** Render threads worth having, this one included: one per core, one for a handful of profiles. */
 export function defaultJobs(profiles: number): number {
   return profiles >= 4 ? Math.min(availableParallelism(), profiles) : 1;
 }
 
 /**
- * Renders every task, in worker threads when `jobs` > 1, keeping the tasks' order. Every profile's
- * problems are collected and thrown together; an unexpected crash in a worker is rethrown as it is.
+ * Runs every task with `jobs` render threads: this one, and jobs - 1 worker threads. This thread starts
+ * at once (its modules are loaded); a worker loads its own (about half a second) and then asks for
+ * work, so a small build is done before a worker would have been ready and does not wait for it.
+ * Results keep the tasks' order and reach `onResult` as they come. Every profile's problems are
+ * collected and thrown together; an unexpected crash in a worker is rethrown as it is.
  */
-export async function renderAll(tasks: ProfileTask[], jobs: number): Promise<ProfileOutput[]> {
-  const results: (ProfileOutput | Problem[])[] = new Array(tasks.length);
-  if (jobs <= 1 || !canThread || tasks.length < 2) {
-    for (const [i, task] of tasks.entries()) results[i] = await profileOutput(task).catch(problemsOf);
-  } else await inWorkers(tasks, Math.min(jobs, tasks.length), results);
+export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: TaskResult) => void): Promise<TaskResult[]> {
+  const results: (TaskResult | Problem[])[] = new Array(tasks.length);
+  const threads = canThread ? Math.min(jobs, tasks.length) - 1 : 0;
+  const workers = Array.from({ length: Math.max(0, threads) }, () => new Worker(workerFile));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let settled = 0;
+      const take = () => (next < tasks.length ? next++ : undefined);
+      const settle = (id: number, r: TaskResult | Problem[]) => {
+        results[id] = r;
+        if (!Array.isArray(r)) onResult(r);
+        if (++settled === tasks.length) resolve();
+      };
+      if (!tasks.length) resolve();
+      for (const worker of workers) inWorker(worker, tasks, take, settle, reject);
+      void (async () => {
+        for (let id = take(); id !== undefined; id = take()) settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
+      })().catch(reject);
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   const problems = results.filter(Array.isArray).flat() as Problem[];
   if (problems.length) throw new PolicyError(problems);
-  return results as ProfileOutput[];
+  return results as TaskResult[];
 }
 
 function problemsOf(e: unknown): Problem[] {
@@ -34,31 +55,20 @@ function problemsOf(e: unknown): Problem[] {
   throw e;
 }
 
-async function inWorkers(tasks: ProfileTask[], jobs: number, results: (ProfileOutput | Problem[])[]): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: jobs }, () => new Worker(workerFile));
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= tasks.length) return resolve();
-              const id = next++;
-              worker.postMessage({ ...tasks[id]!, id });
-            };
-            worker.on("message", (m: { id: number; ok: boolean; output?: ProfileOutput; problems?: Problem[]; crash?: string }) => {
-              if (m.crash) return reject(new Error(`rendering ${tasks[m.id]!.path} failed: ${m.crash}`));
-              results[m.id] = m.ok ? m.output! : m.problems!;
-              send();
-            });
-            worker.on("error", reject);
-            worker.on("exit", (code) => code !== 0 && reject(new Error(`a render thread stopped (exit code ${code})`)));
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; problems?: Problem[]; crash?: string };
+
+/** Feeds a worker one task at a time, from its "ready" on, until none is left. */
+function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
+  const send = () => {
+    const id = take();
+    if (id !== undefined) worker.postMessage({ task: tasks[id]!, id });
+  };
+  worker.on("message", (m: Reply) => {
+    if (m.ready) return send();
+    if (m.crash) return fail(new Error(`rendering ${tasks[m.id]!.path} failed: ${m.crash}`));
+    settle(m.id, m.ok ? m.result! : m.problems!);
+    send();
+  });
+  worker.on("error", fail);
+  worker.on("exit", (code) => code !== 0 && fail(new Error(`a render thread stopped (exit code ${code})`)));
 }

@@ -1,14 +1,15 @@
 import { parentPort } from "node:worker_threads";
 import { isPolicyError } from "./errors.js";
-import { profileOutput, type ProfileTask } from "./profile-output.js";
+import { runProfileTask, type ProfileTask } from "./profile-task.js";
 
-// One of the build's render threads: it loads the clause library once and renders the profiles it is
-// sent (load -> resolve -> render), answering with plain data the main thread writes.
-parentPort!.on("message", async (task: ProfileTask & { id: number }) => {
+// One of the build's render threads (src/parallel.ts): it says when its modules are loaded, then runs
+// the profiles it is sent one at a time, writing their files itself and answering with plain data.
+parentPort!.on("message", async ({ task, id }: { task: ProfileTask; id: number }) => {
   try {
-    parentPort!.postMessage({ id: task.id, ok: true, output: await profileOutput(task) });
+    parentPort!.postMessage({ id, ok: true, result: await runProfileTask(task) });
   } catch (e) {
-    if (isPolicyError(e)) parentPort!.postMessage({ id: task.id, ok: false, problems: e.problems });
-    else parentPort!.postMessage({ id: task.id, ok: false, crash: (e as Error).stack ?? String(e) });
+    if (isPolicyError(e)) parentPort!.postMessage({ id, ok: false, problems: e.problems });
+    else parentPort!.postMessage({ id, ok: false, crash: (e as Error).stack ?? String(e) });
   }
 });
+parentPort!.postMessage({ ready: true });

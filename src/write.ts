@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -35,8 +36,28 @@ export interface Manifest {
  */
 export class Staging {
   readonly dir: string;
-  constructor(readonly out: string) {
-    this.dir = join(out, `${STAGING_PREFIX}${process.pid}-${Date.now().toString(36)}`);
+  /** Folders created (or being created), so writing many files into one folder asks for it once. */
+  private readonly made = new Map<string, Promise<unknown>>();
+  /** A new staging folder for a build into `out`, or (in a render thread) the build's existing one. */
+  constructor(
+    readonly out: string,
+    dir?: string,
+  ) {
+    // two builds of one process may start in the same millisecond: a random part keeps their folders apart
+    this.dir = dir ?? join(out, `${STAGING_PREFIX}${process.pid}-${Date.now().toString(36)}${randomBytes(3).toString("hex")}-${HOST_TAG}`);
+  }
+
+  /** Makes the staging folder (not recursively: a read-only disk then says EROFS, not ENOENT). */
+  async create(): Promise<this> {
+    await guarded(this.out, () => mkdir(this.dir));
+    return this;
+  }
+
+  private async folderFor(abs: string): Promise<void> {
+    const folder = dirname(abs);
+    let made = this.made.get(folder);
+    if (!made) this.made.set(folder, (made = mkdir(folder, { recursive: true })));
+    await made;
   }
 
   /** Absolute path for a file under the staging folder; refuses anything that would escape it. */
@@ -47,7 +68,7 @@ export class Staging {
   async write(rel: string, content: string | Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const abs = this.path(rel);
     await guarded(this.out, async () => {
-      await mkdir(dirname(abs), { recursive: true });
+      await this.folderFor(abs);
       await writeFile(abs, content);
     });
     const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
@@ -57,7 +78,7 @@ export class Staging {
   async copy(from: string, rel: string): Promise<void> {
     const abs = this.path(rel);
     await guarded(this.out, async () => {
-      await mkdir(dirname(abs), { recursive: true });
+      await this.folderFor(abs);
       await copyFile(from, abs);
     });
   }
@@ -66,12 +87,15 @@ export class Staging {
     return readFile(this.path(rel));
   }
 
-  /** Swaps each staged top-level folder into place, then writes the merged manifest. */
-  async commit(slugs: string[], entries: ManifestEntry[]): Promise<Manifest> {
+  /**
+   * Swaps each staged top-level folder (`slugs`, and the shared assets) into place, then writes the
+   * manifest: `entries` replace those of the profiles in `replaced`, the others' are kept.
+   */
+  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs): Promise<Manifest> {
     // nothing may have been staged (every profile unchanged): the manifest is still written through here
     await mkdir(this.dir, { recursive: true });
     for (const slug of slugs) inside(this.out, slug);
-    const manifest = await mergeManifest(this.out, slugs, entries);
+    const manifest = await mergeManifest(this.out, replaced, entries);
     await guarded(this.out, async () => {
       await writeFile(join(this.dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
       await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs })}\n`);
@@ -95,6 +119,30 @@ export class Staging {
 }
 
 export const STAGING_PREFIX = ".staging-";
+/** Names this machine in staging folders: on a shared network folder, another machine's build is left alone. */
+const HOST_TAG = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+
+/**
+ * A staging folder a build is filling right now: builds render into their own staging folder before
+ * they take the output lock (src/build.ts), so a folder of a live process, or of another machine, is
+ * not a leftover.
+ */
+function stagingInUse(name: string): boolean {
+  const [, pid, host] = /^\.staging-(\d+)-[0-9a-z]+(?:-([0-9a-f]{8}))?$/.exec(name) ?? [];
+  if (!pid) return false;
+  if (host && host !== HOST_TAG) return true;
+  return processAlive(Number(pid));
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 export const COMMIT_PLAN = "commit-plan.json";
 
 /**
@@ -133,9 +181,10 @@ async function undoCommit(out: string, dir: string): Promise<void> {
 }
 
 /**
- * What a killed build left in the output folder, put right; call it holding the output lock (no other
- * build is running then, so every staging folder is a leftover). A fully staged build is finished
- * (its files are complete and were about to be swapped in), anything else is removed. `.old-SLUG-PID`
+ * What a killed build left in the output folder, put right; call it holding the output lock. A fully
+ * staged build is finished (its files are complete and were about to be swapped in; only the lock
+ * holder swaps, so its build is gone); a staging folder still being filled by a live build is left
+ * alone; anything else is removed. `.old-SLUG-PID`
  * folders are the previous layout's: the folder a swap moved aside, put back when its place is empty.
  */
 export async function recoverOutput(out: string): Promise<string[]> {
@@ -152,10 +201,15 @@ export async function recoverOutput(out: string): Promise<string[]> {
       if (existsSync(join(abs, COMMIT_PLAN))) {
         await guarded(out, () => finishCommit(out, abs));
         said.push(`finished swapping in the output of an interrupted build (${name})`);
+      } else if (stagingInUse(name)) {
+        continue;
       } else {
         await guarded(out, () => rm(abs, { recursive: true, force: true }));
         said.push(`removed the staging folder of an interrupted build (${name})`);
       }
+    } else if (name === "assets") {
+      // a shared asset's half-written replacement (src/site/assets.ts writes it, then renames it)
+      for (const tmp of await halfWritten(abs)) await guarded(out, () => rm(tmp, { force: true }));
     } else if (/^\.policypress-cache\.json\.\d+$/.test(name)) {
       // the build cache's half-written replacement (src/cache.ts writes it, then renames it)
       await guarded(out, () => rm(abs, { force: true }));
@@ -169,6 +223,16 @@ export async function recoverOutput(out: string): Promise<string[]> {
     }
   }
   return said;
+}
+
+/** `<name>.<pid>` files of processes that are gone, in a folder and its sub-folders. */
+async function halfWritten(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    const pid = /\.(\d+)$/.exec(e.name)?.[1];
+    if (e.isFile() && pid && !processAlive(Number(pid))) found.push(join(e.parentPath, e.name));
+  }
+  return found;
 }
 
 /** `root/rel`, refusing anything that would land outside `root` (`..`, an absolute path, a drive). */

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Problem } from "../errors.js";
+import { quickYaml } from "./yaml-quick.js";
 
 /** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
 export interface YamlSource {
@@ -24,8 +25,19 @@ export function normaliseText(text: string): string {
  * front matter inside a larger file.
  */
 export function parseYaml(text: string, file: string, lineOffset = 0): YamlSource {
+  const normal = normaliseText(text);
+  const data = quickYaml(normal);
+  if (data === undefined) return parseWithPositions(normal, file, lineOffset);
+  // well-formed: positions are worked out only if a problem is reported (see yaml-quick.ts)
+  let full: YamlSource | undefined;
+  const positions = () => (full ??= parseWithPositions(normal, file, lineOffset));
+  return { file, data, problems: [], lineOf: (path) => positions().lineOf(path), keyLineOf: (path) => positions().keyLineOf(path) };
+}
+
+/** The `yaml` package's reading, with every node's position (also what the fast reader is tested against). */
+export function parseWithPositions(text: string, file: string, lineOffset: number): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(normaliseText(text), {
+  const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,

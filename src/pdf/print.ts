@@ -2,7 +2,6 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import type { Page } from "puppeteer-core";
 import type { PolicyDocument } from "../render/document.js";
-import type { RenderedFile } from "../render/files.js";
 import type { DocLocale } from "../write.js";
 import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
 import { finalisePdf } from "./metadata.js";
@@ -12,25 +11,31 @@ export type { BrowserOptions } from "./browser.js";
 
 export interface PdfJob {
   slug: string;
-  /** The HTML file (and its version) this PDF is printed from. */
-  file: RenderedFile;
   locale: DocLocale;
   /** The HTML page to print, already written (with its assets) to disk. */
   htmlFile: string;
-  /** The folder the page may load files from (the profile's output folder, assets included). */
-  root: string;
+  /** The folders the page may load files from: the profile's output folder and the shared assets. */
+  allowed: string[];
   pdfPath: string;
-  documents: PolicyDocument[];
+  /** "draft" or the released version the document shows. */
+  version: string;
+  /** The documents the page shows (two for the bilingual one), for the PDF's title, author and subject. */
+  documents: PdfDocument[];
   /** YYYY-MM-DD used as the PDF's creation and modification date, so rebuilds are byte-identical. */
   date: string;
 }
 
+export type PdfDocument = Pick<PolicyDocument, "title" | "company" | "shortName" | "version" | "effectiveIso" | "locale">;
+
 export interface PrintOptions extends BrowserOptions {
   paper?: "A4" | "Letter";
   onProgress?: (message: string) => void;
+  /** Called with each PDF as soon as it is printed; then `done` does not keep the bytes (flat memory). */
+  save?: (job: PdfJob, pdf: Uint8Array) => Promise<void>;
 }
 
 export interface PrintResult {
+  /** `pdf` is empty when `save` took it. */
   done: { job: PdfJob; pdf: Uint8Array; ms: number; pdfMs: number }[];
   missingBrowser?: MissingBrowser;
 }
@@ -85,7 +90,9 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
             throw e;
           }
         });
-        done.push({ job: current, pdf: finalisePdf(pdf, current), ms: performance.now() - started, pdfMs });
+        const final = finalisePdf(pdf, current);
+        if (options.save) await options.save(current, final);
+        done.push({ job: current, pdf: options.save ? new Uint8Array() : final, ms: performance.now() - started, pdfMs });
         options.onProgress?.(`printed ${current.slug}/${current.pdfPath} in ${Math.round(performance.now() - started)} ms (page.pdf ${Math.round(pdfMs)} ms)`);
       }
       await closeQuietly(page);
@@ -137,20 +144,20 @@ async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {
 
 interface IsolatedPage {
   page: Page;
-  /** The folder whose files the page may load: the current document's own. */
-  allowed: string;
+  /** The folders whose files the page may load: the current document's own and the shared assets. */
+  allowed: string[];
 }
 
 /** A page that runs no JavaScript and may load only files inside `allowed`: no network, no other local files. */
 async function isolatedPage(handle: BrowserHandle): Promise<IsolatedPage> {
   const page = await handle.browser.newPage();
-  const isolated: IsolatedPage = { page, allowed: "" };
+  const isolated: IsolatedPage = { page, allowed: [] };
   await page.setJavaScriptEnabled(false);
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
     const url = request.url();
-    if (isolated.allowed && url.startsWith(isolated.allowed) && !url.includes("/../")) void request.continue();
+    if (isolated.allowed.some((folder) => url.startsWith(folder)) && !url.includes("/../")) void request.continue();
     else void request.abort("blockedbyclient");
   });
   return isolated;
@@ -160,7 +167,7 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
   const { page } = isolated;
   const timeout = options.timeoutMs ?? 60_000;
   page.setDefaultTimeout(timeout);
-  isolated.allowed = pathToFileURL(job.root).href + "/";
+  isolated.allowed = job.allowed.map((folder) => pathToFileURL(folder).href + "/");
   await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
   const started = performance.now();
   const pdf = await page.pdf({

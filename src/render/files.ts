@@ -1,9 +1,6 @@
-import { join } from "node:path";
-import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import type { DocLocale, Format } from "../write.js";
 import type { PolicyDocument } from "./document.js";
-import { facesFor, fontCss } from "./fonts.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
 import { CLEAN_COPY, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
@@ -21,13 +18,15 @@ export interface RenderedFile {
   documents: PolicyDocument[];
 }
 
-export interface AssetFile {
-  path: string;
-  from?: string;
-  content?: string;
-}
-
-export const ASSETS = "assets";
+/**
+ * The stylesheet and fonts are shared by every profile of a build: one `assets/` folder at the top of
+ * the output folder, beside the profiles' folders (every page of every profile is one level or more
+ * below it). Fonts are split by unicode-range, so a browser, or Chromium printing a PDF, loads only the
+ * subsets a page's characters fall in.
+ */
+export const ASSETS_FOLDER = "assets";
+/** The way from a profile's folder to the shared assets. */
+export const ASSETS = `../${ASSETS_FOLDER}`;
 
 /**
  * Markdown and HTML for each locale, and the bilingual pair when both locales are built. `folder` is
@@ -61,16 +60,5 @@ export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder 
     { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice), documents },
     { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy: CLEAN_COPY, assets, home: `${upFrom(folder)}index.html` }), documents },
     { locale: "bilingual", format: "json", path: `${folder}changes.json`, version, content: `${JSON.stringify(notice, null, 2)}\n`, documents },
-  ];
-}
-
-/** The stylesheet and the font subsets the HTML pages need (only those their characters use). */
-export function assetFiles(files: RenderedFile[]): AssetFile[] {
-  const text = files.filter((f) => f.format === "html").map((f) => f.content).join("");
-  const faces = facesFor(text);
-  return [
-    { path: `${ASSETS}/policy.css`, from: join(builtinPaths.templates, "policy.css") },
-    { path: `${ASSETS}/fonts.css`, content: `${fontCss(faces, "fonts")}\n` },
-    ...faces.map((f) => ({ path: `${ASSETS}/fonts/${f.file}`, from: f.path })),
   ];
 }

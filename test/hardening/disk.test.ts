@@ -55,7 +55,7 @@ describe("an output folder that cannot be written", () => {
       expect(spawnSync("mount", ["-o", "remount,ro", ro]).status).toBe(0);
       const error = await build({ profiles: [profile], out, formats: ["md"] }).catch((e: unknown) => e);
       expect((error as PolicyError).problems).toEqual([
-        { code: "OUTPUT_NOT_WRITABLE", file: out, message: expect.stringMatching(/^the output folder cannot be written \(EROFS on .*\.policypress\.lock\.\d+\.\w+\.tmp\)$/), hint: "Make it writable for this user, or choose another folder with --out. Nothing of the previous output was changed." },
+        { code: "OUTPUT_NOT_WRITABLE", file: out, message: expect.stringMatching(/^the output folder cannot be written \(EROFS on .*\.staging-[\w-]+\)$/), hint: "Make it writable for this user, or choose another folder with --out. Nothing of the previous output was changed." },
       ]);
     } else if (!isRoot) {
       chmodSync(out, 0o555);

@@ -1,0 +1,86 @@
+import { checkClause } from "./check/library.js";
+import { PolicyError, type Problem } from "./errors.js";
+import { loadLibrary, type Library } from "./load/library.js";
+import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.js";
+import { renderDocument, type PolicyDocument } from "./render/document.js";
+import type { RenderedFile } from "./render/files.js";
+import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
+import type { Clause } from "./schema/clause.js";
+import { LOCALES, type Locale } from "./schema/localized.js";
+import { profileSite } from "./site/assemble.js";
+import type { Snapshot } from "./versions/snapshot.js";
+import { readVersions } from "./versions/store.js";
+import type { Format } from "./write.js";
+
+/** Everything one profile goes through; each stage's output is the next one's input. */
+export interface ProfileBuild {
+  loaded: LoadedProfile;
+  library: Library;
+  resolved: ResolvedPolicy;
+  documents: Partial<Record<Locale, PolicyDocument>>;
+  /** Released versions, oldest first (verified: an edited or missing snapshot stops the build). */
+  history: Snapshot[];
+  files: RenderedFile[];
+}
+
+/** What the site around a profile's policy needs to know (the same for every profile of a build). */
+export interface ProfileOptions {
+  locales?: Locale[];
+  /** The formats the build writes (the site links downloads only for these). */
+  formats?: Format[];
+  /** Path the output folder is published under, e.g. /legal/ (default /). */
+  base?: string;
+  /** Origin of the published site; defaults to that of policy.url, else company.website. */
+  siteUrl?: string;
+}
+
+/** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
+export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
+  const loaded = await loadProfile(path);
+  const library = await loadLibrary({ own: ownClauseDirs(loaded) });
+  return renderProfile(loaded, library, resolvePolicy(loaded, library), site);
+}
+
+/** The render stage of `buildProfile`, for a profile already loaded and resolved. */
+export async function renderProfile(loaded: LoadedProfile, library: Library, resolved: ResolvedPolicy, site: ProfileOptions = {}): Promise<ProfileBuild> {
+  const locales = site.locales ?? [...LOCALES];
+  const clauseProblems = resolved.sections.flatMap((s) => s.clauses.flatMap(checkedClause));
+  if (clauseProblems.length) throw new PolicyError(clauseProblems);
+  const documents: Partial<Record<Locale, PolicyDocument>> = {};
+  const problems: Problem[] = [];
+  for (const locale of locales) {
+    try {
+      documents[locale] = renderDocument(loaded, resolved, locale);
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new PolicyError(dedupe(problems));
+  const history = await readVersions(loaded.dir);
+  const files = profileSite(loaded, resolved, documents, history, { formats: site.formats ?? ["md", "html", "pdf"], locales, baseUrl: siteBaseUrl(loaded, site) });
+  return { loaded, library, resolved, documents, history, files };
+}
+
+/** https://example.com + /legal/ + acme/ : where the profile's folder will be published. */
+function siteBaseUrl(loaded: LoadedProfile, site: ProfileOptions): string {
+  const origin = new URL(site.siteUrl ?? loaded.profile.policy.url ?? loaded.profile.company.website).origin;
+  const base = `/${(site.base ?? "/").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
+  return `${origin}${base}${encodeURIComponent(loaded.slug)}/`;
+}
+
+// A clause's own checks (placeholders name real fields, no Chinese in the English...) run once per process.
+const clauseChecks = new WeakMap<Clause, Problem[]>();
+function checkedClause(clause: Clause): Problem[] {
+  let problems = clauseChecks.get(clause);
+  if (!problems) clauseChecks.set(clause, (problems = checkClause(clause)));
+  return problems;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.code}:${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}

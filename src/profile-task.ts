@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { filesIntact, quickKey, resolvedKey, type CacheEntry, type SharedKeys } from "./cache.js";
+import { complianceWarnings } from "./check/compliance.js";
+import { displayPath, readText } from "./load/files.js";
+import { loadLibrary } from "./load/library.js";
+import { ownClauseDirs, parseProfile } from "./load/profile.js";
+import { checkOutputTargets } from "./output-guard.js";
+import type { PdfDocument } from "./pdf/print.js";
+import { renderProfile, type ProfileOptions } from "./profile-build.js";
+import type { RenderedFile } from "./render/files.js";
+import { facesUsed } from "./render/fonts.js";
+import { builtinPaths } from "./paths.js";
+import { resolvePolicy } from "./resolve.js";
+import { Staging, type DocLocale, type Format, type ManifestEntry } from "./write.js";
+
+/**
+ * One profile's part of a build, run in a render thread: key -> load -> resolve -> key -> render ->
+ * write into the staging folder. Only small plain data goes back to the main thread (manifest lines,
+ * what to print), so memory does not grow with the number of profiles.
+ */
+export interface ProfileTask {
+  path: string;
+  options: ProfileOptions & { formats: Format[] };
+  out: string;
+  /** The build's staging folder (absolute), inside `out`. */
+  staging: string;
+  /** Undefined when the cache is off. */
+  shared?: SharedKeys;
+  /** The last build's cache entry for this profile file. */
+  previous?: CacheEntry;
+}
+
+/** A document to print as PDF, from an HTML page written to the staging folder. */
+export interface PdfSource {
+  /** The HTML page and the PDF, relative to the profile's folder. */
+  htmlPath: string;
+  pdfPath: string;
+  locale: DocLocale;
+  version: string;
+  documents: PdfDocument[];
+  /** YYYY-MM-DD: the PDF's dates, so rebuilds are byte-identical. */
+  date: string;
+}
+
+export type TaskResult =
+  | { kind: "unchanged"; path: string; entry: CacheEntry }
+  | {
+      kind: "rendered";
+      path: string;
+      slug: string;
+      /** The profile as the user named it (for messages and the manifest). */
+      file: string;
+      clauses: number;
+      locales: string[];
+      entries: ManifestEntry[];
+      pdf: PdfSource[];
+      /** The font subsets (indexes into allFaces()) its HTML pages need. */
+      faces: number[];
+      /** HTML pages written only to print PDFs from (HTML was not asked for): removed after printing. */
+      printOnly: string[];
+      warnings: string[];
+      /** What the cache remembers once the output is in place (undefined when the cache is off). */
+      keys?: { quick: string; key: string; ownDirs: string[] };
+    };
+
+// the stylesheet's own text (generated content) needs its glyphs too
+let stylesheet: string | undefined;
+const STYLESHEET_TEXT = () => (stylesheet ??= readFileSync(join(builtinPaths.templates, "policy.css"), "utf8"));
+
+const PRINTED = /(^|\/)(policy\.(zh-CN|en|bilingual)|changes)\.html$/;
+
+export async function runProfileTask(task: ProfileTask): Promise<TaskResult> {
+  const abs = resolve(task.path);
+  const text = await readText(abs, "profile");
+  const bytes = Buffer.from(text, "utf8");
+  const previous = task.previous;
+  const kept = (entry: CacheEntry): TaskResult => ({ kind: "unchanged", path: abs, entry });
+  if (task.shared && previous) {
+    const quick = quickKey(task.shared, bytes, dirname(abs), previous.ownDirs);
+    if (previous.quick === quick && filesIntact(task.out, previous.files)) return kept(previous);
+  }
+
+  const loaded = parseProfile(text, displayPath(abs), abs);
+  const ownDirs = ownClauseDirs(loaded);
+  // before anything is read from the clause folders or written: an output folder that overlaps the inputs
+  checkOutputTargets(task.out, [{ file: loaded.file, slug: loaded.slug, profileDir: loaded.dir, clauseDirs: ownDirs }]);
+  const library = await loadLibrary({ own: ownDirs });
+  const resolved = resolvePolicy(loaded, library);
+  const keys = task.shared && { quick: quickKey(task.shared, bytes, loaded.dir, ownDirs), key: resolvedKey(task.shared, bytes, loaded, resolved), ownDirs };
+  if (keys && previous && previous.key === keys.key && previous.slug === loaded.slug && filesIntact(task.out, previous.files))
+    return kept({ ...previous, quick: keys.quick, ownDirs });
+
+  const built = await renderProfile(loaded, library, resolved, task.options);
+  const formats = task.options.formats;
+  const site = formats.includes("md") || formats.includes("html");
+  // the site's json and xml files come with the pages; PDFs are printed from the HTML pages
+  const wanted = (f: RenderedFile) => formats.includes(f.format) || ((f.format === "json" || f.format === "xml") && site);
+  const printed = (f: RenderedFile) => f.format === "html" && formats.includes("pdf") && PRINTED.test(f.path);
+  const staging = new Staging(task.out, task.staging);
+  const writes = built.files.filter((f) => wanted(f) || printed(f)).map(async (f) => ({ f, written: await staging.write(`${loaded.slug}/${f.path}`, f.content) }));
+  const entries: ManifestEntry[] = (await Promise.all(writes))
+    .filter(({ f }) => wanted(f))
+    .map(({ f, written }) => ({ profile: loaded.file, slug: loaded.slug, version: f.version, locale: f.locale, format: f.format, path: `${loaded.slug}/${f.path}`, ...written }));
+  const toPrint = built.files.filter(printed);
+  const pages = built.files.filter((f) => f.format === "html" && (wanted(f) || printed(f)));
+  return {
+    kind: "rendered",
+    path: abs,
+    slug: loaded.slug,
+    file: loaded.file,
+    clauses: resolved.sections.reduce((n, s) => n + s.clauses.length, 0),
+    locales: Object.keys(built.documents),
+    entries,
+    pdf: toPrint.map(pdfSource),
+    faces: facesUsed([STYLESHEET_TEXT(), ...pages.map((f) => f.content)]),
+    printOnly: formats.includes("html") ? [] : toPrint.map((f) => f.path),
+    warnings: [
+      ...library.replaced.map((r) => `${loaded.file}: own clause ${r}`),
+      // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
+      ...(await complianceWarnings(built)),
+    ],
+    keys,
+  };
+}
+
+function pdfSource(f: RenderedFile): PdfSource {
+  return {
+    htmlPath: f.path,
+    pdfPath: f.path.replace(/\.html$/, ".pdf"),
+    locale: f.locale,
+    version: f.version,
+    documents: f.documents.map(({ title, company, shortName, version, effectiveIso, locale }) => ({ title, company, shortName, version, effectiveIso, locale })),
+    date: f.documents[0]!.effectiveIso,
+  };
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { outputProblem } from "../output-guard.js";
+import { builtinPaths } from "../paths.js";
+import { allFaces, fontCss } from "../render/fonts.js";
+import { ASSETS_FOLDER } from "../render/files.js";
+import type { Staging } from "../write.js";
+
+/**
+ * The assets every profile's pages share, in `<out>/assets/` (see ASSETS in render/files.ts): the
+ * stylesheet, the @font-face rules of every subset of the bundled fonts (unicode-range: a browser
+ * loads only the subsets a page's characters fall in), and the subset files the built pages need.
+ *
+ * The folder only grows: a build adds the subsets its profiles need and never removes one, since
+ * profiles built before (another shard, an earlier build) may use it. Each file is written to a
+ * temporary name and renamed, so a reader never sees half a file.
+ */
+interface Asset {
+  path: string;
+  content: () => Buffer;
+}
+
+function assets(faces: number[]): Asset[] {
+  const all = allFaces();
+  return [
+    { path: `${ASSETS_FOLDER}/policy.css`, content: () => readFileSync(join(builtinPaths.templates, "policy.css")) },
+    { path: `${ASSETS_FOLDER}/fonts.css`, content: () => Buffer.from(`${fontCss(all, "fonts")}\n`) },
+    ...faces.map((i) => all[i]!).map((f) => ({ path: `${ASSETS_FOLDER}/fonts/${f.file}`, content: () => readFileSync(f.path) })),
+  ];
+}
+
+/** Brings `<out>/assets/` up to date for pages using `faces`; files already right are not touched. Call it holding the output lock. */
+export async function writeSharedAssets(out: string, faces: number[]): Promise<void> {
+  for (const asset of assets(faces)) {
+    const target = join(out, asset.path);
+    const content = asset.content();
+    const existing = await readFile(target).catch(() => undefined);
+    if (existing?.equals(content)) continue;
+    const tmp = `${target}.${process.pid}`;
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(tmp, content);
+      await rename(tmp, target);
+    } catch (e) {
+      throw outputProblem(e, out) ?? e;
+    }
+  }
+}
+
+/** The same files in the staging folder, for Chromium to print the staged pages with. */
+export async function stageSharedAssets(staging: Staging, faces: number[]): Promise<void> {
+  for (const asset of assets(faces)) await staging.write(asset.path, asset.content());
+}
