@@ -57,14 +57,18 @@ function problemsOf(e: unknown): Problem[] {
 
 type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; problems?: Problem[]; crash?: string };
 
-/** Feeds a worker one task at a time, from its "ready" on, until none is left. */
+/**
+ * Feeds a worker from its "ready" on, until no task is left. It always holds a second task besides the
+ * one it is rendering: this thread renders too, and while it does, it cannot answer a worker's result
+ * with a new task; the worker goes on with the one it holds.
+ */
 function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
   const send = () => {
     const id = take();
     if (id !== undefined) worker.postMessage({ task: tasks[id]!, id });
   };
   worker.on("message", (m: Reply) => {
-    if (m.ready) return send();
+    if (m.ready) return (send(), send());
     if (m.crash) return fail(new Error(`rendering ${tasks[m.id]!.path} failed: ${m.crash}`));
     settle(m.id, m.ok ? m.result! : m.problems!);
     send();

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Problem } from "../errors.js";
+import { lineByIndentation } from "./yaml-lines.js";
 import { quickYaml } from "./yaml-quick.js";
 
 /** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
@@ -28,10 +29,14 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
   const normal = normaliseText(text);
   const data = quickYaml(normal);
   if (data === undefined) return parseWithPositions(normal, file, lineOffset);
-  // well-formed: positions are worked out only if a problem is reported (see yaml-quick.ts)
+  // well-formed: lines are read from the indentation (yaml-lines.ts), else from the yaml package's positions
   let full: YamlSource | undefined;
   const positions = () => (full ??= parseWithPositions(normal, file, lineOffset));
-  return { file, data, problems: [], lineOf: (path) => positions().lineOf(path), keyLineOf: (path) => positions().keyLineOf(path) };
+  const lineOf = (path: readonly PropertyKey[]) => {
+    const line = lineByIndentation(normal, path);
+    return line === undefined ? positions().lineOf(path) : line + 1 + lineOffset;
+  };
+  return { file, data, problems: [], lineOf, keyLineOf: (path) => positions().keyLineOf(path) };
 }
 
 /** The `yaml` package's reading, with every node's position (also what the fast reader is tested against). */
