@@ -153,9 +153,15 @@ function renderedClauses(policy: BuiltPolicy) {
   );
 }
 
+// two rules read it: it is made once per policy
+const plainTexts = new WeakMap<BuiltPolicy, Record<Locale, string>>();
+
 /** Each language's whole policy as plain text: the title block and every clause, Markdown escapes removed. */
 function plainText(policy: BuiltPolicy): Record<Locale, string> {
+  const known = plainTexts.get(policy);
+  if (known) return known;
   const out = {} as Record<Locale, string>;
+  plainTexts.set(policy, out);
   for (const locale of LOCALES) {
     const d = policy.documents[locale];
     out[locale] = d ? unescape([d.title, d.company, d.shortName, ...d.sections.flatMap((s) => [s.title ?? "", ...s.clauses.flatMap((c) => [c.title, c.markdown])])].join("\n")) : "";

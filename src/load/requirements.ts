@@ -32,10 +32,17 @@ export async function loadChecklist(library: Library, dir = builtinPaths.require
     hit.catch(() => cache.delete(dir));
   }
   const checklist = await hit;
-  const problems = checklist.items.flatMap((item) => checkReferences(item, library));
+  // every profile of a build shares one library: its references are checked once
+  let problems = checked.get(library)?.get(dir);
+  if (!problems) {
+    problems = checklist.items.flatMap((item) => checkReferences(item, library));
+    checked.set(library, (checked.get(library) ?? new Map()).set(dir, problems));
+  }
   if (problems.length) throw new PolicyError(problems);
   return checklist;
 }
+
+const checked = new WeakMap<Library, Map<string, Problem[]>>();
 
 async function readChecklist(dir: string): Promise<Checklist> {
   const problems: Problem[] = [];
