@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixtures, tempDir } from "./helpers.js";
@@ -47,6 +47,23 @@ describe("incremental builds", () => {
     const r = cli(args);
     expect(json(r).rendered).toEqual(["golden-3"]);
     expect(readFileSync(page, "utf8")).toContain("# Privacy Policy");
+  });
+
+  it("puts back the shared stylesheet and fonts when they were deleted, rendering nothing", () => {
+    rmSync(join(out, "assets"), { recursive: true });
+    const r = cli(args);
+    expect(json(r).rendered).toEqual([]);
+    expect(readdirSync(join(out, "assets", "fonts")).length).toBeGreaterThan(10);
+    expect(readFileSync(join(out, "assets", "fonts.css"), "utf8")).toContain("@font-face");
+  });
+
+  it("renders again a profile whose released versions changed", () => {
+    const versions = join(dir, "p1", "versions");
+    const r0 = cli(["release", paths[0]!, "--effective", "2027-01-01", "--summary", "首版", "--summary-en", "First release", "--date", "2026-11-22"]);
+    expect(r0.code, r0.stderr).toBe(0);
+    expect(readdirSync(versions).length).toBe(1);
+    const r = cli(args);
+    expect(json(r)).toMatchObject({ rendered: ["golden-1"], unchanged: ["golden-2", "golden-3"] });
   });
 
   it("renders everything again with --no-cache", () => {
