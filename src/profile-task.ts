@@ -103,7 +103,8 @@ export async function runProfileTask(task: ProfileTask): Promise<TaskResult> {
     .filter(({ f }) => wanted(f))
     .map(({ f, written }) => ({ profile: loaded.file, slug: loaded.slug, version: f.version, locale: f.locale, format: f.format, path: `${loaded.slug}/${f.path}`, ...written }));
   const toPrint = built.files.filter(printed);
-  const pages = built.files.filter((f) => f.format === "html" && (wanted(f) || printed(f)));
+  // an embeddable fragment is its page without the page's chrome: its characters are the page's
+  const pages = built.files.filter((f) => f.format === "html" && (wanted(f) || printed(f)) && !f.path.endsWith(".fragment.html"));
   return {
     kind: "rendered",
     path: abs,

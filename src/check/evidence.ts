@@ -23,7 +23,13 @@ export interface Evidence {
 
 export const describeEvidence = (e: Evidence) => (e.clause ? `${e.clause} (${e.via})` : e.via);
 
-export const included = (policy: BuiltPolicy): Clause[] => policy.resolved.sections.flatMap((s) => s.clauses);
+/** The clauses of the policy, in order (made once per policy: every check item asks). */
+export function included(policy: BuiltPolicy): Clause[] {
+  let clauses = includedOf.get(policy.resolved);
+  if (!clauses) includedOf.set(policy.resolved, (clauses = policy.resolved.sections.flatMap((s) => s.clauses)));
+  return clauses;
+}
+const includedOf = new WeakMap<BuiltPolicy["resolved"], Clause[]>();
 
 /** Whether a profile field has a value (the `true` of a clause condition: set and not empty). */
 export const isDeclared = (profile: unknown, field: string) => conditionHolds({ [field]: true }, profile);
