@@ -72,34 +72,32 @@ function keyOf(content: string): string | undefined {
 }
 
 /**
- * The line of `key` among the entries of the block at `indent` that starts at `first`; undefined when
- * the block has no such key; null when a line breaks the layout this reader knows.
+ * The line of the entry of the block at `indent` (starting at `first`) that `matches` accepts: a key of
+ * a mapping, or an item of a sequence. Undefined when there is none; null when a line breaks the
+ * layout this reader knows (`matches` says null too, for a line that is not an entry of the kind asked).
  */
-function keyLine(lines: string[], first: number, indent: number, key: string): number | undefined | null {
+function entryLine(lines: string[], first: number, indent: number, matches: (content: string) => boolean | null): number | undefined | null {
   for (let i = first; i < lines.length; i++) {
     const content = lines[i]!.trimStart();
     if (content === "" || content.startsWith("#")) continue;
     const at = indentOf(lines[i]!);
     if (at > indent) continue;
     if (at < indent) return undefined;
-    const k = keyOf(content);
-    if (k === undefined) return null;
-    if (k === key) return i;
+    const match = matches(content);
+    if (match === null) return null;
+    if (match) return i;
   }
   return undefined;
 }
 
-/** The line of item `n` (0-based) of the block sequence at `indent` starting at `first`. */
+const keyLine = (lines: string[], first: number, indent: number, key: string) =>
+  entryLine(lines, first, indent, (content) => {
+    const k = keyOf(content);
+    return k === undefined ? null : k === key;
+  });
+
+/** Item `n` (0-based) of the block sequence at `indent`. */
 function nthItem(lines: string[], first: number, indent: number, n: number): number | undefined | null {
   let seen = -1;
-  for (let i = first; i < lines.length; i++) {
-    const content = lines[i]!.trimStart();
-    if (content === "" || content.startsWith("#")) continue;
-    const at = indentOf(lines[i]!);
-    if (at > indent) continue;
-    if (at < indent) return undefined;
-    if (content !== "-" && !content.startsWith("- ")) return null;
-    if (++seen === n) return i;
-  }
-  return undefined;
+  return entryLine(lines, first, indent, (content) => (content !== "-" && !content.startsWith("- ") ? null : ++seen === n));
 }

@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { buildProfile } from "../../src/build.js";
 import { formatError, PolicyError } from "../../src/errors.js";
-import { fixtures, root, tempDir } from "../helpers.js";
+import { fixtures, mulberry32, root, tempDir } from "../helpers.js";
 import { leftovers, outputProblems, startCli } from "./support.js";
 
 /**
@@ -18,15 +18,6 @@ const RUNS = 150;
 const CLI_RUNS = 3;
 const HANG_MS = 15_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE = [
   "<script>window.__pwned=1</script>",

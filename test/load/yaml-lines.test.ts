@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { lineByIndentation } from "../../src/load/yaml-lines.js";
 import { normaliseText, parseWithPositions } from "../../src/load/yaml.js";
 import { quickYaml } from "../../src/load/yaml-quick.js";
-import { root } from "../helpers.js";
+import { mulberry32, root } from "../helpers.js";
 
 /**
  * Lines read from the indentation must be the yaml package's (src/load/yaml-lines.ts): compared on
@@ -49,15 +49,6 @@ function compare(text: string): { paths: number; answered: number } {
   return { paths: paths.length, answered };
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("lines read from the indentation", () => {
   const texts = yamlTexts();

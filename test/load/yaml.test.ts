@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { normaliseText, parseWithPositions } from "../../src/load/yaml.js";
 import { quickYaml } from "../../src/load/yaml-quick.js";
-import { root } from "../helpers.js";
+import { mulberry32, root } from "../helpers.js";
 
 /**
  * The fast reader may only ever give what the `yaml` package gives (src/load/yaml-quick.ts): compared
@@ -42,15 +42,6 @@ function agree(text: string): void {
   expect(full(text), text).toBe(canonical(quick));
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSERTS = [": ", "- ", "#", "'", '"', "  ", "\t", "\n", "[", "]", "{", "}", ",", "?", "|", ">", "~", "null", "0x1F", "-.5", "1e3", "0o7", "+1", ".inf", "yes"];
 
