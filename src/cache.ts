@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { LoadedProfile } from "./load/profile.js";
 import { builtinPaths, packageRoot } from "./paths.js";
 import type { ResolvedPolicy } from "./resolve.js";
+import type { Clause } from "./schema/clause.js";
 import type { ManifestEntry } from "./write.js";
 
 /**
@@ -110,9 +111,17 @@ export function quickKey(shared: SharedKeys, profileBytes: Uint8Array, profileDi
 export function resolvedKey(shared: SharedKeys, profileBytes: Uint8Array, loaded: LoadedProfile, resolved: ResolvedPolicy): string {
   const hash = createHash("sha256").update(shared.code).update(profileBytes);
   hash.update(JSON.stringify(resolved.set));
-  for (const section of resolved.sections) for (const clause of section.clauses) hash.update(JSON.stringify(clause));
+  for (const section of resolved.sections) for (const clause of section.clauses) hash.update(clauseDigest(clause));
   hashFolder(hash.update("versions\0"), join(loaded.dir, "versions"));
   return hash.digest("hex");
+}
+
+// a library's clauses are shared by every profile of a build: each is serialised and hashed once
+const digests = new WeakMap<Clause, string>();
+function clauseDigest(clause: Clause): string {
+  let digest = digests.get(clause);
+  if (!digest) digests.set(clause, (digest = createHash("sha256").update(JSON.stringify(clause)).digest("hex")));
+  return digest;
 }
 
 /** Every file's name and content under `dir`, in a stable order (nothing when it does not exist). */

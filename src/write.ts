@@ -67,11 +67,12 @@ export class Staging {
 
   async write(rel: string, content: string | Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const abs = this.path(rel);
+    // encoded once, for the file and for its hash
+    const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     await guarded(this.out, async () => {
       await this.folderFor(abs);
-      await writeFile(abs, content);
+      await writeFile(abs, buf);
     });
-    const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     return { sha256: createHash("sha256").update(buf).digest("hex"), bytes: buf.byteLength };
   }
 
