@@ -22,12 +22,13 @@ md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
 md.renderer.rules.table_close = () => "</table></div>\n";
 
 // A clause body appears in its language's page, the bilingual page and the embeddable fragment, and
-// many bodies are the same for every profile: each distinct text is rendered once.
+// many bodies are the same for every profile: each distinct text is rendered once. The memo is
+// forgotten every 3,000 texts (a few profiles' worth), so a long build's memory does not grow with it.
 const rendered = new Map<string, string>();
 export function markdownToHtml(markdown: string): string {
   let html = rendered.get(markdown);
   if (html === undefined) {
-    if (rendered.size > 20_000) rendered.clear();
+    if (rendered.size > 3_000) rendered.clear();
     html = md.render(markdown);
     rendered.set(markdown, html);
   }
