@@ -46,7 +46,7 @@ Options:
   --browser PATH         Chrome/Chromium binary for PDFs (default: PUPPETEER_EXECUTABLE_PATH, then system paths)
   --browser-ws URL       use a running browser (ws://...) instead of launching one
   --pdf-timeout SECONDS  time limit per PDF (default: 60)
-  --jobs N               render threads (default: one per core for 4 profiles or more)
+  --jobs N               render threads, this one included (default: one per core for 4 profiles or more)
   --shard I/N            build only the I-th of N parts of the profiles (split a large build across machines)
   --no-cache             render every profile, ignoring <out>/.policypress-cache.json
   --base PATH            the path the output folder is published under, e.g. /legal/ (default: /)
