@@ -10,6 +10,13 @@ import { runProfileTask, type ProfileTask, type TaskResult } from "./profile-tas
 const workerFile = fileURLToPath(new URL("./render-worker.js", import.meta.url));
 const canThread = workerFile.endsWith(".js") && existsSync(workerFile) && !import.meta.url.endsWith(".ts");
 
+/**
+ * Profiles a thread works on at once. Rendering is synchronous; writing a profile's files is not (11
+ * files, about 12 ms of waiting on the disk a profile): with two under way, the thread renders the next
+ * profile while the last one's files are being written.
+ */
+export const IN_FLIGHT = 2;
+
 /** Render threads worth having, this one included: one per core, one for a handful of profiles. */
 export function defaultJobs(profiles: number): number {
   return profiles >= 4 ? Math.min(availableParallelism(), profiles) : 1;
@@ -38,9 +45,10 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
       };
       if (!tasks.length) resolve();
       for (const worker of workers) inWorker(worker, tasks, take, settle, reject);
-      void (async () => {
-        for (let id = take(); id !== undefined; id = take()) settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
-      })().catch(reject);
+      for (let lane = 0; lane < IN_FLIGHT; lane++)
+        void (async () => {
+          for (let id = take(); id !== undefined; id = take()) settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
+        })().catch(reject);
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -58,9 +66,9 @@ function problemsOf(e: unknown): Problem[] {
 type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; problems?: Problem[]; crash?: string };
 
 /**
- * Feeds a worker from its "ready" on, until no task is left. It always holds a second task besides the
- * one it is rendering: this thread renders too, and while it does, it cannot answer a worker's result
- * with a new task; the worker goes on with the one it holds.
+ * Feeds a worker from its "ready" on, until no task is left. It always holds one task more than it works
+ * on: this thread renders too, and while it does, it cannot answer a worker's result with a new task; the
+ * worker goes on with the one it holds.
  */
 function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
   const send = () => {
@@ -68,7 +76,10 @@ function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | und
     if (id !== undefined) worker.postMessage({ task: tasks[id]!, id });
   };
   worker.on("message", (m: Reply) => {
-    if (m.ready) return (send(), send());
+    if (m.ready) {
+      for (let i = 0; i <= IN_FLIGHT; i++) send();
+      return;
+    }
     if (m.crash) return fail(new Error(`rendering ${tasks[m.id]!.path} failed: ${m.crash}`));
     settle(m.id, m.ok ? m.result! : m.problems!);
     send();

@@ -1,21 +1,22 @@
 import { parentPort } from "node:worker_threads";
 import { isPolicyError } from "./errors.js";
+import { IN_FLIGHT } from "./parallel.js";
 import { runProfileTask, type ProfileTask } from "./profile-task.js";
 
 // One of the build's render threads (src/parallel.ts): it says when its modules are loaded, then runs
-// the profiles it is sent one after the other (it may be sent the next before it has finished one),
-// writing their files itself and answering with plain data.
+// the profiles it is sent, IN_FLIGHT at a time (one renders while another's files are written), writing
+// their files itself and answering with plain data.
 const queue: { task: ProfileTask; id: number }[] = [];
-let running = false;
+let running = 0;
 
 parentPort!.on("message", (message: { task: ProfileTask; id: number }) => {
   queue.push(message);
-  if (!running) void drain();
+  if (running < IN_FLIGHT) void lane();
 });
 parentPort!.postMessage({ ready: true });
 
-async function drain(): Promise<void> {
-  running = true;
+async function lane(): Promise<void> {
+  running++;
   for (let next = queue.shift(); next; next = queue.shift()) {
     const { task, id } = next;
     try {
@@ -25,5 +26,5 @@ async function drain(): Promise<void> {
       else parentPort!.postMessage({ id, ok: false, crash: (e as Error).stack ?? String(e) });
     }
   }
-  running = false;
+  running--;
 }

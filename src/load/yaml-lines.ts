@@ -12,9 +12,19 @@
  * text in the repository and of mutations of them.
  */
 export function lineByIndentation(text: string, path: readonly PropertyKey[]): number | undefined {
+  return linesOf(text)?.(path);
+}
+
+/** `lineByIndentation` for one text, read once for all the paths asked of it; undefined when it is beyond it. */
+export function linesOf(text: string): ((path: readonly PropertyKey[]) => number | undefined) | undefined {
   // document markers, explicit keys and tabs in indentation are beyond it
-  if (/^(---|\.\.\.)(\s|$)|^\s*\?(\s|$)|^ *\t/m.test(text)) return undefined;
+  if (/^(---|\.\.\.)([ \t]|$)|^[ \t]*\?([ \t]|$)|^ *\t/m.test(text)) return undefined;
   const lines = text.split("\n");
+  return (path) => lineIn(lines.slice(), path);
+}
+
+/** Reads `lines` (a copy: an item's line is rewritten as its entries' block while reading). */
+function lineIn(lines: string[], path: readonly PropertyKey[]): number | undefined {
   let from = 0;
   // the block being read is the lines after `from` indented deeper than `parent`
   let parent = -1;

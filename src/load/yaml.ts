@@ -1,6 +1,6 @@
 import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Problem } from "../errors.js";
-import { lineByIndentation } from "./yaml-lines.js";
+import { linesOf } from "./yaml-lines.js";
 import { quickYaml } from "./yaml-quick.js";
 
 /** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
@@ -32,8 +32,10 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
   // well-formed: lines are read from the indentation (yaml-lines.ts), else from the yaml package's positions
   let full: YamlSource | undefined;
   const positions = () => (full ??= parseWithPositions(normal, file, lineOffset));
+  let byIndentation: ReturnType<typeof linesOf> | null = null;
   const lineOf = (path: readonly PropertyKey[]) => {
-    const line = lineByIndentation(normal, path);
+    if (byIndentation === null) byIndentation = linesOf(normal);
+    const line = byIndentation?.(path);
     return line === undefined ? positions().lineOf(path) : line + 1 + lineOffset;
   };
   return { file, data, problems: [], lineOf, keyLineOf: (path) => positions().keyLineOf(path) };
