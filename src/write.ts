@@ -47,9 +47,21 @@ export class Staging {
     this.dir = dir ?? join(out, `${STAGING_PREFIX}${process.pid}-${Date.now().toString(36)}${randomBytes(3).toString("hex")}-${HOST_TAG}`);
   }
 
-  /** Makes the staging folder (not recursively: a read-only disk then says EROFS, not ENOENT). */
+  /**
+   * Makes the staging folder. Not recursively, so that a read-only disk says EROFS (a recursive mkdir
+   * says ENOENT there); when the output folder itself is gone (another build that created it failed and
+   * removed it, empty, a moment ago), it is made again first.
+   */
   async create(): Promise<this> {
-    await guarded(this.out, () => mkdir(this.dir));
+    await guarded(this.out, async () => {
+      try {
+        await mkdir(this.dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        await mkdir(this.out, { recursive: true });
+        await mkdir(this.dir);
+      }
+    });
     return this;
   }
 
