@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recoverOutput } from "../src/write.js";
+import { recoverOutput, Staging } from "../src/write.js";
 import { tempDir } from "./helpers.js";
 
 /**
@@ -33,5 +33,13 @@ describe("recovering an output folder", () => {
     expect(existsSync(join(out, "assets", "fonts", "a.woff2.999999"))).toBe(false);
     expect(existsSync(join(out, "assets", "fonts", `b.woff2.${process.pid}`))).toBe(true);
     expect(existsSync(join(out, "assets", "fonts", "c.woff2"))).toBe(true);
+  });
+
+  it("makes the staging folder even when the output folder was removed after the build looked for it", async () => {
+    // another build that had created the output folder failed, and removed it (empty) in between
+    const out = join(tempDir(), "gone", "out");
+    const staging = await new Staging(out).create();
+    expect(existsSync(staging.dir)).toBe(true);
+    await staging.discard();
   });
 });
