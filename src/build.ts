@@ -152,9 +152,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 function flatHeap(): () => void {
   const own = process.execArgv.some((a) => a.includes("heap-growing-percent"));
   if (own) return () => {};
-  v8.setFlagsFromString("--heap-growing-percent=25");
-  return () => v8.setFlagsFromString("--heap-growing-percent=0");
+  // builds running at once in one process: the last to end restores the default
+  if (buildsRunning++ === 0) v8.setFlagsFromString("--heap-growing-percent=25");
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--buildsRunning === 0) v8.setFlagsFromString("--heap-growing-percent=0");
+  };
 }
+let buildsRunning = 0;
 
 /** Creates the output folder when missing; true when it did. */
 async function createOutput(out: string): Promise<boolean> {
