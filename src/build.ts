@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import v8 from "node:v8";
 import { mkdir, rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type BuildCache, type CacheEntry } from "./cache.js";
+import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CacheEntry } from "./cache.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { builtinPaths } from "./paths.js";
@@ -120,7 +120,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const r of rendered) for (const page of r.printOnly) await rm(staging.path(`${r.slug}/${page}`), { force: true });
     }
     const manifest = await staging.commit(rendered.map((r) => r.slug), entries);
-    if (useCache) await updateCache(out, cache, rendered, results, entries, complete);
+    if (useCache) await updateCache(out, rendered, results, entries, complete);
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
     return {
       out,
@@ -191,9 +191,11 @@ function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
 
 /**
  * Remembers each profile's keys and files (rendered now or kept); a profile left incomplete (no browser
- * for its PDFs) is forgotten, so the next build renders it again.
+ * for its PDFs) is forgotten, so the next build renders it again. The cache is read again here, under the
+ * lock: another build into the folder may have written it since this one read it.
  */
-async function updateCache(out: string, cache: BuildCache, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
+async function updateCache(out: string, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
+  const cache = await readCache(out);
   for (const r of results) {
     if (r.kind === "unchanged") cache.entries[r.path] = r.entry;
     else if (r.kind === "rendered" && r.keys && complete) {

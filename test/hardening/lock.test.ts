@@ -79,13 +79,17 @@ describe("the output lock", () => {
 
   it("lets two builds started at once into one folder run one after the other: both profiles' files are in the manifest", async () => {
     const out = tempDir();
-    const runs = ["alpha", "beta"].map((slug) => startCli(["build", profileWithSlug(slug), "--out", out, "--formats", "md,html"]));
+    const profiles = ["alpha", "beta"].map(profileWithSlug);
+    const runs = profiles.map((profile) => startCli(["build", profile, "--out", out, "--formats", "md,html"]));
     const results = await Promise.all(runs.map((r) => r.done));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect([...new Set(manifest.files.map((f: { slug: string }) => f.slug))].sort()).toEqual(["alpha", "beta"]);
     expect(outputProblems(out)).toEqual([]);
     expect(leftovers(out)).toEqual([]);
+    // each build remembered its own profile in the cache without losing the other's
+    const again = await startCli(["build", ...profiles, "--out", out, "--formats", "md,html", "--json"]).done;
+    expect(JSON.parse(again.stdout)).toMatchObject({ rendered: [], unchanged: ["alpha", "beta"] });
   });
 
   it("makes a second build wait for the first, held still in the middle of its build with SIGSTOP", async () => {
