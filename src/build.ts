@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import v8 from "node:v8";
-import { mkdir, rm, rmdir } from "node:fs/promises";
+import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CacheEntry } from "./cache.js";
 import { PolicyError, type Problem } from "./errors.js";
@@ -14,7 +14,6 @@ import { stageSharedAssets, writeSharedAssets } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
-import { outputProblem } from "./output-guard.js";
 import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
@@ -74,7 +73,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // each profile is rendered into this build's own staging folder; the lock is taken only to print and
   // swap, so builds into one folder render at the same time and a mistake is reported without waiting
   const restoreHeap = flatHeap();
-  const created = await createOutput(out);
+  const created = !existsSync(out);
   const staging = new Staging(out);
   let lock: OutputLock | undefined;
   try {
@@ -162,17 +161,6 @@ function flatHeap(): () => void {
   };
 }
 let buildsRunning = 0;
-
-/** Creates the output folder when missing; true when it did. */
-async function createOutput(out: string): Promise<boolean> {
-  if (existsSync(out)) return false;
-  try {
-    await mkdir(out, { recursive: true });
-  } catch (e) {
-    throw outputProblem(e, out) ?? e;
-  }
-  return true;
-}
 
 function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
   return rendered.flatMap((r) =>

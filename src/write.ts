@@ -48,9 +48,9 @@ export class Staging {
   }
 
   /**
-   * Makes the staging folder. Not recursively, so that a read-only disk says EROFS (a recursive mkdir
-   * says ENOENT there); when the output folder itself is gone (another build that created it failed and
-   * removed it, empty, a moment ago), it is made again first.
+   * Makes the staging folder, and the output folder when it is missing (not there yet, or removed, empty,
+   * a moment ago by another build that had created it and failed). The staging folder is made first
+   * without `recursive`, so that a read-only disk says EROFS (a recursive mkdir says ENOENT there).
    */
   async create(): Promise<this> {
     await guarded(this.out, async () => {

@@ -13,7 +13,6 @@ export interface FontFace {
   /** Absolute path of the woff2 file. */
   path: string;
   ranges: [number, number][];
-  css: string;
 }
 
 const WEIGHTS = [400, 700];
@@ -41,7 +40,7 @@ function parseFaces(css: string, dir: string, weight: number): FontFace[] {
       const [a, b] = r.trim().replace(/^U\+/i, "").split("-");
       return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
     });
-    out.push({ weight, file, path: join(dir, "files", file), ranges, css: "" });
+    out.push({ weight, file, path: join(dir, "files", file), ranges });
   }
   return out;
 }
