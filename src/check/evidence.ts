@@ -122,13 +122,25 @@ function templatePaths(body: string): string[] {
  */
 export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy): Clause[] {
   const { profile } = policy.loaded;
-  const all = [...policy.library.clauses.values()]
-    .filter((c) => matchClause(c, { ...by, fields: [], locales: [] }, profile) || by.fields.some((f) => readsField(c, f)))
-    .filter((c) => !c.assumes || conditionHolds(c.assumes, profile));
+  const all = relevantClauses(by, policy.library).filter((c) => !c.assumes || conditionHolds(c.assumes, profile));
   const rank = (c: Clause) =>
     (whyLeftOut(c, policy) ? 0 : 2) + (by.clauses.some((ref) => ref === c.key || ref === c.id) ? 0 : 1) + (!c.when || conditionHolds(c.when, profile) ? 0 : 4);
   return all.sort((a, b) => rank(a) - rank(b));
 }
+
+/** The library's clauses that `by` names, by key, law, topic or a field they read (whatever the profile). */
+function relevantClauses(by: SatisfiedBy, library: BuiltPolicy["library"]): Clause[] {
+  // the same for every profile of a library: asked for each missing item of each profile, found once
+  let byItem = relevantOf.get(library);
+  if (!byItem) relevantOf.set(library, (byItem = new WeakMap()));
+  let clauses = byItem.get(by);
+  if (!clauses) {
+    const named = { ...by, fields: [], locales: [] };
+    byItem.set(by, (clauses = [...library.clauses.values()].filter((c) => matchClause(c, named, {}) || by.fields.some((f) => readsField(c, f)))));
+  }
+  return clauses;
+}
+const relevantOf = new WeakMap<BuiltPolicy["library"], WeakMap<SatisfiedBy, Clause[]>>();
 
 /** Up to `max` clauses to add, each with why it is not in the policy yet when the set names it or it has a condition. */
 export function suggestions(by: SatisfiedBy, policy: BuiltPolicy, max = 3): string[] {

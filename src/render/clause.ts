@@ -3,6 +3,7 @@ import { PolicyError, type Problem } from "../errors.js";
 import type { Clause } from "../schema/clause.js";
 import type { Locale } from "../schema/localized.js";
 import { BLOCK_HELPERS, compileTemplate, HELPERS, type ClauseTemplate } from "./handlebars.js";
+import { fillMarkdown, recordSkeleton, type Skeleton } from "./slots.js";
 
 // Many profiles share one library: each body is compiled once per process, keyed by its text.
 const compiled = new Map<string, ClauseTemplate>();
@@ -18,13 +19,21 @@ function templateFor(clause: Clause, locale: Locale): ClauseTemplate {
   return template;
 }
 
-/** Renders one clause body to Markdown; a template mistake becomes an error at the clause file's line. */
-export function renderClauseBody(clause: Clause, locale: Locale, view: Record<string, unknown>): string {
+/**
+ * Renders one clause body, values as tokens (see slots.ts); a template mistake becomes an error at the
+ * clause file's line.
+ */
+export function renderClause(clause: Clause, locale: Locale, view: Record<string, unknown>): Skeleton {
   try {
-    return templateFor(clause, locale)(view, locale).trim();
+    return recordSkeleton(() => templateFor(clause, locale)(view, locale));
   } catch (error) {
     throw new PolicyError(templateProblem(error as Error, clause, locale));
   }
+}
+
+/** One clause body as Markdown. */
+export function renderClauseBody(clause: Clause, locale: Locale, view: Record<string, unknown>): string {
+  return fillMarkdown(renderClause(clause, locale, view));
 }
 
 /** Maps a Handlebars error ("x" not defined - 2:10, Parse error on line 3, unknown helper) to the clause file. */

@@ -4,9 +4,10 @@ import type { ResolvedPolicy } from "../resolve.js";
 import { pick, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { withEmptyObjects } from "../schema/walk.js";
-import { renderClauseBody } from "./clause.js";
+import { renderClause } from "./clause.js";
 import { hasKey, translator } from "./i18n.js";
 import { clauseNumber, formatDate, sectionNumber } from "./numbering.js";
+import { fillMarkdown, type Skeleton } from "./slots.js";
 import { localView } from "./view.js";
 
 export interface DocClause {
@@ -19,6 +20,8 @@ export interface DocClause {
   showTitle: boolean;
   /** The rendered body, Markdown. */
   markdown: string;
+  /** The same with its values as tokens, for the HTML (see slots.ts). */
+  skeleton: Skeleton;
 }
 
 export interface DocSection {
@@ -63,13 +66,13 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
   const t = translator(locale);
   const view = localView(withEmptyObjects(profileSchema, profile) as typeof profile, locale);
   const problems = new ProblemList();
-  const collect = (render: () => string) => {
+  const collect = (render: () => Skeleton): Skeleton => {
     try {
       return render();
     } catch (e) {
       if (!(e instanceof PolicyError)) throw e;
       problems.addAll(e.problems);
-      return "";
+      return { markdown: "", values: [] };
     }
   };
   let sectionIndex = 0;
@@ -86,6 +89,7 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
       clauses: section.clauses.map((clause): DocClause => {
         const showTitle = clause.showTitle && numbered;
         if (showTitle) clauseIndex++;
+        const skeleton = collect(() => renderClause(clause, locale, view));
         return {
           key: clause.key,
           id: clause.id,
@@ -93,7 +97,8 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
           number: showTitle ? clauseNumber(sectionIndex, clauseIndex, locale) : undefined,
           title: clause.title[locale],
           showTitle,
-          markdown: collect(() => renderClauseBody(clause, locale, view)),
+          markdown: fillMarkdown(skeleton),
+          skeleton,
         };
       }),
     };

@@ -2,7 +2,8 @@ import Handlebars from "handlebars";
 import type { Locale } from "../schema/localized.js";
 import { translator } from "./i18n.js";
 import { chineseNumeral, formatDate, joinList } from "./numbering.js";
-import { escapeMarkdown, MdText, rawOf } from "./text.js";
+import { valueMarkdown } from "./slots.js";
+import { MdText, rawOf } from "./view.js";
 
 /**
  * One isolated Handlebars instance for clause bodies. Templates are compiled from strings only, in strict
@@ -12,7 +13,7 @@ import { escapeMarkdown, MdText, rawOf } from "./text.js";
 const hb = Handlebars.create();
 
 const localeOf = (options: Handlebars.HelperOptions): Locale => (options.data?.locale as Locale) ?? "zh-CN";
-const safe = (text: string) => new hb.SafeString(escapeMarkdown(text));
+const safe = (text: string) => new hb.SafeString(valueMarkdown(text));
 
 const helpers: Record<string, Handlebars.HelperDelegate> = {
   /** {{date policy.effectiveDate}} -> 2026年12月1日 / December 1, 2026 */

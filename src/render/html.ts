@@ -5,7 +5,8 @@ import MarkdownIt from "markdown-it";
 import cjkFriendly from "markdown-it-cjk-friendly";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
-import type { DocSection, PolicyDocument } from "./document.js";
+import type { DocClause, DocSection, PolicyDocument } from "./document.js";
+import { renderSkeleton, skeletonHtml } from "./slots.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
 
@@ -22,17 +23,26 @@ md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
 md.renderer.rules.table_close = () => "</table></div>\n";
 
 // A clause body appears in its language's page, the bilingual page and the embeddable fragment, and
-// many bodies are the same for every profile: each distinct text is rendered once. The memo is
-// forgotten every 3,000 texts (a few profiles' worth), so a long build's memory does not grow with it.
-const rendered = new Map<string, string>();
-export function markdownToHtml(markdown: string): string {
-  let html = rendered.get(markdown);
-  if (html === undefined) {
-    if (rendered.size > 3_000) rendered.clear();
-    html = md.render(markdown);
-    rendered.set(markdown, html);
-  }
-  return html;
+// most bodies have the same skeleton for every profile (slots.ts): each distinct text is rendered once.
+// The memos are forgotten every 3,000 texts, so a long build's memory does not grow with them.
+function memo<T>(render: (markdown: string) => T): (markdown: string) => T {
+  const done = new Map<string, T>();
+  return (markdown) => {
+    if (done.has(markdown)) return done.get(markdown)!;
+    if (done.size > 3_000) done.clear();
+    const html = render(markdown);
+    done.set(markdown, html);
+    return html;
+  };
+}
+
+export const markdownToHtml = memo((markdown) => md.render(markdown));
+const skeletonToHtml = memo((markdown) => renderSkeleton(markdown, (m) => md.render(m)));
+
+/** A clause body's HTML: from its skeleton when its tokens are plain text there, else from its Markdown. */
+export function clauseHtml(clause: DocClause): string {
+  const { skeleton } = clause;
+  return (skeleton.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown);
 }
 
 const pages = Handlebars.create();
@@ -73,7 +83,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
       anchor: c.anchor,
       key: c.key,
       heading: c.showTitle ? heading((d) => d.sections[i]!.clauses[j]) : undefined,
-      bodies: docs.map((d) => ({ lang: d.locale, html: markdownToHtml(d.sections[i]!.clauses[j]!.markdown) })),
+      bodies: docs.map((d) => ({ lang: d.locale, html: clauseHtml(d.sections[i]!.clauses[j]!) })),
     })).map((c) => ({ ...c, stacked: bilingual && c.bodies.some((b) => b.html.includes("<table")) })),
   }));
   return page()({

@@ -1,6 +1,23 @@
 import type { Profile } from "../schema/profile.js";
 import type { Locale } from "../schema/localized.js";
-import { MdText } from "./text.js";
+import { valueMarkdown } from "./slots.js";
+
+/**
+ * A profile value on its way into a Markdown clause body. Handlebars calls `toHTML()` when it inserts a
+ * value, so every placeholder is escaped for Markdown: a company called `**Evil** <script>` shows as typed
+ * and never becomes emphasis, a link or HTML. `toString()` gives the raw value to helpers and conditions.
+ */
+export class MdText {
+  constructor(readonly raw: string) {}
+  toHTML(): string {
+    return valueMarkdown(this.raw);
+  }
+  toString(): string {
+    return this.raw;
+  }
+}
+
+export const rawOf = (v: unknown): unknown => (v instanceof MdText ? v.raw : v);
 
 const isLocalized = (v: object): v is Record<Locale, string> => {
   const keys = Object.keys(v);

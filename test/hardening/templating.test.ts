@@ -5,7 +5,7 @@ import { parseClauseFile } from "../../src/load/clause-file.js";
 import { renderClauseBody } from "../../src/render/clause.js";
 import { compileTemplate } from "../../src/render/handlebars.js";
 import { markdownToHtml } from "../../src/render/html.js";
-import { MdText } from "../../src/render/text.js";
+import { MdText } from "../../src/render/view.js";
 import type { Clause } from "../../src/schema/clause.js";
 
 const view = () => ({ company: { name: new MdText("ACME") }, collection: [], contact: { email: new MdText("a@b.example") } });

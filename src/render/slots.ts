@@ -1,0 +1,130 @@
+import { eastAsianWidthType } from "get-east-asian-width";
+import MarkdownIt from "markdown-it";
+import { cleanText, escapeMarkdown } from "./text.js";
+
+/**
+ * Profile values as slots, so that markdown-it parses a clause body once for every profile whose values
+ * have the same shape, instead of once per profile.
+ *
+ * While a body is rendered, each profile value that markdown-it can only read as plain text is written
+ * as a token, `a\uE000<n>\uE001a` or `中\uE000<n>\uE001中`. Its first and last characters stand for the
+ * value's own: markdown-it (with the CJK-friendly emphasis rule) looks at a value's neighbours only to
+ * decide whether a `*` beside it opens or closes emphasis, and that depends only on whether a character
+ * is white space, punctuation or CJK. A value qualifies (`tokenClass`) when both its ends are neither
+ * space, punctuation nor an ASCII digit (a line that starts with digits can start a list), and it has no
+ * `|` (a line holding one can head a table); its inside is escaped for Markdown anyway, so it is text,
+ * whatever it holds. Any other value is written as itself.
+ *
+ * The Markdown with tokens (the skeleton) is the same for every profile whose values fall in the same
+ * classes; its HTML is rendered once, then each token is replaced by its value as markdown-it writes
+ * text. A skeleton in which a token could be read otherwise than as text (a code span, an autolink, a
+ * link's address, a reference definition) is rendered the ordinary way instead: `skeletonHtml` checks.
+ */
+export interface Skeleton {
+  /** The body's Markdown, with tokens where the values go. */
+  markdown: string;
+  /** Token n's value as Markdown (escaped) and as HTML text. */
+  values: { markdown: string; html: string }[];
+}
+
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const TOKEN = /[a中]\uE000(\d+)\uE001[a中]/g;
+const utils = new MarkdownIt().utils;
+
+let recording: Skeleton | undefined;
+const CLASH = new Error("a value holds a token character");
+
+/**
+ * Runs `render` (a Handlebars template) with values written as tokens; returns the skeleton. Should the
+ * token characters appear in a value or in the clause text itself, the body is rendered without tokens.
+ */
+export function recordSkeleton(render: () => string): Skeleton {
+  const skeleton: Skeleton = { markdown: "", values: [] };
+  recording = skeleton;
+  try {
+    skeleton.markdown = render().trim();
+  } catch (e) {
+    if (e !== CLASH) throw e;
+  } finally {
+    recording = undefined;
+  }
+  if (skeleton.values.length && skeleton.markdown.split(OPEN).length - 1 === skeleton.values.length) return skeleton;
+  return { markdown: render().trim(), values: [] };
+}
+
+/** A profile value on its way into a clause body: its Markdown, or a token while a skeleton is recorded. */
+export function valueMarkdown(raw: string): string {
+  const markdown = escapeMarkdown(raw);
+  if (!recording) return markdown;
+  if (raw.includes(OPEN) || raw.includes(CLOSE)) throw CLASH;
+  const text = cleanText(raw);
+  const first = tokenClass(text.charCodeAt(0));
+  const last = tokenClass(text.charCodeAt(text.length - 1));
+  // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
+  if (!first || !last || raw.includes("|")) return markdown;
+  const n = recording.values.push({ markdown, html: utils.escapeHtml(text) }) - 1;
+  return `${first}${OPEN}${n}${CLOSE}${last}`;
+}
+
+/** The body's Markdown, values in place. */
+export function fillMarkdown(skeleton: Skeleton): string {
+  return skeleton.values.length ? skeleton.markdown.replace(TOKEN, (_, n: string) => skeleton.values[Number(n)]!.markdown) : skeleton.markdown;
+}
+
+/** "a" or "中": the stand-in for a character at a value's end; undefined when the value cannot be a token. */
+function tokenClass(code: number): "a" | "中" | undefined {
+  if (Number.isNaN(code)) return undefined;
+  // every value asks twice: each character is classified once per process
+  classes[code] ||= classify(code);
+  return CLASSES[classes[code]!];
+}
+const CLASSES = [undefined, undefined, "a", "中"] as const;
+const classes = new Uint8Array(0x10000);
+
+function classify(code: number): 1 | 2 | 3 {
+  if ((code >= 0xd800 && code <= 0xdfff) || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0x30 && code <= 0x39)) return 1;
+  const char = String.fromCharCode(code);
+  if (utils.isWhiteSpace(code) || /\s/.test(char) || utils.isMdAsciiPunct(code) || utils.isPunctChar(char)) return 1;
+  const cjk = isCjk(code);
+  return cjk === undefined ? 1 : cjk ? 3 : 2;
+}
+
+/** As markdown-it-cjk-friendly decides (undefined where it looks further: ambiguous width). */
+function isCjk(code: number): boolean | undefined {
+  if (code < 0x1100) return false;
+  switch (eastAsianWidthType(code)) {
+    case "fullwidth":
+    case "halfwidth":
+      return true;
+    case "wide":
+      return !/^\p{Emoji_Presentation}/u.test(String.fromCharCode(code));
+    case "narrow":
+      return false;
+    case "ambiguous":
+      return undefined;
+    default:
+      return /^\p{sc=Hangul}/u.test(String.fromCharCode(code));
+  }
+}
+
+// Markdown constructs in which a token is not plain text: code (spans, fences, indented), autolinks and
+// raw HTML (`<`), reference definitions. A skeleton with any of them is rendered with its values instead.
+const UNSAFE = /[`~<]|\]:|^(?: {4}|\t)/m;
+
+/**
+ * The body's HTML from the skeleton's HTML (memoised by `render`), values in place; undefined when a token
+ * is not plain text there: the body is then rendered with its values.
+ */
+export function skeletonHtml(skeleton: Skeleton, render: (markdown: string) => string | undefined): string | undefined {
+  return render(skeleton.markdown)?.replace(TOKEN, (_, n: string) => skeleton.values[Number(n)]!.html);
+}
+
+/** The HTML of a skeleton's Markdown, tokens still in; undefined if a token could be read as other than text. */
+export function renderSkeleton(markdown: string, render: (markdown: string) => string): string | undefined {
+  if (UNSAFE.test(markdown)) return undefined;
+  const html = render(markdown);
+  const expected = [...markdown.matchAll(TOKEN)].map((m) => m[1]);
+  const found = [...html.matchAll(TOKEN)].map((m) => m[1]);
+  return found.length === expected.length && found.every((n, i) => n === expected[i]) ? html : undefined;
+}
