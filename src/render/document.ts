@@ -20,9 +20,13 @@ export interface DocClause {
   showTitle: boolean;
   /** The rendered body, Markdown. */
   markdown: string;
-  /** The same with its values as tokens, for the HTML (see slots.ts). */
-  skeleton: Skeleton;
 }
+
+/**
+ * The skeleton (slots.ts) each clause rendered in this process was made from, for its HTML. Kept beside
+ * the documents rather than in them: a document is plain data, frozen as it is in released snapshots.
+ */
+export const skeletonOf = new WeakMap<DocClause, Skeleton>();
 
 export interface DocSection {
   id: string;
@@ -90,7 +94,7 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
         const showTitle = clause.showTitle && numbered;
         if (showTitle) clauseIndex++;
         const skeleton = collect(() => renderClause(clause, locale, view));
-        return {
+        const rendered: DocClause = {
           key: clause.key,
           id: clause.id,
           anchor: anchorOf(clause.id),
@@ -98,8 +102,9 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
           title: clause.title[locale],
           showTitle,
           markdown: fillMarkdown(skeleton),
-          skeleton,
         };
+        skeletonOf.set(rendered, skeleton);
+        return rendered;
       }),
     };
   });

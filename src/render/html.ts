@@ -5,7 +5,7 @@ import MarkdownIt from "markdown-it";
 import cjkFriendly from "markdown-it-cjk-friendly";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
-import type { DocClause, DocSection, PolicyDocument } from "./document.js";
+import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
@@ -39,21 +39,25 @@ function memo<T>(render: (markdown: string) => T): (markdown: string) => T {
 export const markdownToHtml = memo((markdown) => md.render(markdown));
 const skeletonToHtml = memo((markdown) => renderSkeleton(markdown, (m) => md.render(m)));
 
-/** A clause body's HTML: from its skeleton when its tokens are plain text there, else from its Markdown. */
+/**
+ * A clause body's HTML: from its skeleton when its tokens are plain text there, else (and for a clause
+ * of a released snapshot, which has no skeleton) from its Markdown.
+ */
 export function clauseHtml(clause: DocClause): string {
-  const { skeleton } = clause;
-  return (skeleton.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown);
+  const skeleton = skeletonOf.get(clause);
+  return (skeleton?.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown);
 }
 
 const pages = Handlebars.create();
-let pageTemplate: Handlebars.TemplateDelegate | undefined;
-/** Forget the compiled page template (the live preview calls this when templates/ changes). */
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+/** Forget the compiled page templates (the live preview calls this when templates/ changes). */
 export function resetPageTemplate(): void {
-  pageTemplate = undefined;
+  compiled.clear();
 }
-function page(): Handlebars.TemplateDelegate {
-  pageTemplate ??= pages.compile(readFileSync(join(builtinPaths.templates, "policy.hbs"), "utf8"), { strict: false });
-  return pageTemplate;
+function template(name: "policy" | "policy-sections"): Handlebars.TemplateDelegate {
+  let t = compiled.get(name);
+  if (!t) compiled.set(name, (t = pages.compile(readFileSync(join(builtinPaths.templates, `${name}.hbs`), "utf8"), { strict: false })));
+  return t;
 }
 
 export interface HtmlOptions {
@@ -72,21 +76,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
   const first = docs[0]!;
   const t = translator(first.locale);
   const bilingual = docs.length > 1;
-  const heading = (get: (d: PolicyDocument) => { number?: string; title?: string } | undefined): Col[] | undefined => {
-    const cols = docs.map((d) => ({ lang: d.locale, text: headingText(get(d)) }));
-    return cols.every((c) => c.text) ? cols : undefined;
-  };
-  const sections = first.sections.map((s, i) => ({
-    anchor: s.anchor,
-    heading: heading((d) => d.sections[i]),
-    clauses: s.clauses.map((c, j) => ({
-      anchor: c.anchor,
-      key: c.key,
-      heading: c.showTitle ? heading((d) => d.sections[i]!.clauses[j]) : undefined,
-      bodies: docs.map((d) => ({ lang: d.locale, html: clauseHtml(d.sections[i]!.clauses[j]!) })),
-    })).map((c) => ({ ...c, stacked: bilingual && c.bodies.some((b) => b.html.includes("<table")) })),
-  }));
-  return page()({
+  return template("policy")({
     lang: bilingual ? "zh-CN" : first.locale,
     layout: bilingual ? "bilingual" : "single",
     title: docs.map((d) => d.title).join(" / "),
@@ -109,7 +99,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     toc: first.sections
       .map((s: DocSection, i) => ({ anchor: s.anchor, text: docs.map((d) => headingText(d.sections[i])).filter(Boolean).join(" / ") }))
       .filter((e) => e.text),
-    sections,
+    sectionsHtml: sectionsHtml(docs),
     assets: options.assets,
     pageCss: pageCss(docs),
     skipLabel: t("site.skip"),
@@ -118,6 +108,35 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     alternates: options.site ? alternates(options.site) : [],
     canonical: options.site?.baseUrl ? `${options.site.baseUrl}${options.site.folder}${pageName(bilingual ? "bilingual" : first.locale)}` : undefined,
   });
+}
+
+/** The policy's sections as HTML: the same in a page and in its fragment, so made once for both. */
+function sectionsHtml(docs: PolicyDocument[]): string {
+  const key = docs.map((d) => d.locale).join("+");
+  let made = sectionsOf.get(docs[0]!);
+  if (!made) sectionsOf.set(docs[0]!, (made = new Map()));
+  let html = made.get(key);
+  if (html === undefined) made.set(key, (html = template("policy-sections")({ sections: sectionsView(docs) })));
+  return html;
+}
+const sectionsOf = new WeakMap<PolicyDocument, Map<string, string>>();
+
+/** What policy-sections.hbs shows: each section's and clause's heading and bodies, one column per locale. */
+function sectionsView(docs: PolicyDocument[]) {
+  const bilingual = docs.length > 1;
+  const heading = (get: (d: PolicyDocument) => { number?: string; title?: string } | undefined): Col[] | undefined => {
+    const cols = docs.map((d) => ({ lang: d.locale, text: headingText(get(d)) }));
+    return cols.every((c) => c.text) ? cols : undefined;
+  };
+  return docs[0]!.sections.map((s, i) => ({
+    anchor: s.anchor,
+    heading: heading((d) => d.sections[i]),
+    clauses: s.clauses.map((c, j) => {
+      const bodies = docs.map((d) => ({ lang: d.locale, html: clauseHtml(d.sections[i]!.clauses[j]!) }));
+      const clauseHeading = c.showTitle ? heading((d) => d.sections[i]!.clauses[j]) : undefined;
+      return { anchor: c.anchor, key: c.key, heading: clauseHeading, bodies, stacked: bilingual && bodies.some((b) => b.html.includes("<table")) };
+    }),
+  }));
 }
 
 /**

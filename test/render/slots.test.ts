@@ -5,7 +5,7 @@ import { parseClauseFile } from "../../src/load/clause-file.js";
 import { loadLibrary } from "../../src/load/library.js";
 import { loadProfile } from "../../src/load/profile.js";
 import { renderClause } from "../../src/render/clause.js";
-import type { DocClause } from "../../src/render/document.js";
+import { skeletonOf, type DocClause } from "../../src/render/document.js";
 import { clauseHtml, markdownToHtml } from "../../src/render/html.js";
 import { fillMarkdown, type Skeleton } from "../../src/render/slots.js";
 import { localView, MdText } from "../../src/render/view.js";
@@ -19,7 +19,11 @@ import { root } from "../helpers.js";
  * A body's HTML made from its skeleton (values as tokens, parsed once for many profiles) must be, byte for
  * byte, what markdown-it makes of the body's Markdown with its values in place.
  */
-const viaSkeleton = (skeleton: Skeleton) => clauseHtml({ skeleton, markdown: fillMarkdown(skeleton) } as DocClause);
+const viaSkeleton = (skeleton: Skeleton) => {
+  const clause = { markdown: fillMarkdown(skeleton) } as DocClause;
+  skeletonOf.set(clause, skeleton);
+  return clauseHtml(clause);
+};
 const direct = (skeleton: Skeleton) => markdownToHtml(fillMarkdown(skeleton));
 
 // values whose ends fall in every class the emphasis rule tells apart, and values that are not text
