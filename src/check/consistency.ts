@@ -49,6 +49,9 @@ export const DECLARATIONS: Declaration[] = [
 ];
 
 const NO_MATCH: SatisfiedBy = { topics: [], clauses: [], law: [], fields: [], locales: [] };
+// one object per declaration, for every policy: the evidence checks remember their answers by it
+const coverages = new Map<Declaration, SatisfiedBy>();
+const coverage = (d: Declaration): SatisfiedBy => coverages.get(d) ?? coverages.set(d, { ...NO_MATCH, ...d.covers }).get(d)!;
 
 /** The profile declares something the policy never tells people about. */
 export const declarationsCovered: Rule = {
@@ -58,10 +61,10 @@ export const declarationsCovered: Rule = {
     const { loaded } = policy;
     const text = plainText(policy);
     return DECLARATIONS.filter((d) => isDeclared(loaded.profile, d.field))
-      .filter((d) => !evidenceFor({ ...NO_MATCH, ...d.covers }, policy).length)
+      .filter((d) => !evidenceFor(coverage(d), policy).length)
       .filter((d) => !d.mentions || !LOCALES.every((l) => d.mentions![l].test(text[l])))
       .map((d) => {
-        const offer = suggestions({ ...NO_MATCH, ...d.covers }, policy);
+        const offer = suggestions(coverage(d), policy);
         const clauses = offer.length ? `Add a clause that covers it (clauses.add in the profile, or the clause set): ${offer.join("; ")}` : "Write a clause that covers it and add it";
         return {
           code: "DECLARATION_NOT_COVERED", file: loaded.file, line: loaded.lineOf(d.field.split(".")), field: d.field,
@@ -101,7 +104,10 @@ export const placeholdersResolved: Rule = {
   summary: "no placeholder or fill-in marker is left in the rendered policy",
   check(policy) {
     const problems: Problem[] = [];
-    for (const { clause, locale, markdown } of renderedClauses(policy)) {
+    // most policies have none: one look at each language's whole text rules them out
+    const whole = plainText(policy);
+    const suspect = LOCALES.filter((l) => LEFTOVERS.some((re) => re.test(whole[l])));
+    for (const { clause, locale, markdown } of renderedClauses(policy, suspect)) {
       const text = unescape(markdown);
       const found = LEFTOVERS.map((re) => re.exec(text)?.[0]).find(Boolean);
       if (found)
@@ -146,9 +152,9 @@ export const localesComplete: Rule = {
 
 export const rules: Rule[] = [declarationsCovered, noContradictions, placeholdersResolved, localesComplete];
 
-function renderedClauses(policy: BuiltPolicy) {
+function renderedClauses(policy: BuiltPolicy, locales: readonly Locale[] = LOCALES) {
   const byKey = new Map(included(policy).map((c) => [c.key, c]));
-  return LOCALES.flatMap((locale) =>
+  return locales.flatMap((locale) =>
     (policy.documents[locale]?.sections ?? []).flatMap((s) => s.clauses.map((c) => ({ clause: byKey.get(c.key)!, locale, markdown: c.markdown }))),
   );
 }

@@ -49,14 +49,29 @@ export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy): Evidence[] {
 }
 
 function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown): string | undefined {
-  if (by.clauses.some((ref) => ref === clause.key || ref === clause.id)) return "listed";
-  const law = by.law.find((ref) => clause.law.includes(ref));
-  if (law) return `law: ${law}`;
-  if (by.topics.includes(clause.topic)) return `topic ${clause.topic}`;
-  const field = by.fields.find((f) => isDeclared(profile, f) && readsField(clause, f));
-  if (field) return `prints ${field}`;
-  return undefined;
+  const { named, fields } = howClauseMatches(clause, by);
+  if (named) return named;
+  const field = fields.find((f) => isDeclared(profile, f));
+  return field ? `prints ${field}` : undefined;
 }
+
+/**
+ * What of `by` a clause matches whatever the profile: by name, law or topic (the first, as a reason), and
+ * the fields of `by` it reads (which count only if the profile declares them). Every item of the
+ * checklist asks about every clause of every policy: each answer is worked out once.
+ */
+function howClauseMatches(clause: Clause, by: SatisfiedBy): { named?: string; fields: string[] } {
+  let forBy = matches.get(by);
+  if (!forBy) matches.set(by, (forBy = new WeakMap()));
+  let match = forBy.get(clause);
+  if (!match) {
+    const law = by.law.find((ref) => clause.law.includes(ref));
+    const named = by.clauses.some((ref) => ref === clause.key || ref === clause.id) ? "listed" : law ? `law: ${law}` : by.topics.includes(clause.topic) ? `topic ${clause.topic}` : undefined;
+    forBy.set(clause, (match = { named, fields: by.fields.filter((f) => readsField(clause, f)) }));
+  }
+  return match;
+}
+const matches = new WeakMap<SatisfiedBy, WeakMap<Clause, { named?: string; fields: string[] }>>();
 
 /** True when the clause prints, tests or is conditioned on `field` or a field inside it. */
 export function readsField(clause: Clause, field: string): boolean {
@@ -135,8 +150,10 @@ function relevantClauses(by: SatisfiedBy, library: BuiltPolicy["library"]): Clau
   if (!byItem) relevantOf.set(library, (byItem = new WeakMap()));
   let clauses = byItem.get(by);
   if (!clauses) {
-    const named = { ...by, fields: [], locales: [] };
-    byItem.set(by, (clauses = [...library.clauses.values()].filter((c) => matchClause(c, named, {}) || by.fields.some((f) => readsField(c, f)))));
+    byItem.set(by, (clauses = [...library.clauses.values()].filter((c) => {
+      const { named, fields } = howClauseMatches(c, by);
+      return named || fields.length;
+    })));
   }
   return clauses;
 }

@@ -5,16 +5,22 @@ import type { Locale } from "../schema/localized.js";
 import { BLOCK_HELPERS, compileTemplate, HELPERS, type ClauseTemplate } from "./handlebars.js";
 import { fillMarkdown, recordSkeleton, type Skeleton } from "./slots.js";
 
-// Many profiles share one library: each body is compiled once per process, keyed by its text.
+// Many profiles share one library: each body is compiled once per process, keyed by its text (a clause
+// file read again, or an own clause with the same text, is the same template), and found again through
+// the clause object without hashing its text on every render.
 const compiled = new Map<string, ClauseTemplate>();
+const byClause = new WeakMap<Clause, Partial<Record<Locale, ClauseTemplate>>>();
 
 function templateFor(clause: Clause, locale: Locale): ClauseTemplate {
-  const source = clause.bodies[locale];
-  const key = createHash("sha1").update(source).digest("base64");
-  let template = compiled.get(key);
+  let mine = byClause.get(clause);
+  if (!mine) byClause.set(clause, (mine = {}));
+  let template = mine[locale];
   if (!template) {
-    template = compileTemplate(source);
+    const source = clause.bodies[locale];
+    const key = createHash("sha1").update(source).digest("base64");
+    template = compiled.get(key) ?? compileTemplate(source);
     compiled.set(key, template);
+    mine[locale] = template;
   }
   return template;
 }
