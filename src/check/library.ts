@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
-import { BLOCK_HELPERS, HELPERS, parseTemplate } from "../render/handlebars.js";
+import { BLOCK_HELPERS, HELPER_HINT, HELPERS, parseTemplate } from "../render/handlebars.js";
 import type { Clause, Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
@@ -88,8 +88,18 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
     if (!context || !schemaAt(context, p.parts))
       report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Check the spelling against schema/profile.schema.json (docs/clause-format.md lists the common ones).");
   };
+  const line = (n: hbs.AST.Node) => clause.bodyLines[locale] + n.loc.start.line - 1;
+  const unknownHelper = (n: hbs.AST.Node, name: string) =>
+    problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(n), field: name, message: `the ${locale} text calls an unknown helper "${name}"`, hint: HELPER_HINT });
   const checkParams = (params: hbs.AST.Expression[], stack: z.ZodType[]) => {
-    for (const param of params) if (param.type === "PathExpression") checkPath(param as hbs.AST.PathExpression, stack);
+    for (const param of params)
+      if (param.type === "PathExpression") checkPath(param as hbs.AST.PathExpression, stack);
+      else if (param.type === "SubExpression") {
+        const sub = param as hbs.AST.SubExpression;
+        const name = (sub.path as hbs.AST.PathExpression).original;
+        if (!HELPERS.includes(name)) unknownHelper(sub, name);
+        checkParams(sub.params, stack);
+      }
   };
   const walk = (node: Node | undefined, stack: z.ZodType[]): void => {
     if (!node) return;
@@ -98,8 +108,17 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
       const m = node as unknown as hbs.AST.MustacheStatement;
       if (!m.escaped) problems.push({ code: "TRIPLE_BRACES", file: clause.file, line: clause.bodyLines[locale] + m.loc.start.line - 1, field: locale, message: `the ${locale} text uses {{{…}}}, which would insert profile values unescaped`, hint: "Use double braces: {{field}}." });
       const path = m.path as hbs.AST.PathExpression;
+      // {{lookup company "name"}}, {{with x}}: a name with arguments is a helper call, and only ours are allowed
+      if ((m.params.length || m.hash) && !HELPERS.includes(path.original)) unknownHelper(m, path.original);
       if (m.params.length || HELPERS.includes(path.original)) checkParams(m.params, stack);
       else checkPath(path, stack);
+    } else if (node.type === "PartialStatement" || node.type === "PartialBlockStatement" || node.type === "DecoratorBlock" || node.type === "Decorator") {
+      const partial = node.type.startsWith("Partial");
+      problems.push({
+        code: "TEMPLATE_PARTIAL", file: clause.file, line: line(node), field: locale,
+        message: `the ${locale} text uses ${partial ? "a partial ({{> …}})" : "a decorator ({{* …}})"}, which clause bodies cannot`,
+        hint: "Write the text out in the clause, or make it a clause of its own and add it to the clause set.",
+      });
     } else if (node.type === "BlockStatement") {
       const b = node as unknown as hbs.AST.BlockStatement;
       const name = (b.path as hbs.AST.PathExpression).original;

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { PolicyError, type Problem } from "../errors.js";
 import type { Clause } from "../schema/clause.js";
 import type { Locale } from "../schema/localized.js";
-import { BLOCK_HELPERS, compileTemplate, HELPERS, type ClauseTemplate } from "./handlebars.js";
-import { fillMarkdown, recordSkeleton, type Skeleton } from "./slots.js";
+import { BLOCK_HELPERS, compileTemplate, HELPER_HINT, HELPERS, type ClauseTemplate } from "./handlebars.js";
+import { recordSkeleton, type Skeleton } from "./slots.js";
 
 // Many profiles share one library: each body is compiled once per process, keyed by its text (a clause
 // file read again, or an own clause with the same text, is the same template), and found again through
@@ -33,14 +33,51 @@ export function renderClause(clause: Clause, locale: Locale, view: Record<string
   try {
     return recordSkeleton(() => templateFor(clause, locale)(view, locale));
   } catch (error) {
-    throw new PolicyError(templateProblem(error as Error, clause, locale));
+    throw new PolicyError(templateProblems(error as Error, clause, locale, view));
   }
 }
 
-/** One clause body as Markdown. */
-export function renderClauseBody(clause: Clause, locale: Locale, view: Record<string, unknown>): string {
-  return fillMarkdown(renderClause(clause, locale, view));
+/**
+ * The body's problem, and when it is a missing field, every other field the body misses too: Handlebars
+ * stops at the first, so the placeholder it stopped at is blanked out (spaces, so lines and columns stay)
+ * and the body rendered again, until it renders or stops for another reason.
+ */
+function templateProblems(error: Error, clause: Clause, locale: Locale, view: Record<string, unknown>): Problem[] {
+  const problems = [templateProblem(error, clause, locale)];
+  let source = clause.bodies[locale];
+  for (let at = missingAt(error); at && problems.length < 50; at = missingAt(error)) {
+    const next = blankPlaceholder(source, at.line, at.column);
+    if (next === undefined) break;
+    source = next;
+    try {
+      compileTemplate(source)(view, locale);
+      break;
+    } catch (e) {
+      error = e as Error;
+      problems.push(templateProblem(error, { ...clause, bodies: { ...clause.bodies, [locale]: source } }, locale));
+    }
+  }
+  return problems;
 }
+
+/** Where a missing field's placeholder is (line from 1, column from 0), from Handlebars' message. */
+function missingAt(error: Error): { line: number; column: number } | undefined {
+  const m = /^".+?" not defined in .* - (\d+):(\d+)/.exec(error.message);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+}
+
+/** The source with the `{{placeholder}}` around a position turned to spaces; undefined for a block tag. */
+function blankPlaceholder(source: string, line: number, column: number): string | undefined {
+  const lines = source.split("\n");
+  const text = lines[line - 1] ?? "";
+  const start = text.lastIndexOf("{{", column);
+  const close = text.indexOf("}}", column);
+  if (start < 0 || close < 0 || /^\{\{~?[#/^>!]|^\{\{~?\s*else\b/.test(text.slice(start))) return undefined;
+  const end = text.startsWith("}}}", close) ? close + 3 : close + 2;
+  lines[line - 1] = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+  return lines.join("\n");
+}
+
 
 /** Maps a Handlebars error ("x" not defined - 2:10, Parse error on line 3, unknown helper) to the clause file. */
 export function templateProblem(error: Error, clause: Clause, locale: Locale): Problem {
@@ -49,11 +86,13 @@ export function templateProblem(error: Error, clause: Clause, locale: Locale): P
   const notDefined = /^"(.+?)" not defined in .* - (\d+):(\d+)/.exec(error.message);
   if (notDefined) {
     const line = Number(notDefined[2]);
-    const placeholder = placeholderAt(source, line, Number(notDefined[3])) ?? notDefined[1]!;
+    const column = Number(notDefined[3]);
+    const placeholder = placeholderAt(source, line, column) ?? notDefined[1]!;
+    const field = profilePath(placeholder, eachListsAt(source, line, column));
     return {
-      code: "MISSING_FIELD", file: clause.file, line: fileLine(line), field: placeholder,
-      message: `the ${locale} text uses {{${placeholder}}}, but the profile has no value for it`,
-      hint: `Set ${placeholder} in the profile, or in the clause guard the sentence with {{#if ${placeholder}}}…{{/if}}.`,
+      code: "MISSING_FIELD", file: clause.file, line: fileLine(line), field,
+      message: `the ${locale} text uses {{${placeholder}}}${field === placeholder ? "" : ` (${field})`}, but the profile has no value for it`,
+      hint: `Set ${field} in the profile, or in the clause guard the sentence with {{#if ${placeholder}}}…{{/if}}.`,
     };
   }
   const parse = /Parse error on line (\d+)/.exec(error.message);
@@ -68,9 +107,27 @@ export function templateProblem(error: Error, clause: Clause, locale: Locale): P
     return {
       code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: fileLine(Number(helper[2])), field: helper[1],
       message: `the ${locale} text calls an unknown helper "${helper[1]}"`,
-      hint: "Use only date, num, list, if, unless and each (see docs/clause-format.md).",
+      hint: HELPER_HINT,
     };
   return { code: "TEMPLATE_ERROR", file: clause.file, line: clause.bodyLines[locale], field: locale, message: `the ${locale} text could not be rendered: ${error.message}`, hint: "Check the placeholders in this clause against the profile fields." };
+}
+
+/** The lists (`{{#each list}}`) a template position is inside, outermost first. */
+function eachListsAt(source: string, line: number, column: number): string[] {
+  const lines = source.split("\n");
+  const before = [...lines.slice(0, line - 1), (lines[line - 1] ?? "").slice(0, column)].join("\n");
+  const open: { helper: string; list?: string }[] = [];
+  for (const [, sign, helper, param] of before.matchAll(/\{\{~?\s*([#/])\s*(\w+)\s*([^}\s]*)/g)) {
+    if (sign === "#") open.push({ helper: helper!, list: helper === "each" ? param : undefined });
+    else open.pop();
+  }
+  return open.flatMap((b) => (b.list ? [b.list] : []));
+}
+
+/** collection[].key for {{key}} inside {{#each collection}}: where the value goes in the profile. */
+function profilePath(placeholder: string, lists: string[]): string {
+  if (!lists.length || /^(\.\.\/|@|this\b)/.test(placeholder)) return placeholder;
+  return [...lists.map((l) => `${l}[]`), placeholder].join(".");
 }
 
 /** The dotted path of the placeholder around a template position, e.g. product.sdkName. */

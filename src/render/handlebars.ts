@@ -59,6 +59,7 @@ for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
 
 export const HELPERS = Object.keys(helpers);
 export const BLOCK_HELPERS = ["if", "unless", "each"];
+export const HELPER_HINT = `Use only the helpers ${HELPERS.join(", ")} and the blocks ${BLOCK_HELPERS.map((b) => `#${b}`).join(", ")} (see docs/clause-format.md).`;
 
 const compileOptions: CompileOptions = {
   strict: true,

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { checkClause } from "../../src/check/library.js";
 import { PolicyError } from "../../src/errors.js";
 import { parseClauseFile } from "../../src/load/clause-file.js";
-import { renderClauseBody } from "../../src/render/clause.js";
+import { renderClause } from "../../src/render/clause.js";
 import { compileTemplate } from "../../src/render/handlebars.js";
 import { markdownToHtml } from "../../src/render/html.js";
+import { fillMarkdown } from "../../src/render/slots.js";
 import { MdText } from "../../src/render/view.js";
 import type { Clause } from "../../src/schema/clause.js";
 
+const renderClauseBody = (c: Clause, locale: "zh-CN" | "en", values: Record<string, unknown>) => fillMarkdown(renderClause(c, locale, values));
 const view = () => ({ company: { name: new MdText("ACME") }, collection: [], contact: { email: new MdText("a@b.example") } });
 
 const clause = (body: string): Clause => {
@@ -42,6 +44,33 @@ describe("clause templates cannot reach the prototype or unknown helpers", () =>
       "7 constructor.name", "7 __proto__", "7 company.constructor", "7 company.name.raw",
       "11 constructor.name", "11 __proto__", "11 company.constructor", "11 company.name.raw",
     ]);
+  });
+
+  it("the library check lists every helper call it does not know, partial and decorator, with its line", () => {
+    const problems = checkClause(clause('{{lookup company "name"}}\n{{> footer}}\n{{#> layout}}x{{/layout}}\n{{list (lookup company "x")}}\n{{with company}}\n{{date policy.effectiveDate}} {{list sdks "name"}}'));
+    // the body is the clause's zh-CN text (lines 7 to 12) and again its en text
+    expect(problems.filter((p) => p.line! <= 12).map((p) => `${p.line} ${p.code} ${p.field}`)).toEqual([
+      "7 TEMPLATE_UNKNOWN_HELPER lookup",
+      "8 TEMPLATE_PARTIAL zh-CN",
+      "9 TEMPLATE_PARTIAL zh-CN",
+      "10 TEMPLATE_UNKNOWN_HELPER lookup",
+      "11 TEMPLATE_UNKNOWN_HELPER with",
+    ]);
+    expect(problems.find((p) => p.code === "TEMPLATE_UNKNOWN_HELPER")?.hint).toBe("Use only the helpers date, num, language, term, items, list and the blocks #if, #unless, #each (see docs/clause-format.md).");
+  });
+
+  it("several missing fields of one body are all reported, with where each goes in the profile", () => {
+    const body = "{{company.name}} {{product.appName}}\n{{contact.officer.name}}\n{{#each collection}}{{key}}{{/each}} {{#if product.sdkName}}{{product.sdkName}}{{/if}}";
+    const view = { company: { name: new MdText("A") }, product: {}, contact: { officer: {} }, collection: [{ scenario: new MdText("s") }] };
+    const error = (() => {
+      try {
+        renderClause(clause(body), "en", view);
+      } catch (e) {
+        return e as PolicyError;
+      }
+    })();
+    expect(error?.problems.map((p) => `${p.line} ${p.code} ${p.field}`)).toEqual(["13 MISSING_FIELD product.appName", "14 MISSING_FIELD contact.officer.name", "15 MISSING_FIELD collection[].key"]);
+    expect(error?.problems[2]!.message).toBe("the en text uses {{key}} (collection[].key), but the profile has no value for it");
   });
 
   it("a rendering error is a PolicyError at the clause's line, never another exception", () => {
