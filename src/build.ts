@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import v8 from "node:v8";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CacheEntry } from "./cache.js";
@@ -14,6 +13,7 @@ import { stageSharedAssets, writeSharedAssets } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
+import { tuneV8ForBuild } from "./v8-tuning.js";
 import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
@@ -72,7 +72,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // each profile is rendered into this build's own staging folder; the lock is taken only to print and
   // swap, so builds into one folder render at the same time and a mistake is reported without waiting
-  const restoreHeap = flatHeap();
+  const restoreV8 = tuneV8ForBuild();
   const created = !existsSync(out);
   const staging = new Staging(out);
   let lock: OutputLock | undefined;
@@ -136,31 +136,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     throw e;
   } finally {
     await lock?.release();
-    restoreHeap();
+    restoreV8();
   }
 }
-
-/**
- * V8 lets a busy heap grow up to four times what is live after each full collection, so a long build's
- * peak memory grows with the number of profiles though what it keeps hardly does (about 40 MB a thread).
- * While a build runs, the heap may grow by a quarter of that at most, so it collects sooner: peak memory
- * stays flat (220 MB for 50 profiles, 256 for 800, against 361 with V8's default) for no time we could
- * measure on this machine. V8 flags belong to the whole process: a process started with its own
- * --heap-growing-percent is left alone, and the default comes back when the build ends.
- */
-function flatHeap(): () => void {
-  const own = process.execArgv.some((a) => a.includes("heap-growing-percent"));
-  if (own) return () => {};
-  // builds running at once in one process: the last to end restores the default
-  if (buildsRunning++ === 0) v8.setFlagsFromString("--heap-growing-percent=25");
-  let restored = false;
-  return () => {
-    if (restored) return;
-    restored = true;
-    if (--buildsRunning === 0) v8.setFlagsFromString("--heap-growing-percent=0");
-  };
-}
-let buildsRunning = 0;
 
 function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
   return rendered.flatMap((r) =>
