@@ -2,6 +2,7 @@ import Handlebars from "handlebars";
 import type { Locale } from "../schema/localized.js";
 import { translator } from "./i18n.js";
 import { chineseNumeral, formatDate, joinList } from "./numbering.js";
+import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { valueMarkdown } from "./slots.js";
 import { MdText, rawOf } from "./view.js";
 
@@ -70,8 +71,20 @@ const compileOptions: CompileOptions = {
 
 export type ClauseTemplate = (view: Record<string, unknown>, locale: Locale) => string;
 
-/** Compiles a body; the compiled function is cached by the caller (one per clause and locale per process). */
+const walkEnv: WalkEnv = { helpers: hb.helpers, escape: hb.Utils.escapeExpression as (value: unknown) => string, known: new Set(HELPERS) };
+
+/**
+ * Prepares a body for rendering (the caller keeps one per clause and locale per process): its syntax tree
+ * is walked (evaluate.ts), or, for what the walker does not do, compiled by Handlebars.
+ */
 export function compileTemplate(source: string): ClauseTemplate {
+  const tree = hb.parse(source);
+  if (canWalk(tree, walkEnv.known)) return (view, locale) => walk(tree, view, { root: view, locale }, walkEnv);
+  return compileWithHandlebars(source);
+}
+
+/** The same body compiled to JavaScript by Handlebars (what evaluate.ts is compared with). */
+export function compileWithHandlebars(source: string): ClauseTemplate {
   const template = hb.compile(source, compileOptions);
   return (view, locale) => template(view, { data: { locale } });
 }

@@ -1,0 +1,150 @@
+import type Handlebars from "handlebars";
+
+/**
+ * Clause bodies are evaluated by walking their Handlebars syntax tree, not compiled to JavaScript.
+ *
+ * Why: Handlebars turns each template into a JavaScript function. The library has about 600 bodies, so
+ * every render thread parsed and compiled 600 functions, and V8 optimised each of them on its own as it
+ * became hot; in a build of a few hundred profiles that compiling cost more than the rendering. One
+ * walker is one function for V8 to optimise, whatever the number of clauses.
+ *
+ * It walks what clause bodies use: text, comments, {{path}}, {{{path}}}, {{helper args}} and the blocks
+ * #if, #unless and #each (with {{else}}), with Handlebars' own helpers, escaping and strict lookups, so the
+ * output and the errors are Handlebars' own (test/render/evaluate.test.ts compares both over the whole
+ * library). `canWalk` says whether a tree stays within that; anything else (partials, ../, @data,
+ * sub-expressions, hash arguments, an unknown helper) goes to Handlebars' compiler instead.
+ */
+type Node = hbs.AST.Node;
+type Program = hbs.AST.Program;
+type Statement = hbs.AST.Statement;
+type Path = hbs.AST.PathExpression;
+type Mustache = hbs.AST.MustacheStatement;
+type Block = hbs.AST.BlockStatement;
+
+export interface WalkEnv {
+  helpers: Record<string, Handlebars.HelperDelegate>;
+  escape: (value: unknown) => string;
+  /** The names callable as helpers (the compiler's knownHelpers). */
+  known: Set<string>;
+}
+
+const BLOCKS = new Set(["if", "unless", "each"]);
+const LITERALS = new Set(["StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral"]);
+
+/** True when every node of the tree is one the walker renders exactly as Handlebars would. */
+export function canWalk(program: Program, known: Set<string>): boolean {
+  const simplePath = (node: Node): boolean => {
+    const p = node as Path;
+    return node.type === "PathExpression" && !p.data && p.depth === 0 && p.parts.every((part) => typeof part === "string");
+  };
+  const param = (node: Node) => LITERALS.has(node.type) || simplePath(node);
+  const statement = (node: Statement): boolean => {
+    switch (node.type) {
+      case "ContentStatement":
+      case "CommentStatement":
+        return true;
+      case "MustacheStatement": {
+        const m = node as Mustache;
+        if (!simplePath(m.path) || m.hash) return false;
+        const name = (m.path as Path).original;
+        return m.params.length ? known.has(name) && m.params.every(param) : true;
+      }
+      case "BlockStatement": {
+        const b = node as Block;
+        const name = (b.path as Path).original;
+        return simplePath(b.path) && BLOCKS.has(name) && !b.hash && !b.program.blockParams?.length && b.params.length === 1 && param(b.params[0]!) && all(b.program) && (!b.inverse || all(b.inverse));
+      }
+      default:
+        return false;
+    }
+  };
+  const all = (p: Program): boolean => p.body.every(statement);
+  return all(program);
+}
+
+interface Frame {
+  data: Record<string, unknown>;
+}
+
+/** Renders a tree `canWalk` accepted, with `context` as the top context and `data` as @data. */
+export function walk(program: Program, context: unknown, data: Record<string, unknown>, env: WalkEnv): string {
+  return renderProgram(program, context, { data }, env);
+}
+
+function renderProgram(program: Program, context: unknown, frame: Frame, env: WalkEnv): string {
+  let out = "";
+  for (const node of program.body) {
+    if (node.type === "ContentStatement") out += (node as hbs.AST.ContentStatement).value;
+    else if (node.type === "MustacheStatement") out += mustache(node as Mustache, context, frame, env);
+    else if (node.type === "BlockStatement") out += block(node as Block, context, frame, env);
+  }
+  return out;
+}
+
+function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): string {
+  const path = m.path as Path;
+  let value: unknown;
+  if (env.known.has(path.original)) value = callHelper(path.original, m, context, frame, env, {});
+  else {
+    value = strictLookup(context, path);
+    // a function found in the context is called, as Handlebars does (container.lambda)
+    if (typeof value === "function") value = (value as (this: unknown) => unknown).call(context);
+  }
+  return m.escaped ? env.escape(value) : value == null ? "" : `${value as string}`;
+}
+
+function block(b: Block, context: unknown, frame: Frame, env: WalkEnv): string {
+  const fn = (ctx: unknown, options?: { data?: Record<string, unknown> }) => renderProgram(b.program, ctx, options?.data ? { data: options.data } : frame, env);
+  const inverse = (ctx: unknown, options?: { data?: Record<string, unknown> }) =>
+    b.inverse ? renderProgram(b.inverse, ctx, options?.data ? { data: options.data } : frame, env) : "";
+  const out = callHelper((b.path as Path).original, b, context, frame, env, { fn, inverse });
+  return out == null ? "" : `${out as string}`;
+}
+
+function callHelper(name: string, node: Mustache | Block, context: unknown, frame: Frame, env: WalkEnv, programs: object): unknown {
+  const args = node.params.map((p) => paramValue(p, context));
+  const options = { name, hash: {}, data: frame.data, loc: node.loc, ...programs };
+  const self = context ?? NULL_CONTEXT;
+  return env.helpers[name]!.call(self, ...args, options);
+}
+const NULL_CONTEXT = Object.seal({});
+
+function paramValue(node: hbs.AST.Expression, context: unknown): unknown {
+  switch (node.type) {
+    case "StringLiteral":
+    case "NumberLiteral":
+    case "BooleanLiteral":
+      return (node as hbs.AST.StringLiteral).value;
+    case "NullLiteral":
+      return null;
+    case "UndefinedLiteral":
+      return undefined;
+    default:
+      return lookup(context, (node as Path).parts, (node as Path).parts.length);
+  }
+}
+
+/** Handlebars' strict lookup: every part but the last looked up as usual, the last one must exist. */
+function strictLookup(context: unknown, path: Path): unknown {
+  const { parts } = path;
+  if (!parts.length) return context;
+  const parent = lookup(context, parts, parts.length - 1);
+  const name = parts[parts.length - 1]!;
+  if (!parent || !(name in (parent as object))) {
+    throw new Error(`"${name}" not defined in ${parent as string} - ${path.loc.start.line}:${path.loc.start.column}`);
+  }
+  return lookupProperty(parent, name);
+}
+
+function lookup(context: unknown, parts: string[], count: number): unknown {
+  let value = context;
+  for (let i = 0; i < count; i++) value = lookupProperty(value, parts[i]!);
+  return value;
+}
+
+/** As Handlebars' runtime: own properties only (prototype access stays off), null and undefined as they are. */
+function lookupProperty(parent: unknown, name: string): unknown {
+  const result = (parent as Record<string, unknown>)[name];
+  if (result == null) return result;
+  return Object.prototype.hasOwnProperty.call(parent, name) && !(name === "constructor" && typeof result === "function") ? result : undefined;
+}
