@@ -8,11 +8,12 @@ import type Handlebars from "handlebars";
  * became hot; in a build of a few hundred profiles that compiling cost more than the rendering. One
  * walker is one function for V8 to optimise, whatever the number of clauses.
  *
- * It walks what clause bodies use: text, comments, {{path}}, {{{path}}}, {{helper args}} and the blocks
- * #if, #unless and #each (with {{else}}), with Handlebars' own helpers, escaping and strict lookups, so the
- * output and the errors are Handlebars' own (test/render/evaluate.test.ts compares both over the whole
- * library). `canWalk` says whether a tree stays within that; anything else (partials, ../, @data,
- * sub-expressions, hash arguments, an unknown helper) goes to Handlebars' compiler instead.
+ * It walks what clause bodies and the page templates use: text, comments, {{path}}, {{{path}}},
+ * {{helper args}} and the blocks #if, #unless and #each (with {{else}}), with Handlebars' own helpers,
+ * escaping and lookups (strict for clause bodies), so the output and the errors are Handlebars' own
+ * (test/render/evaluate.test.ts compares both over the whole library and the pages). `canWalk` says
+ * whether a tree stays within that; anything else (partials, ../, @data, sub-expressions, hash arguments,
+ * an unknown helper) goes to Handlebars' compiler instead.
  */
 type Node = hbs.AST.Node;
 type Program = hbs.AST.Program;
@@ -26,7 +27,12 @@ export interface WalkEnv {
   escape: (value: unknown) => string;
   /** The names callable as helpers (the compiler's knownHelpers). */
   known: Set<string>;
+  /** Handlebars' strict mode: a missing field is an error (clause bodies), or renders as nothing (pages). */
+  strict: boolean;
 }
+
+// without knownHelpersOnly, {{name}} is a helper call when a helper has that name: such trees go to Handlebars
+const BUILT_IN = new Set(["if", "unless", "each", "with", "lookup", "log", "helperMissing", "blockHelperMissing"]);
 
 const BLOCKS = new Set(["if", "unless", "each"]);
 const LITERALS = new Set(["StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral"]);
@@ -45,7 +51,7 @@ export function canWalk(program: Program, known: Set<string>): boolean {
         return true;
       case "MustacheStatement": {
         const m = node as Mustache;
-        if (!simplePath(m.path) || m.hash) return false;
+        if (!simplePath(m.path) || m.hash || BUILT_IN.has((m.path as Path).parts[0] ?? "")) return false;
         const name = (m.path as Path).original;
         return m.params.length ? known.has(name) && m.params.every(param) : true;
       }
@@ -86,7 +92,7 @@ function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): st
   let value: unknown;
   if (env.known.has(path.original)) value = callHelper(path.original, m, context, frame, env, {});
   else {
-    value = strictLookup(context, path);
+    value = env.strict ? strictLookup(context, path) : lookup(context, path.parts, path.parts.length, false);
     // a function found in the context is called, as Handlebars does (container.lambda)
     if (typeof value === "function") value = (value as (this: unknown) => unknown).call(context);
   }
@@ -102,14 +108,14 @@ function block(b: Block, context: unknown, frame: Frame, env: WalkEnv): string {
 }
 
 function callHelper(name: string, node: Mustache | Block, context: unknown, frame: Frame, env: WalkEnv, programs: object): unknown {
-  const args = node.params.map((p) => paramValue(p, context));
+  const args = node.params.map((p) => paramValue(p, context, env.strict));
   const options = { name, hash: {}, data: frame.data, loc: node.loc, ...programs };
   const self = context ?? NULL_CONTEXT;
   return env.helpers[name]!.call(self, ...args, options);
 }
 const NULL_CONTEXT = Object.seal({});
 
-function paramValue(node: hbs.AST.Expression, context: unknown): unknown {
+function paramValue(node: hbs.AST.Expression, context: unknown, strict: boolean): unknown {
   switch (node.type) {
     case "StringLiteral":
     case "NumberLiteral":
@@ -120,7 +126,7 @@ function paramValue(node: hbs.AST.Expression, context: unknown): unknown {
     case "UndefinedLiteral":
       return undefined;
     default:
-      return lookup(context, (node as Path).parts, (node as Path).parts.length);
+      return lookup(context, (node as Path).parts, (node as Path).parts.length, strict);
   }
 }
 
@@ -136,9 +142,10 @@ function strictLookup(context: unknown, path: Path): unknown {
   return lookupProperty(parent, name);
 }
 
-function lookup(context: unknown, parts: string[], count: number): unknown {
+/** The first `count` parts looked up one after the other (in strict mode a missing object throws, as in Handlebars). */
+function lookup(context: unknown, parts: string[], count: number, strict = true): unknown {
   let value = context;
-  for (let i = 0; i < count; i++) value = lookupProperty(value, parts[i]!);
+  for (let i = 0; i < count && (strict || value != null); i++) value = lookupProperty(value, parts[i]!);
   return value;
 }
 

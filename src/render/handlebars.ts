@@ -71,7 +71,7 @@ const compileOptions: CompileOptions = {
 
 export type ClauseTemplate = (view: Record<string, unknown>, locale: Locale) => string;
 
-const walkEnv: WalkEnv = { helpers: hb.helpers, escape: hb.Utils.escapeExpression as (value: unknown) => string, known: new Set(HELPERS) };
+const walkEnv: WalkEnv = { helpers: hb.helpers, escape: hb.Utils.escapeExpression as (value: unknown) => string, known: new Set(HELPERS), strict: true };
 
 /**
  * Prepares a body for rendering (the caller keeps one per clause and locale per process): its syntax tree

@@ -6,6 +6,7 @@ import cjkFriendly from "markdown-it-cjk-friendly";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
+import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
@@ -49,15 +50,27 @@ export function clauseHtml(clause: DocClause): string {
 }
 
 const pages = Handlebars.create();
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const walkEnv: WalkEnv = { helpers: pages.helpers, escape: pages.Utils.escapeExpression as (value: unknown) => string, known: new Set(), strict: false };
+type PageTemplate = (view: object) => string;
+const compiled = new Map<string, PageTemplate>();
 /** Forget the compiled page templates (the live preview calls this when templates/ changes). */
 export function resetPageTemplate(): void {
   compiled.clear();
 }
-function template(name: "policy" | "policy-sections"): Handlebars.TemplateDelegate {
+function template(name: "policy" | "policy-sections"): PageTemplate {
   let t = compiled.get(name);
-  if (!t) compiled.set(name, (t = pages.compile(readFileSync(join(builtinPaths.templates, `${name}.hbs`), "utf8"), { strict: false })));
+  if (!t) compiled.set(name, (t = pageTemplate(readFileSync(join(builtinPaths.templates, `${name}.hbs`), "utf8"))));
   return t;
+}
+/** A page template, walked (evaluate.ts) unless it uses what only Handlebars' compiler does. */
+export function pageTemplate(source: string): PageTemplate {
+  const tree = pages.parse(source);
+  return canWalk(tree, walkEnv.known) ? (view) => walk(tree, view, { root: view }, walkEnv) : compilePageTemplate(source);
+}
+/** The same compiled by Handlebars (what the walker is compared with). */
+export function compilePageTemplate(source: string): PageTemplate {
+  const t = pages.compile(source, { strict: false });
+  return (view) => t(view);
 }
 
 export interface HtmlOptions {

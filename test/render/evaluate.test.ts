@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadLibrary } from "../../src/load/library.js";
 import { canWalk } from "../../src/render/evaluate.js";
 import { compileTemplate, compileWithHandlebars, HELPERS, parseTemplate } from "../../src/render/handlebars.js";
+import { compilePageTemplate, pageTemplate } from "../../src/render/html.js";
 import { MdText } from "../../src/render/view.js";
+import { root } from "../helpers.js";
 import type { Locale } from "../../src/schema/localized.js";
 import { exampleViews } from "./example-views.js";
 
@@ -93,4 +97,37 @@ describe("walking a clause body's tree gives what Handlebars' compiled template 
       }
     expect(rendered).toBeGreaterThan(10_000);
   });
+});
+
+describe("walking the page templates gives what Handlebars' compiled templates give", () => {
+  const evil = `A & B <script>"x" 'y' \`z\` =`;
+  const col = (text: string) => [{ lang: "zh-CN", text }, { lang: "en", text }];
+  const sections = [
+    { anchor: "s1", heading: col(evil), clauses: [{ anchor: "c1", key: "intro:default", heading: col("一、标题"), bodies: [{ lang: "zh-CN", html: "<p>正文</p>" }, { lang: "en", html: `<p>${evil}</p>` }], stacked: true }] },
+    { anchor: "s2", clauses: [{ anchor: "c2", key: "k", bodies: [{ lang: "en", html: "<table></table>" }], stacked: false }] },
+  ];
+  const site = {
+    navLabel: evil, languages: [{ current: true, lang: "zh-CN", label: "中文" }, { href: "policy.en.html", lang: "en", label: evil }],
+    links: [{ href: "index.html", label: "Home" }], banner: { text: evil, href: "../", link: "latest" }, downloadLabel: "Download:", downloads: [{ href: "a.pdf", label: "PDF" }],
+  };
+  const page = {
+    lang: "zh-CN", layout: "bilingual", title: evil, company: evil, description: evil, keywords: evil, version: "draft", versionLabel: evil, effectiveIso: "2026-12-01",
+    facts: [{ lang: "en", label: "Effective", value: evil }], controlling: col(evil), tocTitle: evil, toc: [{ anchor: "s1", text: evil }],
+    sectionsHtml: "<section>already rendered</section>", assets: "../assets", pageCss: "@page {}", skipLabel: evil,
+    alternates: [{ hreflang: "en", href: "https://e.example/a?b=1&c=2" }], canonical: "https://e.example/",
+  };
+  const views = [
+    { name: "a page with its site", view: { ...page, fragment: false, site } },
+    { name: "a page without a site", view: { ...page, fragment: false, site: undefined, alternates: [], canonical: undefined } },
+    { name: "a fragment", view: { ...page, fragment: true, site: undefined } },
+    { name: "a site with nothing in it", view: { ...page, fragment: false, site: {} } },
+  ];
+
+  for (const name of ["policy", "policy-sections"])
+    it(`templates/${name}.hbs`, () => {
+      const source = readFileSync(join(root, "templates", `${name}.hbs`), "utf8");
+      expect(canWalk(parseTemplate(source), new Set())).toBe(true);
+      for (const { name: what, view } of [...views, { name: "sections", view: { sections } }, { name: "nothing", view: {} }])
+        expect(pageTemplate(source)(view), what).toBe(compilePageTemplate(source)(view));
+    });
 });
