@@ -32,19 +32,30 @@ export function defaultJobs(profiles: number): number {
 export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: TaskResult) => void): Promise<TaskResult[]> {
   const results: (TaskResult | Problem[])[] = new Array(tasks.length);
   const threads = canThread ? Math.min(jobs, tasks.length) - 1 : 0;
-  const workers = Array.from({ length: Math.max(0, threads) }, () => new Worker(workerFile));
+  const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
       let settled = 0;
       const take = () => (next < tasks.length ? next++ : undefined);
+      const startWorkers = () => {
+        while (workers.length < threads && next < tasks.length) {
+          const worker = new Worker(workerFile);
+          workers.push(worker);
+          inWorker(worker, tasks, take, settle, reject);
+        }
+      };
       const settle = (id: number, r: TaskResult | Problem[]) => {
         results[id] = r;
         if (!Array.isArray(r)) onResult(r);
+        // a rebuild starts no worker until a profile turns out to need rendering (a worker's start costs more
+        // than checking every profile's cache key)
+        if (!Array.isArray(r) && r.kind === "rendered") startWorkers();
         if (++settled === tasks.length) resolve();
       };
       if (!tasks.length) resolve();
-      for (const worker of workers) inWorker(worker, tasks, take, settle, reject);
+      // a profile the cache has never seen will be rendered: the workers start at once
+      if (tasks.some((t) => !t.previous)) startWorkers();
       for (let lane = 0; lane < IN_FLIGHT; lane++)
         void (async () => {
           for (let id = take(); id !== undefined; id = take()) settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
