@@ -38,7 +38,7 @@ export const isDeclared = (profile: unknown, field: string) => conditionHolds({ 
 export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy): Evidence[] {
   const { profile } = policy.loaded;
   const out: Evidence[] = [];
-  for (const clause of included(policy)) {
+  for (const clause of mayMatch(by, policy)) {
     const via = matchClause(clause, by, profile);
     if (via) out.push({ clause: clause.key, anchor: anchorOf(clause.id), via });
   }
@@ -47,6 +47,29 @@ export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy): Evidence[] {
       out.push({ locale, via: `${locale} version` });
   return out;
 }
+
+/**
+ * The policy's clauses that can match `by` at all, in policy order: the few the library has for it
+ * (`relevantClauses`), those the policy includes. Every checklist item asks this of every policy.
+ */
+function mayMatch(by: SatisfiedBy, policy: BuiltPolicy): Clause[] {
+  const position = positionsOf(policy);
+  if (!position) return included(policy);
+  return relevantClauses(by, policy.library)
+    .filter((c) => position.has(c))
+    .sort((a, b) => position.get(a)! - position.get(b)!);
+}
+
+/** Each included clause's place in the policy; undefined if one is not the library's own (then all are asked). */
+function positionsOf(policy: BuiltPolicy): Map<Clause, number> | undefined {
+  if (!positions.has(policy.resolved)) {
+    const clauses = included(policy);
+    const fromLibrary = clauses.every((c) => policy.library.clauses.get(c.key) === c);
+    positions.set(policy.resolved, fromLibrary ? new Map(clauses.map((c, i) => [c, i])) : undefined);
+  }
+  return positions.get(policy.resolved);
+}
+const positions = new WeakMap<BuiltPolicy["resolved"], Map<Clause, number> | undefined>();
 
 function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown): string | undefined {
   const { named, fields } = howClauseMatches(clause, by);
