@@ -9,8 +9,8 @@ import type Handlebars from "handlebars";
  * walker is one function for V8 to optimise, whatever the number of clauses.
  *
  * It walks what clause bodies and the page templates use: text, comments, {{path}}, {{{path}}},
- * {{helper args}} and the blocks #if, #unless and #each (with {{else}}), with Handlebars' own helpers,
- * escaping and lookups (strict for clause bodies), so the output and the errors are Handlebars' own
+ * {{helper args}} and the blocks #if, #unless and #each (with {{else}}), with Handlebars' own helpers
+ * (the blocks done as its helpers do them), escaping and lookups (strict for clause bodies), so the output and the errors are Handlebars' own
  * (test/render/evaluate.test.ts compares both over the whole library and the pages). `canWalk` says
  * whether a tree stays within that; anything else (partials, ../, @data, sub-expressions, hash arguments,
  * an unknown helper) goes to Handlebars' compiler instead.
@@ -90,7 +90,7 @@ function renderProgram(program: Program, context: unknown, frame: Frame, env: Wa
 function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): string {
   const path = m.path as Path;
   let value: unknown;
-  if (env.known.has(path.original)) value = callHelper(path.original, m, context, frame, env, {});
+  if (env.known.has(path.original)) value = callHelper(path.original, m, context, frame, env);
   else {
     value = env.strict ? strictLookup(context, path) : lookup(context, path.parts, path.parts.length, false);
     // a function found in the context is called, as Handlebars does (container.lambda)
@@ -99,17 +99,39 @@ function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): st
   return m.escaped ? env.escape(value) : value == null ? "" : `${value as string}`;
 }
 
+/**
+ * #if, #unless and #each as Handlebars' own helpers do them (helpers/if.js, each.js), without the data
+ * frames they make for @index and the like, which a walked tree never reads.
+ */
 function block(b: Block, context: unknown, frame: Frame, env: WalkEnv): string {
-  const fn = (ctx: unknown, options?: { data?: Record<string, unknown> }) => renderProgram(b.program, ctx, options?.data ? { data: options.data } : frame, env);
-  const inverse = (ctx: unknown, options?: { data?: Record<string, unknown> }) =>
-    b.inverse ? renderProgram(b.inverse, ctx, options?.data ? { data: options.data } : frame, env) : "";
-  const out = callHelper((b.path as Path).original, b, context, frame, env, { fn, inverse });
-  return out == null ? "" : `${out as string}`;
+  const self = context ?? NULL_CONTEXT;
+  let value = paramValue(b.params[0]!, context, env.strict);
+  if (typeof value === "function") value = (value as (this: unknown) => unknown).call(self);
+  const otherwise = () => (b.inverse ? renderProgram(b.inverse, self, frame, env) : "");
+  const name = (b.path as Path).original;
+  if (name === "each") return eachOf(value, (item) => renderProgram(b.program, item, frame, env)) ?? otherwise();
+  // false, 0, "", null, undefined, NaN and an empty list are false (includeZero is a hash argument: never here)
+  const truthy = !!value && !(Array.isArray(value) && value.length === 0);
+  return (name === "if") === truthy ? renderProgram(b.program, self, frame, env) : otherwise();
 }
 
-function callHelper(name: string, node: Mustache | Block, context: unknown, frame: Frame, env: WalkEnv, programs: object): unknown {
+/** Each element of a list, iterable or object rendered; undefined when there was none (the {{else}} part then). */
+function eachOf(value: unknown, render: (item: unknown) => string): string | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  let list: unknown[];
+  if (Array.isArray(value)) list = value;
+  else if (Symbol.iterator in value) list = [...(value as Iterable<unknown>)];
+  else list = Object.keys(value).map((key) => (value as Record<string, unknown>)[key]);
+  if (!list.length) return undefined;
+  let out = "";
+  // as Handlebars: a hole in a list is skipped, but the list still counts as not empty
+  for (let i = 0; i < list.length; i++) if (i in list) out += render(list[i]);
+  return out;
+}
+
+function callHelper(name: string, node: Mustache, context: unknown, frame: Frame, env: WalkEnv): unknown {
   const args = node.params.map((p) => paramValue(p, context, env.strict));
-  const options = { name, hash: {}, data: frame.data, loc: node.loc, ...programs };
+  const options = { name, hash: {}, data: frame.data, loc: node.loc };
   const self = context ?? NULL_CONTEXT;
   return env.helpers[name]!.call(self, ...args, options);
 }

@@ -38,6 +38,13 @@ const VIEW = {
   contact: { responseDays: 15, officer: {} },
   plain: "a 'plain' <string> = `x`",
   role: t("entrusted"),
+  // what a view never holds today, so that the blocks are compared on it too
+  tags: new Set([t("x"), t("y")]),
+  holes: [, t("a")],
+  nulls: [null, t("b"), undefined, 0],
+  lazy(this: { company: { shortName: MdText } }) {
+    return this.company.shortName;
+  },
 };
 
 const SHAPES = [
@@ -53,7 +60,9 @@ const SHAPES = [
   "{{date policy.effectiveDate}}", "{{num contact.responseDays}}", "{{language policy.controllingLanguage}}", "{{term role}}",
   '{{items "registration"}}', '{{items "nope"}}', "{{list product.services \"name\"}}", '{{list product.services "or"}}', "{{list nothing}}",
   "{{date}}", "{{date nowhere.deep}}", "line one\n  {{company.name}}\n{{#if product.flag}}\n  inside\n{{/if}}\nafter", "{{! a comment }}x{{!-- and --}}y",
-  "{{#each collection}}\n- {{scenario}}\n{{/each}}\n", "{{#if product.flag}}{{company.missing}}{{/if}}", "{{#each collection}}{{nope}}{{/each}}",
+  "{{#each collection}}\n- {{scenario}}\n{{/each}}\n", "{{#each tags}}[{{this}}]{{/each}}", "{{#each holes}}({{this}}){{else}}none{{/each}}",
+  "{{#each nulls}}{{#if this}}y{{else}}n{{/if}}{{/each}}", "{{#each nulls}}{{#unless this}}({{this}}){{/unless}}{{/each}}", "{{#if lazy}}{{lazy}}{{/if}}",
+  "{{#each plain}}x{{else}}a string is no list{{/each}}", "{{#unless company.list}}empty{{/unless}}", "{{#each product}}<{{this}}>{{/each}}", "{{#if product.flag}}{{company.missing}}{{/if}}", "{{#each collection}}{{nope}}{{/each}}",
   // outside what the walker does: these go to Handlebars, and must still behave as Handlebars
   "{{> evil}}", "{{lookup company 'name'}}", "{{#with company}}{{name}}{{/with}}", "{{#each collection}}{{@index}}{{../company.shortName}}{{/each}}",
   "{{list (lookup company 'x')}}", '{{date policy.effectiveDate format="x"}}', "{{#each collection as |c|}}{{c.scenario}}{{/each}}", "{{#company}}x{{/company}}",
