@@ -69,7 +69,8 @@ export function facesUsed(texts: string[]): number[] {
         // outside the BMP (rare: some CJK extension characters): the faces' ranges are searched
         const point = text.codePointAt(i)!;
         all.forEach((f, face) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi) && used.add(face));
-        i++;
+        // a high surrogate with no low one after it stands alone: the next character is read for itself
+        if (point > 0xffff) i++;
         continue;
       }
       if (seen[code]) continue;
