@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
-import { BLOCK_HELPERS, HELPER_HINT, HELPERS, parseTemplate } from "../render/handlebars.js";
+import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
 import type { Clause, Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
@@ -34,8 +34,11 @@ export function checkClause(clause: Clause): Problem[] {
     try {
       ast = parseTemplate(body);
     } catch (e) {
-      const line = Number(/line (\d+)/.exec((e as Error).message)?.[1] ?? 1);
-      problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: clause.bodyLines[locale] + line - 1, field: locale, message: `the ${locale} text has a broken placeholder`, hint: "Placeholders are written {{field.name}}; blocks open with {{#if x}} and close with {{/if}}." });
+      const message = (e as Error).message;
+      const line = Number(/line (\d+)/.exec(message)?.[1] ?? 1);
+      // the parser's last line says what it found ("Expecting 'ID', got 'CLOSE'"); a stack overflow means nesting
+      const why = e instanceof RangeError ? `: its blocks are nested more than ${MAX_NESTING} deep` : /Expecting|doesn't match/.test(message) ? ` (${message.split("\n").slice(-1)[0]})` : "";
+      problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: clause.bodyLines[locale] + line - 1, field: locale, message: `the ${locale} text has a broken placeholder${why}`, hint: "Placeholders are written {{field.name}}; blocks open with {{#if x}} and close with {{/if}}." });
       continue;
     }
     problems.push(...checkPlaceholders(ast, clause, locale));
@@ -126,6 +129,8 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
         problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: clause.bodyLines[locale] + b.loc.start.line - 1, field: name, message: `the ${locale} text uses the block {{#${name}}}, which is not allowed`, hint: "Blocks: #if, #unless, #each." });
         return;
       }
+      if (b.params.length !== 1)
+        problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: line(b), field: name, message: `the ${locale} text opens {{#${name}}} with ${b.params.length} fields; it takes exactly one`, hint: `Write {{#${name} field.name}}…{{/${name}}}.` });
       checkParams(b.params, stack);
       let inner = stack;
       if (name === "each" && b.params[0]?.type === "PathExpression") {

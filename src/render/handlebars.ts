@@ -78,7 +78,7 @@ const walkEnv: WalkEnv = { helpers: hb.helpers, escape: hb.Utils.escapeExpressio
  * is walked (evaluate.ts), or, for what the walker does not do, compiled by Handlebars.
  */
 export function compileTemplate(source: string): ClauseTemplate {
-  const tree = hb.parse(source);
+  const tree = parseTemplate(source);
   if (canWalk(tree, walkEnv.known)) return (view, locale) => walk(tree, view, { root: view, locale }, walkEnv);
   return compileWithHandlebars(source);
 }
@@ -89,6 +89,14 @@ export function compileWithHandlebars(source: string): ClauseTemplate {
   return (view, locale) => template(view, { data: { locale } });
 }
 
+/** Deeper than any clause needs; Handlebars' parser takes time that grows with the square of the depth. */
+export const MAX_NESTING = 64;
+
+/** A body's syntax tree; a body nested deeper than MAX_NESTING is refused before the parser sees it. */
 export function parseTemplate(source: string): hbs.AST.Program {
+  let depth = 0;
+  // {{#x}} and {{^x}} open a block, {{/x}} closes one ({{^}} alone is an {{else}})
+  for (const [, sign] of source.matchAll(/\{\{~?\s*(#|\^(?=\s*[\w@.[])|\/)/g))
+    if ((depth += sign === "/" ? -1 : 1) > MAX_NESTING) throw new RangeError(`blocks are nested more than ${MAX_NESTING} deep`);
   return hb.parse(source);
 }

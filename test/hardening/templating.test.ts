@@ -59,6 +59,17 @@ describe("clause templates cannot reach the prototype or unknown helpers", () =>
     expect(problems.find((p) => p.code === "TEMPLATE_UNKNOWN_HELPER")?.hint).toBe("Use only the helpers date, num, language, term, items, list and the blocks #if, #unless, #each (see docs/clause-format.md).");
   });
 
+  it("the library check says what is wrong with a broken block, at its line", () => {
+    const messages = (body: string) => checkClause(clause(body)).filter((p) => p.line! < 11).map((p) => `${p.line} ${p.code} ${p.message}`);
+    expect(messages("{{#if}}x{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text opens {{#if}} with 0 fields; it takes exactly one"]);
+    expect(messages("{{#each a b}}x{{/each}}")).toContain("7 TEMPLATE_SYNTAX the zh-CN text opens {{#each}} with 2 fields; it takes exactly one");
+    expect(messages("{{#if company.name}}a{{else}}b{{else}}c{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder (Expecting 'OPEN_ENDBLOCK', got 'INVERSE')"]);
+    // Handlebars' parser takes time that grows with the square of the depth (16 s at 5,000): refused before it
+    expect(messages(`${"{{#if company.name}}".repeat(5000)}x${"{{/if}}".repeat(5000)}`)).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: its blocks are nested more than 64 deep"]);
+    expect(messages(`${"{{#if company.name}}".repeat(64)}x${"{{/if}}".repeat(64)}`)).toEqual([]);
+    expect(messages(`${"{{#if company.name}}".repeat(65)}x${"{{/if}}".repeat(65)}`)).toHaveLength(1);
+  });
+
   it("several missing fields of one body are all reported, with where each goes in the profile", () => {
     const body = "{{company.name}} {{product.appName}}\n{{contact.officer.name}}\n{{#each collection}}{{key}}{{/each}} {{#if product.sdkName}}{{product.sdkName}}{{/if}}";
     const view = { company: { name: new MdText("A") }, product: {}, contact: { officer: {} }, collection: [{ scenario: new MdText("s") }] };
