@@ -82,8 +82,9 @@ type Node = hbs.AST.Node & Record<string, unknown>;
 /** Every placeholder must name a profile field (inside {{#each x}}, a field of x's items). */
 function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale): Problem[] {
   const problems: Problem[] = [];
+  const line = (n: hbs.AST.Node) => clause.bodyLines[locale] + n.loc.start.line - 1;
   const report = (p: hbs.AST.PathExpression, message: string, hint: string) =>
-    problems.push({ code: "UNKNOWN_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale] + p.loc.start.line - 1, field: p.original, message, hint });
+    problems.push({ code: "UNKNOWN_PLACEHOLDER", file: clause.file, line: line(p), field: p.original, message, hint });
 
   const checkPath = (p: hbs.AST.PathExpression, stack: z.ZodType[]) => {
     if (p.data || p.parts.length === 0 || p.original === "this") return;
@@ -91,7 +92,6 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
     if (!context || !schemaAt(context, p.parts))
       report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Check the spelling against schema/profile.schema.json (docs/clause-format.md lists the common ones).");
   };
-  const line = (n: hbs.AST.Node) => clause.bodyLines[locale] + n.loc.start.line - 1;
   const unknownHelper = (n: hbs.AST.Node, name: string) =>
     problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(n), field: name, message: `the ${locale} text calls an unknown helper "${name}"`, hint: HELPER_HINT });
   const checkParams = (params: hbs.AST.Expression[], stack: z.ZodType[]) => {
@@ -109,7 +109,7 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
     if (node.type === "Program") for (const child of (node as unknown as hbs.AST.Program).body) walk(child as Node, stack);
     else if (node.type === "MustacheStatement") {
       const m = node as unknown as hbs.AST.MustacheStatement;
-      if (!m.escaped) problems.push({ code: "TRIPLE_BRACES", file: clause.file, line: clause.bodyLines[locale] + m.loc.start.line - 1, field: locale, message: `the ${locale} text uses {{{…}}}, which would insert profile values unescaped`, hint: "Use double braces: {{field}}." });
+      if (!m.escaped) problems.push({ code: "TRIPLE_BRACES", file: clause.file, line: line(m), field: locale, message: `the ${locale} text uses {{{…}}}, which would insert profile values unescaped`, hint: "Use double braces: {{field}}." });
       const path = m.path as hbs.AST.PathExpression;
       // {{lookup company "name"}}, {{with x}}: a name with arguments is a helper call, and only ours are allowed
       if ((m.params.length || m.hash) && !HELPERS.includes(path.original)) unknownHelper(m, path.original);
@@ -126,7 +126,7 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
       const b = node as unknown as hbs.AST.BlockStatement;
       const name = (b.path as hbs.AST.PathExpression).original;
       if (!BLOCK_HELPERS.includes(name)) {
-        problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: clause.bodyLines[locale] + b.loc.start.line - 1, field: name, message: `the ${locale} text uses the block {{#${name}}}, which is not allowed`, hint: "Blocks: #if, #unless, #each." });
+        problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(b), field: name, message: `the ${locale} text uses the block {{#${name}}}, which is not allowed`, hint: "Blocks: #if, #unless, #each." });
         return;
       }
       if (b.params.length !== 1)

@@ -60,10 +60,10 @@ function templateProblems(error: Error, clause: Clause, locale: Locale, view: Re
   return problems;
 }
 
-/** Where a missing field's placeholder is (line from 1, column from 0), from Handlebars' message. */
-function missingAt(error: Error): { line: number; column: number } | undefined {
-  const m = /^".+?" not defined in .* - (\d+):(\d+)/.exec(error.message);
-  return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+/** A missing field's name as Handlebars saw it, and where (line from 1, column from 0), from its message. */
+function missingAt(error: Error): { name: string; line: number; column: number } | undefined {
+  const m = /^"(.+?)" not defined in .* - (\d+):(\d+)/.exec(error.message);
+  return m ? { name: m[1]!, line: Number(m[2]), column: Number(m[3]) } : undefined;
 }
 
 /** The source with the `{{placeholder}}` around a position turned to spaces; undefined for a block tag. */
@@ -78,16 +78,14 @@ function blankPlaceholder(source: string, line: number, column: number): string 
   return lines.join("\n");
 }
 
-
 /** Maps a Handlebars error ("x" not defined - 2:10, Parse error on line 3, unknown helper) to the clause file. */
 export function templateProblem(error: Error, clause: Clause, locale: Locale): Problem {
   const source = clause.bodies[locale];
   const fileLine = (templateLine: number) => clause.bodyLines[locale] + templateLine - 1;
-  const notDefined = /^"(.+?)" not defined in .* - (\d+):(\d+)/.exec(error.message);
-  if (notDefined) {
-    const line = Number(notDefined[2]);
-    const column = Number(notDefined[3]);
-    const placeholder = placeholderAt(source, line, column) ?? notDefined[1]!;
+  const missing = missingAt(error);
+  if (missing) {
+    const { line, column } = missing;
+    const placeholder = placeholderAt(source, line, column) ?? missing.name;
     const field = profilePath(placeholder, eachListsAt(source, line, column));
     return {
       code: "MISSING_FIELD", file: clause.file, line: fileLine(line), field,

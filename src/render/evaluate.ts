@@ -10,8 +10,9 @@ import type Handlebars from "handlebars";
  *
  * It walks what clause bodies and the page templates use: text, comments, {{path}}, {{{path}}},
  * {{helper args}} and the blocks #if, #unless and #each (with {{else}}), with Handlebars' own helpers
- * (the blocks done as its helpers do them), escaping and lookups (strict for clause bodies), so the output and the errors are Handlebars' own
- * (test/render/evaluate.test.ts compares both over the whole library and the pages). `canWalk` says
+ * (the blocks done as its helpers do them), escaping and lookups (strict for clause bodies), so the
+ * output and the errors are Handlebars' own (test/render/evaluate.test.ts compares both over the whole
+ * library and the pages). `canWalk` says
  * whether a tree stays within that; anything else (partials, ../, @data, sub-expressions, hash arguments,
  * an unknown helper) goes to Handlebars' compiler instead.
  */
@@ -58,7 +59,8 @@ export function canWalk(program: Program, known: Set<string>): boolean {
       case "BlockStatement": {
         const b = node as Block;
         const name = (b.path as Path).original;
-        return simplePath(b.path) && BLOCKS.has(name) && !b.hash && !b.program.blockParams?.length && b.params.length === 1 && param(b.params[0]!) && all(b.program) && (!b.inverse || all(b.inverse));
+        const plainBlock = simplePath(b.path) && BLOCKS.has(name) && !b.hash && !b.program.blockParams?.length;
+        return plainBlock && b.params.length === 1 && param(b.params[0]!) && all(b.program) && (!b.inverse || all(b.inverse));
       }
       default:
         return false;
@@ -68,29 +70,28 @@ export function canWalk(program: Program, known: Set<string>): boolean {
   return all(program);
 }
 
-interface Frame {
-  data: Record<string, unknown>;
-}
+/** @data: the same for the whole tree, as no walked tree reads what a block would add (@index...). */
+type Data = Record<string, unknown>;
 
 /** Renders a tree `canWalk` accepted, with `context` as the top context and `data` as @data. */
-export function walk(program: Program, context: unknown, data: Record<string, unknown>, env: WalkEnv): string {
-  return renderProgram(program, context, { data }, env);
+export function walk(program: Program, context: unknown, data: Data, env: WalkEnv): string {
+  return renderProgram(program, context, data, env);
 }
 
-function renderProgram(program: Program, context: unknown, frame: Frame, env: WalkEnv): string {
+function renderProgram(program: Program, context: unknown, data: Data, env: WalkEnv): string {
   let out = "";
   for (const node of program.body) {
     if (node.type === "ContentStatement") out += (node as hbs.AST.ContentStatement).value;
-    else if (node.type === "MustacheStatement") out += mustache(node as Mustache, context, frame, env);
-    else if (node.type === "BlockStatement") out += block(node as Block, context, frame, env);
+    else if (node.type === "MustacheStatement") out += mustache(node as Mustache, context, data, env);
+    else if (node.type === "BlockStatement") out += block(node as Block, context, data, env);
   }
   return out;
 }
 
-function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): string {
+function mustache(m: Mustache, context: unknown, data: Data, env: WalkEnv): string {
   const path = m.path as Path;
   let value: unknown;
-  if (env.known.has(path.original)) value = callHelper(path.original, m, context, frame, env);
+  if (env.known.has(path.original)) value = callHelper(path.original, m, context, data, env);
   else {
     value = env.strict ? strictLookup(context, path) : lookup(context, path.parts, path.parts.length, false);
     // a function found in the context is called, as Handlebars does (container.lambda)
@@ -103,16 +104,16 @@ function mustache(m: Mustache, context: unknown, frame: Frame, env: WalkEnv): st
  * #if, #unless and #each as Handlebars' own helpers do them (helpers/if.js, each.js), without the data
  * frames they make for @index and the like, which a walked tree never reads.
  */
-function block(b: Block, context: unknown, frame: Frame, env: WalkEnv): string {
+function block(b: Block, context: unknown, data: Data, env: WalkEnv): string {
   const self = context ?? NULL_CONTEXT;
   let value = paramValue(b.params[0]!, context, env.strict);
   if (typeof value === "function") value = (value as (this: unknown) => unknown).call(self);
-  const otherwise = () => (b.inverse ? renderProgram(b.inverse, self, frame, env) : "");
+  const otherwise = () => (b.inverse ? renderProgram(b.inverse, self, data, env) : "");
   const name = (b.path as Path).original;
-  if (name === "each") return eachOf(value, (item) => renderProgram(b.program, item, frame, env)) ?? otherwise();
+  if (name === "each") return eachOf(value, (item) => renderProgram(b.program, item, data, env)) ?? otherwise();
   // false, 0, "", null, undefined, NaN and an empty list are false (includeZero is a hash argument: never here)
   const truthy = !!value && !(Array.isArray(value) && value.length === 0);
-  return (name === "if") === truthy ? renderProgram(b.program, self, frame, env) : otherwise();
+  return (name === "if") === truthy ? renderProgram(b.program, self, data, env) : otherwise();
 }
 
 /** Each element of a list, iterable or object rendered; undefined when there was none (the {{else}} part then). */
@@ -129,9 +130,9 @@ function eachOf(value: unknown, render: (item: unknown) => string): string | und
   return out;
 }
 
-function callHelper(name: string, node: Mustache, context: unknown, frame: Frame, env: WalkEnv): unknown {
+function callHelper(name: string, node: Mustache, context: unknown, data: Data, env: WalkEnv): unknown {
   const args = node.params.map((p) => paramValue(p, context, env.strict));
-  const options = { name, hash: {}, data: frame.data, loc: node.loc };
+  const options = { name, hash: {}, data, loc: node.loc };
   const self = context ?? NULL_CONTEXT;
   return env.helpers[name]!.call(self, ...args, options);
 }

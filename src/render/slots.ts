@@ -18,7 +18,7 @@ import { cleanText, escapeMarkdown } from "./text.js";
  * The Markdown with tokens (the skeleton) is the same for every profile whose values fall in the same
  * classes; its HTML is rendered once, then each token is replaced by its value as markdown-it writes
  * text. A skeleton in which a token could be read otherwise than as text (a code span, an autolink, a
- * link's address, a reference definition) is rendered the ordinary way instead: `skeletonHtml` checks.
+ * link's address, a reference definition) is rendered the ordinary way instead: `renderSkeleton` checks.
  */
 export interface Skeleton {
   /** The body's Markdown, with tokens where the values go. */
