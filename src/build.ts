@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CacheEntry } from "./cache.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
+import { recheckFiles } from "./load/fresh.js";
 import { builtinPaths } from "./paths.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import type { ProfileOptions } from "./profile-build.js";
@@ -72,6 +73,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // each profile is rendered into this build's own staging folder; the lock is taken only to print and
   // swap, so builds into one folder render at the same time and a mistake is reported without waiting
+  // clause files edited since this process last read them are read again (src/load/fresh.ts)
+  recheckFiles();
   const restoreV8 = tuneV8ForBuild();
   const created = !existsSync(out);
   const staging = new Staging(out);

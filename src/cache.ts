@@ -138,11 +138,11 @@ function hashFolder(hash: Hash, dir: string): void {
   walk(dir);
 }
 
-let code: string | undefined;
-
-/** PolicyPress itself: its version, its compiled code (by size and time), templates, locales and the compliance checklist. */
+/**
+ * PolicyPress itself: its version, its compiled code (by size and time), templates, locales and the
+ * compliance checklist. Taken again for every build: a process may build again after an edit.
+ */
 function codeFingerprint(): string {
-  if (code) return code;
   const hash = createHash("sha256").update(readFileSync(join(packageRoot, "package.json")));
   const walkStat = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -156,6 +156,5 @@ function codeFingerprint(): string {
   hashFolder(hash.update("templates\0"), builtinPaths.templates);
   hashFolder(hash.update("locales\0"), builtinPaths.locales);
   hashFolder(hash.update("requirements\0"), builtinPaths.requirements);
-  code = hash.digest("hex");
-  return code;
+  return hash.digest("hex");
 }

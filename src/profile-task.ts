@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { filesIntact, quickKey, resolvedKey, type CacheEntry, type SharedKeys } from "./cache.js";
 import { complianceWarnings } from "./check/compliance.js";
 import { displayPath, readText } from "./load/files.js";
-import { loadLibrary } from "./load/library.js";
+import { forgetWhenChanged } from "./load/fresh.js";
+import { loadLibraryOfRound } from "./load/library.js";
 import { ownClauseDirs, parseProfile } from "./load/profile.js";
 import { checkOutputTargets } from "./output-guard.js";
 import type { PdfDocument } from "./pdf/print.js";
@@ -67,6 +68,7 @@ export type TaskResult =
 // the stylesheet's own text (generated content) needs its glyphs too
 let stylesheet: string | undefined;
 const STYLESHEET_TEXT = () => (stylesheet ??= readFileSync(join(builtinPaths.templates, "policy.css"), "utf8"));
+forgetWhenChanged([builtinPaths.templates], () => (stylesheet = undefined));
 
 const PRINTED = /(^|\/)(policy\.(zh-CN|en|bilingual)|changes)\.html$/;
 
@@ -85,7 +87,7 @@ export async function runProfileTask(task: ProfileTask): Promise<TaskResult> {
   const ownDirs = ownClauseDirs(loaded);
   // before anything is read from the clause folders or written: an output folder that overlaps the inputs
   checkOutputTargets(task.out, [{ file: loaded.file, slug: loaded.slug, profileDir: loaded.dir, clauseDirs: ownDirs }]);
-  const library = await loadLibrary({ own: ownDirs });
+  const library = await loadLibraryOfRound({ own: ownDirs });
   const resolved = resolvePolicy(loaded, library);
   const keys = task.shared && { quick: quickKey(task.shared, bytes, loaded.dir, ownDirs), key: resolvedKey(task.shared, bytes, loaded, resolved), ownDirs };
   if (keys && previous && previous.key === keys.key && previous.slug === loaded.slug && filesIntact(task.out, previous.files))

@@ -1,5 +1,5 @@
 import { formatProblem, type Problem } from "../errors.js";
-import { loadChecklist, type Checklist } from "../load/requirements.js";
+import { checklistOfRound, type Checklist } from "../load/requirements.js";
 import { checkConsistency, type RuleResult } from "./consistency.js";
 import { included, type BuiltPolicy } from "./evidence.js";
 import { evaluateRequirements, missingProblems, type ItemResult } from "./requirements.js";
@@ -18,7 +18,7 @@ export interface ComplianceReport {
 }
 
 export async function checkCompliance(policy: BuiltPolicy): Promise<ComplianceReport> {
-  const checklist = await loadChecklist(policy.library);
+  const checklist = await checklistOfRound(policy.library);
   const requirements = evaluateRequirements(checklist, policy);
   const consistency = checkConsistency(policy);
   return {

@@ -6,6 +6,7 @@ import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic 
 import { zodProblems } from "../schema/zod-problems.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
+import { FolderCache, recheckFiles } from "./fresh.js";
 import { parseYaml } from "./yaml.js";
 
 /** The clause library: every clause variant, clause set and topic, from the built-in folders and a profile's own. */
@@ -24,18 +25,17 @@ export interface LibraryDirs {
   own: string[];
 }
 
-const cache = new Map<string, Promise<Library>>();
+const cache = new FolderCache<Promise<Library>>();
 
-/** Loads (once per set of folders, per process) and checks the library. Throws every problem found at once. */
+/** Loads and checks the library as its files are now. Throws every problem found at once. */
 export function loadLibrary(dirs: LibraryDirs = { own: [] }): Promise<Library> {
-  const key = JSON.stringify(dirs.own);
-  let hit = cache.get(key);
-  if (!hit) {
-    hit = readLibrary(dirs);
-    cache.set(key, hit);
-    hit.catch(() => cache.delete(key));
-  }
-  return hit;
+  recheckFiles();
+  return loadLibraryOfRound(dirs);
+}
+
+/** `loadLibrary` for a profile of a build: its files are looked at once per build (src/load/fresh.ts). */
+export function loadLibraryOfRound(dirs: LibraryDirs): Promise<Library> {
+  return cache.get(JSON.stringify(dirs.own), [builtinPaths.clauses, ...dirs.own], () => readLibrary(dirs));
 }
 
 export function clearLibraryCache(): void {

@@ -8,6 +8,7 @@ import { requirementFileSchema, type Law, type Requirement } from "../schema/req
 import { schemaAt } from "../schema/walk.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, listFiles } from "./files.js";
+import { FolderCache, recheckFiles } from "./fresh.js";
 import type { Library } from "./library.js";
 import { parseYaml } from "./yaml.js";
 
@@ -17,32 +18,32 @@ export interface Checklist {
   items: Requirement[];
 }
 
-const cache = new Map<string, Promise<Checklist>>();
+const cache = new FolderCache<Promise<Checklist>>();
 
 /**
- * Loads clauses/requirements/*.yaml (once per process) and checks that every topic, clause and profile
- * field an item names exists in `library`, so a typo in a checklist is an error, never an item that can
- * never be satisfied. Throws every problem found at once.
+ * Loads clauses/requirements/*.yaml as its files are now, and checks that every topic, clause and
+ * profile field an item names exists in `library`, so a typo in a checklist is an error, never an item
+ * that can never be satisfied. Throws every problem found at once.
  */
-export async function loadChecklist(library: Library, dir = builtinPaths.requirements): Promise<Checklist> {
-  let hit = cache.get(dir);
-  if (!hit) {
-    hit = readChecklist(dir);
-    cache.set(dir, hit);
-    hit.catch(() => cache.delete(dir));
-  }
-  const checklist = await hit;
+export function loadChecklist(library: Library, dir = builtinPaths.requirements): Promise<Checklist> {
+  recheckFiles();
+  return checklistOfRound(library, dir);
+}
+
+/** `loadChecklist` for a profile of a build: its files are looked at once per build (src/load/fresh.ts). */
+export async function checklistOfRound(library: Library, dir = builtinPaths.requirements): Promise<Checklist> {
+  const checklist = await cache.get(dir, [dir], () => readChecklist(dir));
   // every profile of a build shares one library: its references are checked once
-  let problems = checked.get(library)?.get(dir);
+  let problems = checked.get(checklist)?.get(library);
   if (!problems) {
     problems = checklist.items.flatMap((item) => checkReferences(item, library));
-    checked.set(library, (checked.get(library) ?? new Map()).set(dir, problems));
+    checked.set(checklist, (checked.get(checklist) ?? new WeakMap()).set(library, problems));
   }
   if (problems.length) throw new PolicyError(problems);
   return checklist;
 }
 
-const checked = new WeakMap<Library, Map<string, Problem[]>>();
+const checked = new WeakMap<Checklist, WeakMap<Library, Problem[]>>();
 
 async function readChecklist(dir: string): Promise<Checklist> {
   const problems: Problem[] = [];

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Handlebars from "handlebars";
 import MarkdownIt from "markdown-it";
 import cjkFriendly from "markdown-it-cjk-friendly";
+import { forgetWhenChanged } from "../load/fresh.js";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
@@ -57,6 +58,7 @@ const compiled = new Map<string, PageTemplate>();
 export function resetPageTemplate(): void {
   compiled.clear();
 }
+forgetWhenChanged([builtinPaths.templates], resetPageTemplate);
 function template(name: "policy" | "policy-sections"): PageTemplate {
   let t = compiled.get(name);
   if (!t) compiled.set(name, (t = pageTemplate(readFileSync(join(builtinPaths.templates, `${name}.hbs`), "utf8"))));

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import i18next, { type TFunction } from "i18next";
+import { forgetWhenChanged } from "../load/fresh.js";
 import { builtinPaths } from "../paths.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 
 let instance: ReturnType<typeof i18next.createInstance> | undefined;
 
-/** Page chrome (headings, labels, dates' captions) in each locale, from locales/*.json. Loaded once. */
+/** Page chrome (headings, labels, dates' captions) in each locale, from locales/*.json (read again when they change). */
 /** Text of a key of locales/<locale>.json, with `{{name}}` filled from `values`. */
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
 
@@ -49,6 +50,7 @@ export function resetTranslations(): void {
   instance = undefined;
   memoised = {};
 }
+forgetWhenChanged([builtinPaths.locales], resetTranslations);
 
 /** True when the locale file has the key (a section id with a default heading, for example). */
 export function hasKey(locale: Locale, key: string): boolean {
