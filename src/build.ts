@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CacheEntry } from "./cache.js";
+import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
@@ -165,12 +165,16 @@ function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
  */
 async function updateCache(out: string, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
   const cache = await readCache(out);
+  const filesOf = new Map<string, CachedFile[]>();
+  for (const f of complete ? await cachedFiles(out, entries) : []) {
+    const list = filesOf.get(f.slug);
+    if (list) list.push(f);
+    else filesOf.set(f.slug, [f]);
+  }
   for (const r of results) {
     if (r.kind === "unchanged") cache.entries[r.path] = r.entry;
-    else if (r.kind === "rendered" && r.keys && complete) {
-      const files = await cachedFiles(out, entries.filter((e) => e.slug === r.slug));
-      cache.entries[r.path] = { slug: r.slug, ...r.keys, files, faces: r.faces, warnings: r.warnings };
-    } else delete cache.entries[r.path];
+    else if (r.kind === "rendered" && r.keys && complete) cache.entries[r.path] = { slug: r.slug, ...r.keys, files: filesOf.get(r.slug) ?? [], faces: r.faces, warnings: r.warnings };
+    else delete cache.entries[r.path];
   }
   // a profile file now building under another slug leaves no stale entry claiming that slug's folder
   const slugs = new Map(rendered.map((r) => [r.slug, r.path]));

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { PolicyError, type Problem } from "./errors.js";
+import { libraryToShare, type SharedLibrary } from "./load/library.js";
 import { runProfileTask, type ProfileTask, type TaskResult } from "./profile-task.js";
 
 // The worker is the compiled file next to this one; under a TypeScript runner (the tests) it does not
@@ -42,6 +43,7 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
         while (workers.length < threads && next < tasks.length) {
           const worker = new Worker(workerFile);
           workers.push(worker);
+          shareLibrary(worker);
           inWorker(worker, tasks, take, settle, reject);
         }
       };
@@ -69,10 +71,23 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
   return results as TaskResult[];
 }
 
+/**
+ * Sends the built-in library this thread reads to a new worker; it arrives while the worker loads its
+ * modules, so the worker need not read and check the clause files again.
+ */
+function shareLibrary(worker: Worker): void {
+  void libraryToShare().then((shared) => {
+    if (shared) worker.postMessage({ library: shared } satisfies WorkerMessage);
+  });
+}
+
 function problemsOf(e: unknown): Problem[] {
   if (e instanceof PolicyError) return e.problems;
   throw e;
 }
+
+/** What a render thread is sent: a profile to render, or the library to start with. */
+export type WorkerMessage = { task: ProfileTask; id: number; library?: undefined } | { library: SharedLibrary };
 
 type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; problems?: Problem[]; crash?: string };
 
@@ -84,7 +99,7 @@ type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; probl
 function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
   const send = () => {
     const id = take();
-    if (id !== undefined) worker.postMessage({ task: tasks[id]!, id });
+    if (id !== undefined) worker.postMessage({ task: tasks[id]!, id } satisfies WorkerMessage);
   };
   worker.on("message", (m: Reply) => {
     if (m.ready) {

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { isPolicyError } from "./errors.js";
-import { IN_FLIGHT } from "./parallel.js";
+import { adoptLibrary } from "./load/library.js";
+import { IN_FLIGHT, type WorkerMessage } from "./parallel.js";
 import { runProfileTask, type ProfileTask } from "./profile-task.js";
 
 // One of the build's render threads (src/parallel.ts): it says when its modules are loaded, then runs
@@ -9,7 +10,8 @@ import { runProfileTask, type ProfileTask } from "./profile-task.js";
 const queue: { task: ProfileTask; id: number }[] = [];
 let running = 0;
 
-parentPort!.on("message", (message: { task: ProfileTask; id: number }) => {
+parentPort!.on("message", (message: WorkerMessage) => {
+  if (message.library) return adoptLibrary(message.library);
   queue.push(message);
   if (running < IN_FLIGHT) void lane();
 });

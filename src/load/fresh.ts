@@ -62,6 +62,17 @@ export class FolderCache<T> {
     return entry.value;
   }
 
+  /** What `key` holds, read or looked at in this round, to hand to a render thread (`adopt`). */
+  current(key: string): { value: T; stamp: string } | undefined {
+    const hit = this.entries.get(key);
+    return hit?.checked === round && hit.stamp !== undefined ? { value: hit.value, stamp: hit.stamp } : undefined;
+  }
+
+  /** Takes what another thread read in its current round, unless this thread has its own already. */
+  adopt(key: string, value: T, stamp: string): void {
+    if (!this.entries.has(key)) this.entries.set(key, { value, stamp, checked: round });
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -32,19 +32,21 @@ function assets(faces: number[]): Asset[] {
 
 /** Brings `<out>/assets/` up to date for pages using `faces`; files already right are not touched. Call it holding the output lock. */
 export async function writeSharedAssets(out: string, faces: number[]): Promise<void> {
-  for (const asset of assets(faces)) {
-    const target = join(out, asset.path);
-    const content = asset.content();
-    const existing = await readFile(target).catch(() => undefined);
-    if (existing?.equals(content)) continue;
-    const tmp = `${target}.${process.pid}`;
-    try {
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(tmp, content);
-      await rename(tmp, target);
-    } catch (e) {
-      throw outputProblem(e, out) ?? e;
-    }
+  await Promise.all(assets(faces).map((asset) => writeAsset(out, asset)));
+}
+
+async function writeAsset(out: string, asset: Asset): Promise<void> {
+  const target = join(out, asset.path);
+  const content = asset.content();
+  const existing = await readFile(target).catch(() => undefined);
+  if (existing?.equals(content)) return;
+  const tmp = `${target}.${process.pid}`;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(tmp, content);
+    await rename(tmp, target);
+  } catch (e) {
+    throw outputProblem(e, out) ?? e;
   }
 }
 
