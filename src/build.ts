@@ -121,9 +121,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await rm(staging.path(ASSETS_FOLDER), { recursive: true, force: true });
       for (const r of rendered) for (const page of r.printOnly) await rm(staging.path(`${r.slug}/${page}`), { force: true });
     }
-    const manifest = await staging.commit(rendered.map((r) => r.slug), entries);
-    if (useCache) await updateCache(out, rendered, results, entries, complete);
+    // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
+    const manifest = await staging.commit(rendered.map((r) => r.slug), [...entries, ...kept], [...rendered.map((r) => r.slug), ...unchanged.map((e) => e.slug)]);
+    if (useCache) await updateCache(out, rendered, results, entries, complete);
     return {
       out,
       manifest,

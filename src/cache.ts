@@ -56,9 +56,12 @@ export async function readCache(out: string): Promise<BuildCache> {
 
 export const emptyCache = (): BuildCache => ({ version: CACHE_VERSION, entries: {} });
 
+/** Writes the cache unless it is there already as it would be written (a rebuild with nothing changed). */
 export async function writeCache(out: string, cache: BuildCache): Promise<void> {
+  const text = JSON.stringify(cache);
+  if ((await readFile(join(out, CACHE_FILE), "utf8").catch(() => undefined)) === text) return;
   const tmp = join(out, `${CACHE_FILE}.${process.pid}`);
-  await writeFile(tmp, JSON.stringify(cache));
+  await writeFile(tmp, text);
   await rename(tmp, join(out, CACHE_FILE));
 }
 

@@ -105,12 +105,18 @@ export class Staging {
    * manifest: `entries` replace those of the profiles in `replaced`, the others' are kept.
    */
   async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs): Promise<Manifest> {
+    for (const slug of slugs) inside(this.out, slug);
+    const { manifest, previous } = await mergeManifest(this.out, replaced, entries);
+    const text = `${JSON.stringify(manifest, null, 2)}\n`;
+    // a rebuild with nothing changed has nothing to swap and a manifest that is already there
+    if (!slugs.length && text === previous) {
+      await this.discard();
+      return manifest;
+    }
     // nothing may have been staged (every profile unchanged): the manifest is still written through here
     await mkdir(this.dir, { recursive: true });
-    for (const slug of slugs) inside(this.out, slug);
-    const manifest = await mergeManifest(this.out, replaced, entries);
     await guarded(this.out, async () => {
-      await writeFile(join(this.dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFile(join(this.dir, "manifest.json"), text);
       await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs })}\n`);
     });
     try {
@@ -265,18 +271,21 @@ async function guarded<T>(out: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours. */
-async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<Manifest> {
+/** Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours. Returns the file's text as it was, too. */
+async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ manifest: Manifest; previous?: string }> {
   let previous: ManifestEntry[] = [];
+  let text: string | undefined;
   try {
-    const parsed = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as Manifest;
+    text = await readFile(join(out, "manifest.json"), "utf8");
+    const parsed = JSON.parse(text) as Manifest;
     if (Array.isArray(parsed.files)) previous = parsed.files;
   } catch {
     previous = [];
   }
-  const kept = previous.filter((e) => !slugs.includes(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
+  const ours = new Set(slugs);
+  const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return { files };
+  return { manifest: { files }, previous: text };
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixtures, tempDir } from "./helpers.js";
@@ -55,6 +55,19 @@ describe("incremental builds", () => {
     expect(json(r).rendered).toEqual([]);
     expect(readdirSync(join(out, "assets", "fonts")).length).toBeGreaterThan(10);
     expect(readFileSync(join(out, "assets", "fonts.css"), "utf8")).toContain("@font-face");
+  });
+
+  it("leaves the manifest and the cache untouched when nothing changed, and writes a deleted manifest again", () => {
+    const manifest = join(out, "manifest.json");
+    const cache = join(out, ".policypress-cache.json");
+    const before = [statSync(manifest).mtimeMs, statSync(cache).mtimeMs];
+    const text = readFileSync(manifest, "utf8");
+    expect(json(cli(args)).rendered).toEqual([]);
+    expect([statSync(manifest).mtimeMs, statSync(cache).mtimeMs]).toEqual(before);
+    rmSync(manifest);
+    expect(json(cli(args)).rendered).toEqual([]);
+    expect(readFileSync(manifest, "utf8")).toBe(text);
+    expect(readdirSync(out).filter((n) => n.startsWith(".staging-"))).toEqual([]);
   });
 
   it("renders again a profile whose released versions changed", () => {
