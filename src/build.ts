@@ -6,6 +6,7 @@ import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
 import { builtinPaths } from "./paths.js";
+import { browserIdentity } from "./pdf/browser.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import type { ProfileOptions } from "./profile-build.js";
 import type { TaskResult } from "./profile-task.js";
@@ -82,7 +83,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     await staging.create();
     const cache = useCache ? await readCache(out) : emptyCache();
-    const shared = useCache ? sharedKeys({ ...profileOptions, paper: options.browser?.paper ?? "A4" }) : undefined;
+    // a PDF depends on the browser that prints it: another Chromium is another key
+    const browser = formats.includes("pdf") ? browserIdentity(options.browser ?? {}) : undefined;
+    const shared = useCache ? sharedKeys({ ...profileOptions, paper: options.browser?.paper ?? "A4", browser }) : undefined;
     const tasks = paths.map((path) => ({ path, options: profileOptions, out, staging: staging.dir, shared, previous: cache.entries[path] }));
     const results = await runAll(tasks, options.jobs ?? defaultJobs(tasks.length), (r) =>
       say(r.kind === "rendered" ? `rendered ${r.slug}: ${r.clauses} clauses in ${r.locales.join(", ")}` : `unchanged ${r.entry.slug}: kept from the last build`),

@@ -142,11 +142,14 @@ function hashFolder(hash: Hash, dir: string): void {
 }
 
 /**
- * PolicyPress itself: its version, its compiled code (by size and time), templates, locales and the
- * compliance checklist. Taken again for every build: a process may build again after an edit.
+ * PolicyPress itself: its version, the versions of the packages it renders with (installed, not the
+ * ranges in package.json: `npm update` can change the fonts' subsets or markdown-it's output), its compiled
+ * code (by size and time), templates, locales and the compliance checklist. Taken again for every build:
+ * a process may build again after an edit.
  */
 function codeFingerprint(): string {
   const hash = createHash("sha256").update(readFileSync(join(packageRoot, "package.json")));
+  for (const dep of dependencyVersions()) hash.update(`${dep}\0`);
   const walkStat = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
@@ -160,4 +163,27 @@ function codeFingerprint(): string {
   hashFolder(hash.update("locales\0"), builtinPaths.locales);
   hashFolder(hash.update("requirements\0"), builtinPaths.requirements);
   return hash.digest("hex");
+}
+
+/** `name@version` of each dependency as installed. */
+export function dependencyVersions(): string[] {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { dependencies?: object };
+  return Object.keys(manifest.dependencies ?? {})
+    .sort()
+    .map((name) => `${name}@${installedVersion(name)}`);
+}
+
+/** The version of a dependency as Node would load it: its package.json in the nearest node_modules up from here. */
+function installedVersion(name: string): string {
+  for (let dir = packageRoot; ; dir = dirname(dir)) {
+    const file = join(dir, "node_modules", name, "package.json");
+    if (existsSync(file)) {
+      try {
+        return String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version);
+      } catch {
+        return "unreadable";
+      }
+    }
+    if (dirname(dir) === dir) return "missing";
+  }
 }

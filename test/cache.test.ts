@@ -1,7 +1,9 @@
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, fixtures, tempDir } from "./helpers.js";
+import { dependencyVersions } from "../src/cache.js";
+import { browserIdentity } from "../src/pdf/browser.js";
+import { cli, fixtures, root, tempDir } from "./helpers.js";
 
 /** Copies of the golden fixture under different slugs, each in its own folder (own clauses beside it). */
 function profiles(n: number): { dir: string; paths: string[] } {
@@ -103,5 +105,25 @@ describe("parallel and sharded builds", () => {
     const manifest = JSON.parse(readFileSync(join(dir, "shard", "manifest.json"), "utf8"));
     expect(new Set(manifest.files.map((f: { slug: string }) => f.slug))).toEqual(new Set(["golden-2"]));
     expect(cli(["build", ...paths, "--shard", "4/3"]).code).toBe(2);
+  });
+});
+
+describe("what the cache key covers beyond the inputs' files", () => {
+  it("names every dependency at the version installed, not the range package.json asks for", () => {
+    const deps = Object.keys((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: object }).dependencies);
+    const installed = deps.sort().map((d) => `${d}@${(JSON.parse(readFileSync(join(root, "node_modules", d, "package.json"), "utf8")) as { version: string }).version}`);
+    expect(dependencyVersions()).toEqual(installed);
+  });
+
+  it("tells one browser binary from another, and an upgraded one from the old (PDFs depend on it)", () => {
+    const dir = tempDir();
+    const binary = join(dir, "chromium");
+    writeFileSync(binary, "#!/bin/sh\n");
+    const before = browserIdentity({ executablePath: binary });
+    expect(before).toContain(binary);
+    utimesSync(binary, new Date(), new Date(Date.now() + 60_000));
+    expect(browserIdentity({ executablePath: binary })).not.toBe(before);
+    expect(browserIdentity({ browserWSEndpoint: "ws://127.0.0.1:9222/devtools/browser/x" })).toBe("ws:ws://127.0.0.1:9222/devtools/browser/x");
+    expect(browserIdentity({ executablePath: join(dir, "nowhere") })).toBe("none");
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +64,23 @@ export function findBrowser(options: BrowserOptions): { path: string } | { missi
       hint: "Install one (Debian/Ubuntu: `apt-get install chromium`; macOS: install Google Chrome), or set PUPPETEER_EXECUTABLE_PATH, or pass --browser PATH or --browser-ws ws://HOST:PORT/...",
     },
   };
+}
+
+/**
+ * Which browser would print, for the cache key of PDFs: another Chromium prints other bytes. The
+ * binary's real path, size and modification time (a package upgrade changes them), or the endpoint.
+ */
+export function browserIdentity(options: BrowserOptions): string {
+  if (options.browserWSEndpoint) return `ws:${options.browserWSEndpoint}`;
+  const found = findBrowser(options);
+  if (!("path" in found)) return "none";
+  try {
+    const real = realpathSync(found.path);
+    const s = statSync(real);
+    return `${real}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return found.path;
+  }
 }
 
 export interface BrowserHandle {
