@@ -139,13 +139,13 @@ export const localesComplete: Rule = {
       if (empty.length < LOCALES.length)
         problems.push({ code: "LOCALE_MISSING", file: clause.file, line: clause.bodyLines[empty[0]!], field: empty[0], message: `${clause.key} renders empty in ${empty.join(" and ")} but not in the other language`, hint: "Give both languages the same conditions ({{#if}} blocks), so the two versions say the same." });
     const english = plainText(policy).en;
-    for (const { path, value } of stringsOf(loaded.profile))
-      if (path[path.length - 1] !== "zh-CN" && HAN.test(value) && english.includes(value))
-        problems.push({
-          code: "LOCALE_MISSING", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),
-          message: `the English policy prints "${value.slice(0, 40)}" from ${path.join(".")}, which has no English text`,
-          hint: path[path.length - 1] === "en" ? "Translate the en value." : "Write it as { zh-CN: ..., en: ... }.",
-        });
+    const untranslated = (path: (string | number)[], value: string) => path[path.length - 1] !== "zh-CN" && HAN.test(value) && english.includes(value);
+    for (const { path, value } of stringsOf(loaded.profile, untranslated))
+      problems.push({
+        code: "LOCALE_MISSING", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),
+        message: `the English policy prints "${value.slice(0, 40)}" from ${path.join(".")}, which has no English text`,
+        hint: path[path.length - 1] === "en" ? "Translate the en value." : "Write it as { zh-CN: ..., en: ... }.",
+      });
     return problems;
   },
 };
@@ -177,9 +177,26 @@ function plainText(policy: BuiltPolicy): Record<Locale, string> {
 
 const unescape = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
 
-function stringsOf(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
-  if (typeof value === "string") return [{ path, value }];
-  if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, [...path, i]));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => stringsOf(v, [...path, k]));
-  return [];
+/** The strings of a profile that `wanted` keeps, with their paths (a profile has hundreds: the path is copied only for those kept). */
+function stringsOf(value: unknown, wanted: (path: (string | number)[], value: string) => boolean): { path: (string | number)[]; value: string }[] {
+  const found: { path: (string | number)[]; value: string }[] = [];
+  const path: (string | number)[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === "string") {
+      if (wanted(path, v)) found.push({ path: [...path], value: v });
+    } else if (Array.isArray(v))
+      v.forEach((item, i) => {
+        path.push(i);
+        visit(item);
+        path.pop();
+      });
+    else if (v && typeof v === "object")
+      for (const [k, item] of Object.entries(v)) {
+        path.push(k);
+        visit(item);
+        path.pop();
+      }
+  };
+  visit(value);
+  return found;
 }

@@ -43,16 +43,30 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
  * `{{#if contact.officer.email}}` reads "unset" instead of failing on a missing `officer`.
  */
 export function withEmptyObjects(schema: z.ZodType, value: unknown): unknown {
-  const d = defOf(unwrap(schema));
-  if (d.type === "object" && value && typeof value === "object" && !Array.isArray(value)) {
+  const plan = planOf(schema);
+  if (plan.kind === "object" && value && typeof value === "object" && !Array.isArray(value)) {
     const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    for (const [key, child] of Object.entries(d.shape ?? {})) {
-      const cd = defOf(unwrap(child));
-      if (out[key] === undefined && cd.type === "object") out[key] = withEmptyObjects(child, {});
+    for (const [key, child, isObject] of plan.fields) {
+      if (out[key] === undefined && isObject) out[key] = withEmptyObjects(child, {});
       else if (out[key] !== undefined) out[key] = withEmptyObjects(child, out[key]);
     }
     return out;
   }
-  if (d.type === "array" && Array.isArray(value) && d.element) return value.map((v) => withEmptyObjects(d.element!, v));
+  if (plan.kind === "array" && Array.isArray(value)) return value.map((v) => withEmptyObjects(plan.element, v));
   return value;
+}
+
+// what withEmptyObjects needs of a schema, worked out once per schema (it runs for every profile and locale)
+type Plan = { kind: "object"; fields: [string, z.ZodType, boolean][] } | { kind: "array"; element: z.ZodType } | { kind: "other" };
+const plans = new WeakMap<z.ZodType, Plan>();
+
+function planOf(schema: z.ZodType): Plan {
+  let plan = plans.get(schema);
+  if (plan) return plan;
+  const d = defOf(unwrap(schema));
+  if (d.type === "object") plan = { kind: "object", fields: Object.entries(d.shape ?? {}).map(([key, child]) => [key, child, defOf(unwrap(child)).type === "object"]) };
+  else if (d.type === "array" && d.element) plan = { kind: "array", element: d.element };
+  else plan = { kind: "other" };
+  plans.set(schema, plan);
+  return plan;
 }
