@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
 import { PolicyError } from "../errors.js";
 import { isAlive } from "../lock.js";
 
@@ -102,6 +102,8 @@ const CLOSE_GRACE_MS = 5_000;
 export async function openBrowser(options: BrowserOptions, path: string | undefined, { pipe = false }: { pipe?: boolean } = {}): Promise<BrowserHandle> {
   // every call that waits on the browser gives up in time, so a hung browser cannot hang the build
   const protocolTimeout = Math.max(options.timeoutMs ?? 60_000, 10_000) + 5_000;
+  // loaded here, not with the module: 200 ms that a build without PDFs, or `policypress --version`, does not need
+  const { default: puppeteer } = await import("puppeteer-core");
   if (options.browserWSEndpoint) {
     let browser: Browser;
     try {

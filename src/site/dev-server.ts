@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createServer, type ViteDevServer } from "vite";
+import type { ViteDevServer } from "vite";
 import { build } from "../build.js";
 import { formatError, isPolicyError, type Problem } from "../errors.js";
 import { clearLibraryCache } from "../load/library.js";
@@ -53,6 +53,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   };
   await rebuild();
 
+  // loaded only by the live preview: Vite takes 200 ms to load, which every other command would pay
+  const { createServer } = await import("vite");
   const server: ViteDevServer = await createServer({
     configFile: false,
     root: out,
