@@ -73,7 +73,8 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
 
 /**
  * Sends the built-in library this thread reads to a new worker; it arrives while the worker loads its
- * modules, so the worker need not read and check the clause files again.
+ * modules, so the worker need not read and check the clause files again. (Were every profile to bring
+ * its own clause folders, this thread would have read the built-in library for nothing: a rare build.)
  */
 function shareLibrary(worker: Worker): void {
   void libraryToShare().then((shared) => {
