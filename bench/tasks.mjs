@@ -36,6 +36,12 @@ function rssSampler(everyMs = 20) {
   };
 }
 
+/** CPU time of this process (every thread) since `start`, in ms: user (JavaScript, V8) and system (the kernel: file writes, page faults). */
+function cpuSince(start) {
+  const { user, system } = process.cpuUsage(start);
+  return { userMs: Math.round(user / 1000), systemMs: Math.round(system / 1000) };
+}
+
 const countOf = (x) => (Array.isArray(x) ? x.length : typeof x === "number" ? x : undefined);
 
 const tasks = {
@@ -48,9 +54,11 @@ const tasks = {
     if (spec.progress) options.onProgress = (m) => progress.push([Math.round(performance.now() - t0), m]);
     const baseMB = process.memoryUsage.rss() / 2 ** 20;
     const mem = rssSampler();
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     const result = await build(options);
     const ms = performance.now() - started;
+    const cpu = cpuSince(cpu0);
     const memory = mem.stop();
     const count = (fmt, re) => result.files.filter((f) => f.format === fmt && (!re || re.test(f.path))).length;
     return {
@@ -64,6 +72,7 @@ const tasks = {
       unchanged: countOf(result.unchanged),
       renderedSlugs: Array.isArray(result.rendered) ? result.rendered : undefined,
       warnings: result.warnings.length,
+      cpu,
       memory: { ...memory, baseMB },
       progress: spec.progress ? progress : undefined,
     };
@@ -75,11 +84,12 @@ const tasks = {
     process.chdir(spec.project);
     const baseMB = process.memoryUsage.rss() / 2 ** 20;
     const mem = rssSampler();
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     const elev = new Eleventy(spec.input, spec.output, { quietMode: true, configPath: spec.config });
     await elev.write();
     const ms = performance.now() - started;
-    return { ms, memory: { ...mem.stop(), baseMB } };
+    return { ms, cpu: cpuSince(cpu0), memory: { ...mem.stop(), baseMB } };
   },
 
   /**
