@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
 
@@ -44,6 +44,23 @@ export async function listFiles(dir: string, extensions: string[], problems?: Pr
   return out;
 }
 
+/** The text files PolicyPress reads (profiles, clauses, snapshots) are kilobytes: a larger one is refused, not read into memory. */
+export const MAX_TEXT_BYTES = 16 * 2 ** 20;
+const megabytes = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/**
+ * A small regular file's text, or undefined when it is missing, unreadable, not a regular file or larger
+ * than MAX_TEXT_BYTES: for files whose absence is itself the problem to report (a version's snapshot).
+ */
+export async function readSmallFile(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isFile() && info.size <= MAX_TEXT_BYTES ? await readFile(path, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads a text file, turning the usual mistakes (missing, a folder, unreadable, not UTF-8) into errors for people.
  * The reads are synchronous: the files are small, and the clause library's 220 read one by one through
@@ -61,6 +78,11 @@ export async function readText(path: string, what: string): Promise<string> {
   }
   if (info.isDirectory())
     throw new PolicyError({ code: "FILE_IS_DIRECTORY", file: displayPath(path), message: `the ${what} is a folder, not a file`, hint: what === "profile" ? "Name the profile.yaml file inside the folder." : "Name a file." });
+  // a pipe would wait for a writer forever, and /dev/zero never ends
+  if (!info.isFile())
+    throw new PolicyError({ code: "FILE_NOT_REGULAR", file: displayPath(path), message: `the ${what} is not a regular file (a device, a pipe or a socket)`, hint: "Name a file that holds the text." });
+  if (info.size > MAX_TEXT_BYTES)
+    throw new PolicyError({ code: "FILE_TOO_LARGE", file: displayPath(path), message: `the ${what} is ${megabytes(info.size)}; a ${what} is a few kilobytes, and more than ${megabytes(MAX_TEXT_BYTES)} is refused`, hint: "Check that this is the right file." });
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

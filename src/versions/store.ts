@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
-import { displayPath } from "../load/files.js";
+import { displayPath, readSmallFile } from "../load/files.js";
 import { toMarkdown } from "../render/markdown.js";
 import { compareVersions, parseVersion } from "./semver.js";
 import { contentOf, hashContent, sealSnapshot, type Snapshot, type SnapshotContent } from "./snapshot.js";
@@ -32,7 +32,7 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
     const shown = displayPath(file);
     let snapshot: Snapshot;
     try {
-      snapshot = JSON.parse(await readFile(file, "utf8")) as Snapshot;
+      snapshot = JSON.parse((await readSmallFile(file)) ?? "") as Snapshot;
     } catch {
       problems.push({ code: "VERSION_MISSING", file: shown, message: `version ${name} has no readable snapshot.json`, hint });
       continue;
@@ -40,7 +40,8 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
     if (snapshot.version !== name) problems.push({ code: "VERSION_TAMPERED", file: shown, field: "version", message: `the folder is ${name} but the snapshot says ${snapshot.version}`, hint });
     if (hashContent(contentOf(snapshot)) !== snapshot.hash) problems.push({ code: "VERSION_TAMPERED", file: shown, message: `version ${name} was edited after it was released (its content no longer matches its hash)`, hint });
     for (const [copy, expected] of Object.entries(snapshot.files ?? {})) {
-      const text = await readFile(join(dir, name, copy), "utf8").catch(() => undefined);
+      // a copy is a file of the version's own folder: a name that leads elsewhere is not read
+      const text = isPlainName(copy) ? await readSmallFile(join(dir, name, copy)) : undefined;
       if (text === undefined || sha256(text) !== expected)
         problems.push({ code: "VERSION_TAMPERED", file: displayPath(join(dir, name, copy)), message: `${copy} of version ${name} is ${text === undefined ? "missing" : "edited"}`, hint });
     }
@@ -72,3 +73,6 @@ export async function writeVersion(profileDir: string, content: Omit<SnapshotCon
   await rename(staging, folder);
   return { snapshot, folder };
 }
+
+/** A file name with no way out of its folder (no separator, not `.` or `..`). */
+const isPlainName = (name: string) => /^[^/\\]+$/.test(name) && name !== "." && name !== "..";

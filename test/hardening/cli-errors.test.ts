@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -41,14 +41,28 @@ describe("the CLI's messages for a user's mistakes", async () => {
   const profiles = join(fixtures, "profiles");
   const asNobody = isRoot;
 
-  const [missing, folder, unreadable, unreadableClause, locale, debug] = await Promise.all([
+  // a pipe with no writer would block a read for ever; /dev/zero never ends; 17 MB of YAML is no profile
+  execFileSync("mkfifo", [join(dir, "pipe.yaml")]);
+  writeFileSync(join(dir, "huge.yaml"), Buffer.alloc(17 * 2 ** 20, "a"));
+
+  const [missing, folder, unreadable, unreadableClause, locale, debug, pipe, zero, huge] = await Promise.all([
     run(["check", "test/fixtures/profiles/nope.yaml"]),
     run(["build", "test/fixtures/profiles", "--out", join(dir, "out")]),
     run(["check", join(dir, "locked.yaml")], { asNobody }),
     run(["check", join(dir, "p", "profile.yaml")], { asNobody }),
     run(["build", "--locales", "zh-CN,fr"]),
     run(["build", join(profiles, "bad-slug.yaml"), "--out", join(dir, "out"), "--debug"]),
+    run(["build", join(dir, "pipe.yaml"), "--out", join(dir, "out")]),
+    run(["check", "/dev/zero"]),
+    run(["check", join(dir, "huge.yaml")]),
   ]);
+
+  it("a profile that is a pipe or a device, or far too large, is refused without reading it", () => {
+    expect([pipe.code, zero.code, huge.code]).toEqual([1, 1, 1]);
+    expect(pipe.stderr).toBe(`${join(dir, "pipe.yaml")}  error FILE_NOT_REGULAR: the profile is not a regular file (a device, a pipe or a socket)\n    hint: Name a file that holds the text.\n`);
+    expect(zero.stderr).toBe("/dev/zero  error FILE_NOT_REGULAR: the profile is not a regular file (a device, a pipe or a socket)\n    hint: Name a file that holds the text.\n");
+    expect(huge.stderr).toBe(`${join(dir, "huge.yaml")}  error FILE_TOO_LARGE: the profile is 17 MB; a profile is a few kilobytes, and more than 16 MB is refused\n    hint: Check that this is the right file.\n`);
+  });
 
   it("a profile path that does not exist", () => {
     expect(missing.code).toBe(1);

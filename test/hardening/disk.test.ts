@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -151,4 +151,18 @@ describe("nothing is written outside the output folder", () => {
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, "escaped"))).toBe(false);
   });
+
+  it("a snapshot whose readable copies lead out of its folder, or to a pipe, is tampered, and the build does not hang on them", async () => {
+    const dir = tempDir();
+    cpSync(join(root, "examples", "acme"), join(dir, "acme"), { recursive: true });
+    const folder = join(dir, "acme", "versions", "1.0.0");
+    execFileSync("mkfifo", [join(dir, "pipe"), join(folder, "policy.fifo.md")]);
+    const snapshot = join(folder, "snapshot.json");
+    const sealed = JSON.parse(readFileSync(snapshot, "utf8")) as { files: Record<string, string> };
+    sealed.files = { ...sealed.files, "../../../pipe": "0", "policy.fifo.md": "0" };
+    writeFileSync(snapshot, JSON.stringify(sealed, null, 2));
+    const error = await build({ profiles: [join(dir, "acme", "profile.yaml")], out: join(dir, "out"), formats: ["md"] }).catch((e: unknown) => e);
+    const tampered = (error as PolicyError).problems.filter((p) => p.code === "VERSION_TAMPERED").map((p) => p.message);
+    expect(tampered).toEqual(expect.arrayContaining(["../../../pipe of version 1.0.0 is missing", "policy.fifo.md of version 1.0.0 is missing"]));
+  }, 20_000);
 });
