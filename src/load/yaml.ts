@@ -61,7 +61,7 @@ export function parseWithPositions(text: string, file: string, lineOffset: numbe
     line: e.pos ? lineAt(e.pos[0]) : undefined,
     column: e.pos ? lineCounter.linePos(e.pos[0]).col : undefined,
     message: yamlMessage(e.code, e.message),
-    hint: yamlHint(e.code),
+    hint: TOO_DEEP.test(e.message) ? "A profile needs a few levels: look for brackets left open or indentation that keeps growing." : yamlHint(e.code),
   }));
   let data: unknown = undefined;
   if (doc.errors.length === 0) {
@@ -96,7 +96,11 @@ function firstAlias(doc: Document, message: string): number | undefined {
   return named ?? first;
 }
 
+// the yaml package reads nested values recursively: thousands of levels run out of stack
+const TOO_DEEP = /Maximum call stack size exceeded/;
+
 function yamlMessage(code: string, message: string): string {
+  if (TOO_DEEP.test(message)) return "the YAML is nested too deeply to be read (a profile is a few levels deep)";
   const first = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   if (code === "DUPLICATE_KEY") return "this key is written twice in the same mapping";
   if (code === "TAG_RESOLVE_FAILED") return `${first} (custom YAML tags are not allowed)`;

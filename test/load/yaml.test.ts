@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normaliseText, parseWithPositions } from "../../src/load/yaml.js";
+import { normaliseText, parseWithPositions, parseYaml } from "../../src/load/yaml.js";
 import { quickYaml } from "../../src/load/yaml-quick.js";
 import { mulberry32, root } from "../helpers.js";
 
@@ -88,5 +88,16 @@ describe("the fast YAML reader", () => {
       expect(quickYaml(text), text).toBeUndefined();
     // text that only looks like them is read fast
     expect(quickYaml("name: AT&T\nnote: Hello!\nshare: 50%")).toEqual({ name: "AT&T", note: "Hello!", share: "50%" });
+  });
+});
+
+describe("YAML too deep to read", () => {
+  it("is one problem that says so, for unclosed brackets and for indentation that keeps growing", () => {
+    const brackets = `company: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    const indented = `company:\n${Array.from({ length: 3000 }, (_, i) => `${"  ".repeat(i + 1)}k${i}:\n`).join("")}`;
+    for (const text of [brackets, indented]) {
+      const problems = parseYaml(text, "deep.yaml").problems.map((p) => `${p.code}: ${p.message} / ${p.hint}`);
+      expect(problems).toEqual(["YAML_SYNTAX: the YAML is nested too deeply to be read (a profile is a few levels deep) / A profile needs a few levels: look for brackets left open or indentation that keeps growing."]);
+    }
   });
 });
