@@ -33,7 +33,7 @@ export interface BuildOptions {
   base?: string;
   /** Origin of the published site (default: from the profile). */
   siteUrl?: string;
-  /** Render threads, this one included (default: one per core when there are 4 profiles or more). */
+  /** Render threads, this one included (default: one per core when there are 48 profiles or more). */
   jobs?: number;
   /** Build only part i of n of the profiles (1-based), e.g. { index: 1, count: 4 }. */
   shard?: { index: number; count: number };
@@ -52,6 +52,8 @@ export interface BuildResult {
   /** Slugs of the profiles rendered this time, and of those kept unchanged from the last build (the cache). */
   rendered: string[];
   unchanged: string[];
+  /** Render threads that rendered at least one profile (0 when none was rendered). */
+  threads: number;
 }
 
 type Rendered = Extract<TaskResult, { kind: "rendered" }>;
@@ -87,8 +89,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const browser = formats.includes("pdf") ? browserIdentity(options.browser ?? {}) : undefined;
     const shared = useCache ? sharedKeys({ ...profileOptions, paper: options.browser?.paper ?? "A4", browser }) : undefined;
     const tasks = paths.map((path) => ({ path, options: profileOptions, out, staging: staging.dir, shared, previous: cache.entries[path] }));
-    const results = await runAll(tasks, options.jobs ?? defaultJobs(tasks.length), (r) =>
-      say(r.kind === "rendered" ? `rendered ${r.slug}: ${r.clauses} clauses in ${r.locales.join(", ")}` : `unchanged ${r.entry.slug}: kept from the last build`),
+    const { results, threads } = await runAll(
+      tasks,
+      options.jobs ?? defaultJobs(tasks.length),
+      (r) => say(r.kind === "rendered" ? `rendered ${r.slug}: ${r.clauses} clauses in ${r.locales.join(", ")}` : `unchanged ${r.entry.slug}: kept from the last build`),
+      { spare: options.jobs === undefined },
     );
     const rendered = results.filter((r): r is Rendered => r.kind === "rendered");
     const unchanged = results.flatMap((r) => (r.kind === "unchanged" ? [r.entry] : []));
@@ -135,6 +140,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       warnings,
       rendered: rendered.map((r) => r.slug),
       unchanged: unchanged.map((e) => e.slug),
+      threads,
     };
   } catch (e) {
     await staging.discard();

@@ -18,20 +18,35 @@ const canThread = workerFile.endsWith(".js") && existsSync(workerFile) && !impor
  */
 export const IN_FLIGHT = 2;
 
-/** Render threads worth having, this one included: one per core, one for a handful of profiles. */
+/**
+ * A worker starts cold: its first profiles take several times as long as this thread's, warm by then.
+ * A worker that is ready when fewer profiles than this are left gets none, and this thread finishes
+ * alone, sooner than the two would (unless `spare` is off: threads the user asked for are used).
+ */
+export const WORKER_MIN_TASKS = 24;
+
+/**
+ * Render threads worth having, this one included: one per core from 48 profiles up, else one. Below
+ * that a worker's start (its modules, its own warming up) costs more than it saves: on 2 cores, 4 to 32
+ * profiles built faster in one thread than in two, 64 slower.
+ */
+export const THREADED_FROM = 48;
 export function defaultJobs(profiles: number): number {
-  return profiles >= 4 ? Math.min(availableParallelism(), profiles) : 1;
+  return profiles >= THREADED_FROM ? Math.min(availableParallelism(), profiles) : 1;
 }
 
 /**
  * Runs every task with `jobs` render threads: this one, and jobs - 1 worker threads. This thread starts
  * at once (its modules are loaded); a worker loads its own (about half a second) and then asks for
  * work, so a small build is done before a worker would have been ready and does not wait for it.
- * Results keep the tasks' order and reach `onResult` as they come. Every profile's problems are
+ * Results keep the tasks' order and reach `onResult` as they come; `threads` is how many threads
+ * rendered at least one profile. Every profile's problems are
  * collected and thrown together; an unexpected crash in a worker is rethrown as it is.
  */
-export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: TaskResult) => void): Promise<TaskResult[]> {
+export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: TaskResult) => void, { spare = true }: { spare?: boolean } = {}): Promise<{ results: TaskResult[]; threads: number }> {
   const results: (TaskResult | Problem[])[] = new Array(tasks.length);
+  // the threads that rendered a profile (this one is 0): what --jobs bought
+  const rendering = new Set<number>();
   const threads = canThread ? Math.min(jobs, tasks.length) - 1 : 0;
   const workers: Worker[] = [];
   try {
@@ -44,11 +59,13 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
           const worker = new Worker(workerFile);
           workers.push(worker);
           shareLibrary(worker);
-          inWorker(worker, tasks, take, settle, reject);
+          const thread = workers.length;
+          inWorker(worker, tasks, take, () => (spare ? tasks.length - next : Infinity), (id, r) => settle(id, r, thread), reject);
         }
       };
-      const settle = (id: number, r: TaskResult | Problem[]) => {
+      const settle = (id: number, r: TaskResult | Problem[], thread = 0) => {
         results[id] = r;
+        if (!Array.isArray(r) && r.kind === "rendered") rendering.add(thread);
         if (!Array.isArray(r)) onResult(r);
         // a rebuild starts no worker until a profile turns out to need rendering (a worker's start costs more
         // than checking every profile's cache key)
@@ -68,7 +85,7 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
   }
   const problems = results.filter(Array.isArray).flat() as Problem[];
   if (problems.length) throw new PolicyError(problems);
-  return results as TaskResult[];
+  return { results: results as TaskResult[], threads: rendering.size };
 }
 
 /**
@@ -97,14 +114,14 @@ type Reply = { ready?: true; id: number; ok: boolean; result?: TaskResult; probl
  * on: this thread renders too, and while it does, it cannot answer a worker's result with a new task; the
  * worker goes on with the one it holds.
  */
-function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
+function inWorker(worker: Worker, tasks: ProfileTask[], take: () => number | undefined, left: () => number, settle: (id: number, r: TaskResult | Problem[]) => void, fail: (e: Error) => void): void {
   const send = () => {
     const id = take();
     if (id !== undefined) worker.postMessage({ task: tasks[id]!, id } satisfies WorkerMessage);
   };
   worker.on("message", (m: Reply) => {
     if (m.ready) {
-      for (let i = 0; i <= IN_FLIGHT; i++) send();
+      if (left() >= WORKER_MIN_TASKS) for (let i = 0; i <= IN_FLIGHT; i++) send();
       return;
     }
     if (m.crash) return fail(new Error(`rendering ${tasks[m.id]!.path} failed: ${m.crash}`));

@@ -18,7 +18,7 @@ function profiles(n: number): { dir: string; paths: string[] } {
   return { dir, paths };
 }
 
-const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { files: { path: string; sha256: string }[]; rendered: string[]; unchanged: string[] };
+const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { files: { path: string; sha256: string }[]; rendered: string[]; unchanged: string[]; threads: number };
 
 describe("incremental builds", () => {
   const { dir, paths } = profiles(3);
@@ -90,13 +90,18 @@ describe("incremental builds", () => {
 describe("parallel and sharded builds", () => {
   const { dir, paths } = profiles(4);
 
-  it("gives the same files in worker threads as in one thread", () => {
-    const one = cli(["build", ...paths, "--out", join(dir, "one"), "--formats", "md,html", "--jobs", "1", "--no-cache", "--json"]);
-    const two = cli(["build", ...paths, "--out", join(dir, "two"), "--formats", "md,html", "--jobs", "2", "--no-cache", "--json"]);
+  it("gives the same files in worker threads as in one thread, with the worker rendering some of them", () => {
+    // enough profiles that the worker, half a second in starting, is still given some
+    const many = profiles(30);
+    const one = cli(["build", ...many.paths, "--out", join(many.dir, "one"), "--formats", "md,html", "--jobs", "1", "--no-cache", "--json"]);
+    const two = cli(["build", ...many.paths, "--out", join(many.dir, "two"), "--formats", "md,html", "--jobs", "2", "--no-cache", "--json"]);
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
+    expect(json(one).threads).toBe(1);
+    expect(json(two).threads).toBe(2);
     expect(json(two).files).toEqual(json(one).files);
-  });
+    expect(json(two).files.length).toBe(30 * 11);
+  }, 120_000);
 
   it("builds the i-th of n parts with --shard, and its part of the manifest", () => {
     const r = cli(["build", ...paths, "--out", join(dir, "shard"), "--formats", "md", "--shard", "2/3", "--json"]);

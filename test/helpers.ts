@@ -25,6 +25,8 @@ export function cli(args: string[], options: { cwd?: string; env?: Record<string
     env: { ...process.env, ...options.env },
     encoding: "utf8",
     timeout: 180_000,
+    // a --json build of many profiles prints more than spawnSync's 1 MB default
+    maxBuffer: 64 * 2 ** 20,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -46,7 +46,7 @@ Options:
   --browser PATH         Chrome/Chromium binary for PDFs (default: PUPPETEER_EXECUTABLE_PATH, then system paths)
   --browser-ws URL       use a running browser (ws://...) instead of launching one
   --pdf-timeout SECONDS  time limit per PDF (default: 60)
-  --jobs N               render threads, this one included (default: one per core for 4 profiles or more)
+  --jobs N               render threads, this one included (default: one per core for 48 profiles or more)
   --shard I/N            build only the I-th of N parts of the profiles (split a large build across machines)
   --no-cache             render every profile, ignoring <out>/.policypress-cache.json
   --base PATH            the path the output folder is published under, e.g. /legal/ (default: /)
@@ -103,7 +103,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     });
     if (!values.json) io.progress(`${result.rendered.length} profile(s) rendered, ${result.unchanged.length} unchanged`);
     for (const w of result.warnings) io.err(`warning: ${w}`);
-    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, rendered: result.rendered, unchanged: result.unchanged, files: result.files, warnings: result.warnings }, null, 2));
+    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, rendered: result.rendered, unchanged: result.unchanged, threads: result.threads, files: result.files, warnings: result.warnings }, null, 2));
     else for (const f of result.files) io.out(`${result.out}/${f.path}`);
     return EXIT.ok;
   },
