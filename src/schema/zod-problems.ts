@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { YamlSource } from "../load/yaml.js";
+import { LOCALES } from "./localized.js";
 import { knownKeys, schemaAt } from "./walk.js";
 
 /**
@@ -21,7 +22,7 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
           line: source.keyLineOf([...path, key]),
           field: fieldName([...path, key]),
           message: `unknown field "${key}"${guess ? `; did you mean "${guess}"?` : ""}`,
-          hint: known.join() === "zh-CN,en"
+          hint: known.join() === LOCALES.join()
             ? "In { zh-CN: ..., en: ... } a comma ends a value: put a value that contains a comma in double quotes."
             : known.length ? `Fields allowed here: ${known.join(", ")}.` : undefined,
         });
@@ -34,8 +35,8 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
       file: source.file,
       line: missing ? source.keyLineOf(path.slice(0, -1)) ?? source.lineOf(path) : source.lineOf(path),
       field: fieldName(path),
-      message: missing ? `required field "${fieldName(path)}" is missing` : describeIssue(issue),
-      hint: missing ? hintForMissing(schema, path) : undefined,
+      message: missing ? `required field "${fieldName(path)}" is missing` : describeIssue(issue, schema),
+      hint: missing ? hintForMissing(schema, path) : issue.code === "invalid_union" && isLocalized(schema, path) ? LOCALIZED_HINT : undefined,
     });
   }
   return problems;
@@ -45,11 +46,42 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   if (issue.code === "invalid_type") return `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`;
-  if (issue.code === "invalid_union") return "must be a text, or a mapping with both zh-CN and en texts";
+  if (issue.code === "invalid_union") return schema && isLocalized(schema, issue.path) ? localizedTrouble(issue.input) : nearestBranch(issue);
   if (issue.code === "invalid_value") return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   return issue.message;
+}
+
+const LOCALIZED_HINT = 'Write one text, or both languages spelt exactly so: { zh-CN: "...", en: "..." }.';
+
+/** A field whose value is a text or `{ zh-CN: ..., en: ... }` (the mapping's keys are the locales). */
+const isLocalized = (schema: z.ZodType, path: readonly PropertyKey[]) => knownKeys(schema, path).join() === LOCALES.join();
+
+/** What is wrong with a `{ zh-CN: ..., en: ... }` value: a misspelt or extra language, or a missing one. */
+function localizedTrouble(input: unknown): string {
+  const form = "must be a text, or a mapping with both zh-CN and en texts";
+  if (!input || typeof input !== "object" || Array.isArray(input)) return form;
+  const keys = Object.keys(input);
+  const wrong = keys.filter((k) => !(LOCALES as readonly string[]).includes(k)).map((k) => {
+    const guess = closest(k, [...LOCALES]);
+    return `the key "${k}" is neither zh-CN nor en${guess ? ` (did you mean "${guess}"?)` : ""}`;
+  });
+  const missing = LOCALES.filter((l) => !keys.includes(l)).map((l) => `${l} is missing`);
+  const troubles = [...wrong, ...missing];
+  return troubles.length ? `${form}: ${troubles.join("; ")}` : form;
+}
+
+/** For another union (a clause-set entry, a condition): what the closest of its forms says, at its field. */
+function nearestBranch(issue: z.core.$ZodIssueInvalidUnion): string {
+  // the form with the fewest problems; between equals, the one that got inside the value (it is of that kind)
+  const depth = (branch: z.core.$ZodIssue[]) => branch[0]?.path.length ?? 0;
+  const branch = issue.errors.reduce((a, b) => (b.length < a.length || (b.length === a.length && depth(b) > depth(a)) ? b : a), issue.errors[0] ?? []);
+  const first = branch[0];
+  if (!first) return "does not have any of the forms allowed here";
+  const where = first.path.length ? `${fieldName(first.path)}: ` : "";
+  const what = first.code === "unrecognized_keys" ? `unknown field${first.keys.length > 1 ? "s" : ""} ${first.keys.map((k) => `"${k}"`).join(", ")}` : describeIssue(first);
+  return `${where}${what}`;
 }
 
 function article(expected: string): string {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { parseYaml } from "../../src/load/yaml.js";
+import { clauseSetSchema } from "../../src/schema/clause.js";
+import { profileSchema } from "../../src/schema/profile.js";
+import { zodProblems } from "../../src/schema/zod-problems.js";
+
+const problems = (schema: typeof clauseSetSchema | typeof profileSchema, text: string) => {
+  const yaml = parseYaml(text, "x.yaml");
+  const parsed = schema.safeParse(yaml.data, { reportInput: true });
+  return parsed.success ? [] : zodProblems(parsed.error, yaml, schema).map((p) => `${p.field}: ${p.message}${p.hint ? ` / ${p.hint}` : ""}`);
+};
+
+describe("a value that may take one of several forms", () => {
+  it("a bilingual text: names the misspelt language and the missing one", () => {
+    const found = problems(profileSchema, "company:\n  name: { zh-cn: 甲, EN: A }\n").filter((p) => p.startsWith("company.name"));
+    expect(found).toEqual([
+      'company.name: must be a text, or a mapping with both zh-CN and en texts: the key "zh-cn" is neither zh-CN nor en (did you mean "zh-CN"?); the key "EN" is neither zh-CN nor en (did you mean "en"?); zh-CN is missing; en is missing / Write one text, or both languages spelt exactly so: { zh-CN: "...", en: "..." }.',
+    ]);
+  });
+
+  it("another union (a clause-set entry): says what its closest form lacks, not the bilingual text's rule", () => {
+    const found = problems(clauseSetSchema, "id: s\ntitle: { zh-CN: 甲, en: A }\nsections:\n  - id: main\n    clauses: [42, { clause: 7 }]\n");
+    expect(found).toEqual(["sections[0].clauses[0]: must be a text, not number 42", "sections[0].clauses[1]: clause: must be a text, not number 7"]);
+  });
+});
