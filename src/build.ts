@@ -131,7 +131,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
-    const manifest = await staging.commit(rendered.map((r) => r.slug), [...entries, ...kept], [...rendered.map((r) => r.slug), ...unchanged.map((e) => e.slug)]);
+    const known = new Set(Object.values(cache.entries).map((e) => e.slug));
+    const manifest = await staging.commit(rendered.map((r) => r.slug), [...entries, ...kept], [...rendered.map((r) => r.slug), ...unchanged.map((e) => e.slug)], known);
     if (useCache) await updateCache(out, rendered, results, entries, complete);
     return {
       out,

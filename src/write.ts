@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { PolicyError } from "./errors.js";
+import { PolicyError, type Problem } from "./errors.js";
+import { displayPath } from "./load/files.js";
 import { outputProblem } from "./output-guard.js";
 
 /** json and xml are the site's machine-readable files (notices, versions.json, feed, sitemap). */
@@ -102,11 +103,15 @@ export class Staging {
 
   /**
    * Swaps each staged top-level folder (`slugs`, and the shared assets) into place, then writes the
-   * manifest: `entries` replace those of the profiles in `replaced`, the others' are kept.
+   * manifest: `entries` replace those of the profiles in `replaced`, the others' are kept. A folder in
+   * the way that no earlier build wrote (neither the manifest nor `known`, the cache's slugs, names it)
+   * is not replaced: it may be someone's files.
    */
-  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs): Promise<Manifest> {
+  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs, known: ReadonlySet<string> = new Set()): Promise<Manifest> {
     for (const slug of slugs) inside(this.out, slug);
-    const { manifest, previous } = await mergeManifest(this.out, replaced, entries);
+    const { manifest, previous, listed } = await mergeManifest(this.out, replaced, entries);
+    const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
+    if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     // a rebuild with nothing changed has nothing to swap and a manifest that is already there
     if (!slugs.length && text === previous) {
@@ -271,8 +276,29 @@ async function guarded<T>(out: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours. Returns the file's text as it was, too. */
-async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ manifest: Manifest; previous?: string }> {
+/** A folder with anything in it (a file that is not a folder counts too: it is in the way). */
+function holdsFiles(path: string): boolean {
+  try {
+    return readdirSync(path).length > 0;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+function foreignFolder(out: string, slug: string): Problem {
+  return {
+    code: "OUTPUT_FOLDER_TAKEN",
+    file: displayPath(join(out, slug)),
+    message: `the output folder already holds ${slug}/, which no earlier build wrote (its manifest.json does not list it); it is left as it is`,
+    hint: "Move it away, or build into another folder with --out. If it is an old PolicyPress build whose manifest.json was deleted, delete the folder.",
+  };
+}
+
+/**
+ * Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours.
+ * Returns the file's text as it was, too, and the slugs it listed.
+ */
+async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ manifest: Manifest; previous?: string; listed: Set<string> }> {
   let previous: ManifestEntry[] = [];
   let text: string | undefined;
   try {
@@ -285,7 +311,7 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   const ours = new Set(slugs);
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return { manifest: { files }, previous: text };
+  return { manifest: { files }, previous: text, listed: new Set(previous.map((e) => e.slug)) };
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");

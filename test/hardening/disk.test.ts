@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { build } from "../../src/build.js";
@@ -129,6 +129,36 @@ describe("output that would overwrite the inputs is refused before anything is w
       expect((error as PolicyError).problems, out).toEqual([expect.objectContaining({ code: "OUTPUT_OVERLAPS_INPUT", message })]);
     }
     expect(treeHashes(dir)).toEqual(before);
+  });
+});
+
+describe("someone's folder in the output folder", () => {
+  it("named like a profile's slug, and written by no build, is left as it is: OUTPUT_FOLDER_TAKEN", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    mkdirSync(join(out, "golden"), { recursive: true });
+    writeFileSync(join(out, "golden", "notes.txt"), "mine");
+    const error = await build({ profiles: [join(golden, "profile.yaml")], out, formats: ["md"] }).catch((e: unknown) => e);
+    expect((error as PolicyError).problems).toEqual([
+      {
+        code: "OUTPUT_FOLDER_TAKEN", file: join(out, "golden"),
+        message: "the output folder already holds golden/, which no earlier build wrote (its manifest.json does not list it); it is left as it is",
+        hint: "Move it away, or build into another folder with --out. If it is an old PolicyPress build whose manifest.json was deleted, delete the folder.",
+      },
+    ]);
+    expect(readFileSync(join(out, "golden", "notes.txt"), "utf8")).toBe("mine");
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("empty, or written by an earlier build (even with its manifest.json deleted), is replaced", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    mkdirSync(join(out, "golden"), { recursive: true });
+    await build({ profiles: [join(golden, "profile.yaml")], out, formats: ["md"] });
+    rmSync(join(out, "manifest.json"));
+    writeFileSync(join(out, "golden", "policy.en.md"), "stale");
+    await build({ profiles: [join(golden, "profile.yaml")], out, formats: ["md"] });
+    expect(readFileSync(join(out, "golden", "policy.en.md"), "utf8")).toContain("# Privacy Policy");
   });
 });
 
