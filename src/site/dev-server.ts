@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { ViteDevServer } from "vite";
 import { build } from "../build.js";
-import { formatError, isPolicyError, type Problem } from "../errors.js";
+import { formatError, isPolicyError, PolicyError, type Problem } from "../errors.js";
 import { clearLibraryCache } from "../load/library.js";
 import { loadProfile, ownClauseDirs } from "../load/profile.js";
 import { builtinPaths } from "../paths.js";
@@ -96,7 +96,14 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   });
   server.watcher.on("unlink", onChange);
 
-  await server.listen();
+  try {
+    await server.listen();
+  } catch (e) {
+    // Vite's watcher would keep the process alive after the error
+    await server.close().catch(() => {});
+    await rm(out, { recursive: true, force: true });
+    throw listenProblem(e, options);
+  }
   const address = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.port ?? 5173}/`;
   return {
     url: `${address}${slug ? `${slug}/` : ""}`,
@@ -121,4 +128,16 @@ function errorPage(problems: Problem[]): string {
 <ol>
 ${items}
 </ol></body></html>`;
+}
+
+/** A port taken or not allowed, or an address not of this machine: the person's to fix, said so. */
+function listenProblem(e: unknown, options: DevOptions): unknown {
+  const port = options.port ?? 5173;
+  const host = options.host ?? "127.0.0.1";
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE" || /already in use/.test((e as Error).message ?? ""))
+    return new PolicyError({ code: "PORT_IN_USE", message: `port ${port} is already in use`, hint: "Choose another with --port, or stop the program that listens on it." });
+  if (code === "EACCES" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new PolicyError({ code: "CANNOT_LISTEN", message: `cannot listen on ${host}:${port} (${code})`, hint: "Give --host an address of this machine (127.0.0.1 by default) and --port a number above 1023 (lower ones need root)." });
+  return e;
 }

@@ -1,12 +1,16 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PolicyError } from "../../src/errors.js";
 import { CHROMIUM_FLAGS, findBrowser } from "../../src/pdf/browser.js";
 import { startDevServer } from "../../src/site/dev-server.js";
-import { cli, fixtures, tempDir } from "../helpers.js";
+import { bin, cli, fixtures, tempDir } from "../helpers.js";
 
 // The published site in real Chromium: every page, the language switch and contents links, layout at
 // desktop and phone width, accessibility (axe-core), and the live preview reloading after an edit.
@@ -128,6 +132,26 @@ describe.runIf("path" in found)("the published site in real Chromium", () => {
       }
     }
   });
+});
+
+describe("policypress dev on a port it cannot have", () => {
+  it("says the port is taken, as a mistake to fix, and lets the process end", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const error = await startDevServer({ profile: join(fixtures, "golden", "profile.yaml"), port }).catch((e: unknown) => e);
+      expect((error as PolicyError).problems).toEqual([{ code: "PORT_IN_USE", message: `port ${port} is already in use`, hint: "Choose another with --port, or stop the program that listens on it." }]);
+      // the preview's temporary folder is gone with it
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith("policypress-dev-") && statSync(join(tmpdir(), n)).mtimeMs > Date.now() - 10_000)).toEqual([]);
+      // the CLI says it the same way and exits: Vite's file watcher used to keep it running after the error
+      const r = spawnSync(process.execPath, [bin, "dev", join(fixtures, "golden", "profile.yaml"), "--port", String(port)], { encoding: "utf8", timeout: 30_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`error PORT_IN_USE: port ${port} is already in use\n    hint: Choose another with --port, or stop the program that listens on it.\n`);
+    } finally {
+      taken.close();
+    }
+  }, 40_000);
 });
 
 describe.runIf("path" in found)("policypress dev", () => {
