@@ -12,9 +12,9 @@ const workerFile = fileURLToPath(new URL("./render-worker.js", import.meta.url))
 const canThread = workerFile.endsWith(".js") && existsSync(workerFile) && !import.meta.url.endsWith(".ts");
 
 /**
- * Profiles a thread works on at once. Rendering is synchronous; writing a profile's files is not (11
- * files, about 12 ms of waiting on the disk a profile): with two under way, the thread renders the next
- * profile while the last one's files are being written.
+ * Profiles a thread works on at once. Rendering and writing the files are synchronous; making a
+ * profile's folder and reading its released versions are not: with two under way, the thread renders
+ * one while the other waits.
  */
 export const IN_FLIGHT = 2;
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
@@ -84,7 +84,9 @@ export class Staging {
     const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     await guarded(this.out, async () => {
       await this.folderFor(abs);
-      await writeFile(abs, buf);
+      // written in this thread: through the thread pool (open, write, close: three hand-overs a file) a
+      // 200-profile build took 8-15% longer on 2 cores, the pool's threads competing with the render threads
+      writeFileSync(abs, buf);
     });
     return { sha256: createHash("sha256").update(buf).digest("hex"), bytes: buf.byteLength };
   }
