@@ -80,15 +80,15 @@ export class Staging {
 
   async write(rel: string, content: string | Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const abs = this.path(rel);
-    // encoded once, for the file and for its hash
-    const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    await guarded(this.out, async () => {
+    return guarded(this.out, async () => {
       await this.folderFor(abs);
+      // synchronous from here: the scratch buffer holds this text until it is written and hashed
+      const bytes = typeof content === "string" ? encoded(content) : content;
       // written in this thread: through the thread pool (open, write, close: three hand-overs a file) a
       // 200-profile build took 8-15% longer on 2 cores, the pool's threads competing with the render threads
-      writeFileSync(abs, buf);
+      writeFileSync(abs, bytes);
+      return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.byteLength };
     });
-    return { sha256: createHash("sha256").update(buf).digest("hex"), bytes: buf.byteLength };
   }
 
   async copy(from: string, rel: string): Promise<void> {
@@ -142,6 +142,19 @@ export class Staging {
     if (existsSync(join(this.dir, COMMIT_PLAN))) return;
     await rm(this.dir, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * A text as UTF-8 in this thread's scratch buffer, valid until the next call. A new Buffer for every file
+ * lives until a garbage collection frees it: for 800 profiles that raised the build's peak memory by 15 MB.
+ */
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
+function encoded(text: string): Buffer {
+  const most = text.length * 3;
+  // a page of many megabytes (hostile values) gets a buffer of its own rather than one kept for good
+  if (most > 16 * 2 ** 20) return Buffer.from(text, "utf8");
+  if (scratch.length < most) scratch = Buffer.allocUnsafeSlow(Math.max(most, scratch.length * 2));
+  return scratch.subarray(0, scratch.write(text, "utf8"));
 }
 
 export const STAGING_PREFIX = ".staging-";
