@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 
@@ -30,6 +31,32 @@ export function outputProblem(error: unknown, out: string): PolicyError | undefi
     return new PolicyError({ code: "OUTPUT_FULL", file: where, message: `a file is larger than this process may write (${detail}: the file size limit, ulimit -f)`, hint: `Raise the limit, or free space on the disk. ${unchanged}` });
   if (NOT_A_FOLDER.has(e.code) && e.syscall === "mkdir")
     return new PolicyError({ code: "OUTPUT_NOT_A_FOLDER", file: where, message: `the output path is not a folder (${detail})`, hint: `--out must name a folder (it is created if missing), not a file. ${unchanged}` });
+  return undefined;
+}
+
+/**
+ * Writes one file a person named (`--out FILE`, `--html FILE`), making its folder if missing. A path that
+ * is a folder, goes through a file, or cannot be written is an error for people, not an internal one.
+ */
+export async function writeNamedFile(path: string, text: string, option: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (e) {
+    throw namedFileProblem(e, path, option) ?? e;
+  }
+}
+
+function namedFileProblem(error: unknown, path: string, option: string): PolicyError | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  const file = displayPath(path);
+  if (code === "EISDIR")
+    return new PolicyError({ code: "FILE_IS_DIRECTORY", file, message: `${option} names a folder, not a file`, hint: "Name a file (it is created, and the folders on its way, when missing)." });
+  if (code === "ENOTDIR" || code === "EEXIST")
+    return new PolicyError({ code: "OUTPUT_NOT_A_FOLDER", file, message: `${option}: a part of this path is a file, not a folder`, hint: "Check the path; the folders on the way are created when they are missing." });
+  if (code && NOT_WRITABLE.has(code))
+    return new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file, message: `the file cannot be written (${code})`, hint: "Make its folder writable for this user, or name another file." });
+  if (code && FULL.has(code)) return new PolicyError({ code: "OUTPUT_FULL", file, message: `the disk is full (${code})`, hint: "Free some space, or name a file on another disk." });
   return undefined;
 }
 

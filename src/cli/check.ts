@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { buildProfile } from "../build.js";
 import { checkCompliance, type ComplianceReport } from "../check/compliance.js";
 import { reportHtml } from "../check/html.js";
@@ -7,6 +6,7 @@ import { reportJson, reportMarkdown, reportTable } from "../check/report.js";
 import { formatError, PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { defineCommand, EXIT } from "./command.js";
+import { writeNamedFile } from "../output-guard.js";
 
 export default defineCommand({
   name: "check",
@@ -46,8 +46,7 @@ error, 2 bad arguments, 70 internal error.`,
     }
     if (values.html) {
       const file = resolve(values.html as string);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, reportHtml(reports));
+      await writeNamedFile(file, reportHtml(reports), "--html");
       io.progress(`wrote ${file}`);
     }
     if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, results: reports.map(reportJson), problems }, null, 2));

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BLOCK_HELPERS, HELPERS } from "../render/handlebars.js";
 import { checkLibrary } from "../check/library.js";
 import { PolicyError } from "../errors.js";
@@ -7,6 +6,7 @@ import { loadLibrary, lookupClause, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
 import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
+import { writeNamedFile } from "../output-guard.js";
 
 export default defineCommand({
   name: "clauses",
@@ -117,8 +117,7 @@ async function matrix(library: Library, io: Io, json: boolean, htmlFile?: string
   const m = sourceMatrix(library);
   if (htmlFile) {
     const path = resolve(htmlFile);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, matrixHtml(m));
+    await writeNamedFile(path, matrixHtml(m), "--html");
     io.progress(`wrote ${path}`);
   }
   if (json) {

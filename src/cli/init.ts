@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import Handlebars from "handlebars";
 import { parseProfile } from "../load/profile.js";
 import { builtinPaths, packageRoot } from "../paths.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
+import { writeNamedFile } from "../output-guard.js";
 
 interface Question {
   key: string;
@@ -70,8 +71,7 @@ Options:
       effectiveDate: answers.effectiveDate, ...preset,
     });
     parseProfile(text, target); // what we write must itself be a valid profile
-    await mkdir(dir, { recursive: true });
-    await writeFile(target, text);
+    await writeNamedFile(target, text, "DIR");
     io.out(target);
     io.progress(`Next: edit the address and the collection list, then run \`policypress build ${relative(process.cwd(), target) || "profile.yaml"}\`.`);
     return EXIT.ok;

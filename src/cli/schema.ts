@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { profileJsonSchema } from "../schema/json-schema.js";
 import { defineCommand, EXIT } from "./command.js";
+import { writeNamedFile } from "../output-guard.js";
 
 export default defineCommand({
   name: "schema",
@@ -13,8 +13,7 @@ export default defineCommand({
     const text = `${JSON.stringify(profileJsonSchema(), null, 2)}\n`;
     if (typeof values.out === "string") {
       const path = resolve(values.out);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, text);
+      await writeNamedFile(path, text, "--out");
       io.progress(`wrote ${path}`);
     } else io.out(text);
     return EXIT.ok;

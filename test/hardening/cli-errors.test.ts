@@ -45,7 +45,9 @@ describe("the CLI's messages for a user's mistakes", async () => {
   execFileSync("mkfifo", [join(dir, "pipe.yaml")]);
   writeFileSync(join(dir, "huge.yaml"), Buffer.alloc(17 * 2 ** 20, "a"));
 
-  const [missing, folder, unreadable, unreadableClause, locale, debug, pipe, zero, huge] = await Promise.all([
+  writeFileSync(join(dir, "a-file"), "x");
+
+  const [missing, folder, unreadable, unreadableClause, locale, debug, pipe, zero, huge, schemaIntoFolder, htmlThroughFile] = await Promise.all([
     run(["check", "test/fixtures/profiles/nope.yaml"]),
     run(["build", "test/fixtures/profiles", "--out", join(dir, "out")]),
     run(["check", join(dir, "locked.yaml")], { asNobody }),
@@ -55,7 +57,16 @@ describe("the CLI's messages for a user's mistakes", async () => {
     run(["build", join(dir, "pipe.yaml"), "--out", join(dir, "out")]),
     run(["check", "/dev/zero"]),
     run(["check", join(dir, "huge.yaml")]),
+    run(["schema", "--out", dir]),
+    run(["clauses", "matrix", "--html", join(dir, "a-file", "matrix.html")]),
   ]);
+
+  it("a file option that names a folder, or a path through a file, is the person's mistake, not an internal error", () => {
+    expect(schemaIntoFolder.code).toBe(1);
+    expect(schemaIntoFolder.stderr).toBe(`${dir}  error FILE_IS_DIRECTORY: --out names a folder, not a file\n    hint: Name a file (it is created, and the folders on its way, when missing).\n`);
+    expect(htmlThroughFile.code).toBe(73);
+    expect(htmlThroughFile.stderr).toBe(`${join(dir, "a-file", "matrix.html")}  error OUTPUT_NOT_A_FOLDER: --html: a part of this path is a file, not a folder\n    hint: Check the path; the folders on the way are created when they are missing.\n`);
+  });
 
   it("a profile that is a pipe or a device, or far too large, is refused without reading it", () => {
     expect([pipe.code, zero.code, huge.code]).toEqual([1, 1, 1]);
