@@ -62,10 +62,21 @@ export async function renderProfile(loaded: LoadedProfile, library: Library, res
   return { loaded, library, resolved, documents, history, files };
 }
 
+/** A segment already percent-encoded (/caf%C3%A9/) is not encoded twice; a stray % is taken as it is. */
+function decodeSafely(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** https://example.com + /legal/ + acme/ : where the profile's folder will be published. */
 function siteBaseUrl(loaded: LoadedProfile, site: ProfileOptions): string {
   const origin = new URL(site.siteUrl ?? loaded.profile.policy.url ?? loaded.profile.company.website).origin;
-  const base = `/${(site.base ?? "/").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
+  // each segment percent-encoded: a base such as /法律/ or one with quotes still gives a valid address
+  const segments = (site.base ?? "").split("/").filter(Boolean).map((s) => encodeURIComponent(decodeSafely(s)));
+  const base = `/${segments.map((s) => `${s}/`).join("")}`;
   return `${origin}${base}${encodeURIComponent(loaded.slug)}/`;
 }
 

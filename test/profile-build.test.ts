@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildProfile } from "../src/profile-build.js";
+import { root } from "./helpers.js";
+
+const canonical = async (base: string) => {
+  const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { base, formats: ["html"] });
+  const page = built.files.find((f) => f.path === "policy.en.html")!.content;
+  return /<link rel="canonical" href="([^"]*)"/.exec(page)?.[1];
+};
+
+describe("the address a profile's pages are published under (--base)", () => {
+  it("percent-encodes each segment, so any base gives a valid address, and does not encode twice", async () => {
+    expect(await canonical("/legal/")).toBe("https://www.aurora-datalink.example/legal/acme/policy.en.html");
+    expect(await canonical("法律")).toBe("https://www.aurora-datalink.example/%E6%B3%95%E5%BE%8B/acme/policy.en.html");
+    expect(await canonical('/a "quoted" <base>/')).toBe("https://www.aurora-datalink.example/a%20%22quoted%22%20%3Cbase%3E/acme/policy.en.html");
+    expect(await canonical("/caf%C3%A9//x/")).toBe("https://www.aurora-datalink.example/caf%C3%A9/x/acme/policy.en.html");
+    expect(await canonical("")).toBe("https://www.aurora-datalink.example/acme/policy.en.html");
+  });
+});
