@@ -55,6 +55,37 @@ export interface PolicyDocument {
 
 export const anchorOf = (id: string) => id.replace(/[^a-z0-9]+/g, "-");
 
+export interface Anchors {
+  sections: string[];
+  /** By clause key. */
+  clauses: Map<string, string>;
+}
+
+/**
+ * The HTML anchors of a policy's sections and clauses, unique in its page: a section keeps the anchor of
+ * its id; a clause whose anchor a section or an earlier clause already has (the section
+ * `collection-methods` and the clause `collection.methods`) gets -2, -3... The policy check links to
+ * clauses by the same anchors.
+ */
+export function anchorsOf(resolved: ResolvedPolicy): Anchors {
+  let anchors = anchorMemo.get(resolved);
+  if (anchors) return anchors;
+  const sections = resolved.sections.map((s) => anchorOf(s.id));
+  const taken = new Set(sections);
+  const clauses = new Map<string, string>();
+  for (const section of resolved.sections)
+    for (const clause of section.clauses) {
+      const base = anchorOf(clause.id);
+      let anchor = base;
+      for (let n = 2; taken.has(anchor); n++) anchor = `${base}-${n}`;
+      taken.add(anchor);
+      clauses.set(clause.key, anchor);
+    }
+  anchorMemo.set(resolved, (anchors = { sections, clauses }));
+  return anchors;
+}
+const anchorMemo = new WeakMap<ResolvedPolicy, Anchors>();
+
 /** Renders every clause of the resolved policy in one locale. */
 export interface DocumentMeta {
   /** "draft", or the released version. */
@@ -80,14 +111,15 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
     }
   };
   let sectionIndex = 0;
-  const sections = resolved.sections.map((section): DocSection => {
+  const anchors = anchorsOf(resolved);
+  const sections = resolved.sections.map((section, sectionAt): DocSection => {
     const numbered = section.heading;
     if (numbered) sectionIndex++;
     let clauseIndex = 0;
     const title = section.title ? section.title[locale] : hasKey(locale, `sections.${section.id}`) ? t(`sections.${section.id}`) : undefined;
     return {
       id: section.id,
-      anchor: anchorOf(section.id),
+      anchor: anchors.sections[sectionAt]!,
       number: numbered && title ? sectionNumber(sectionIndex, locale) : undefined,
       title: numbered ? title : undefined,
       clauses: section.clauses.map((clause): DocClause => {
@@ -97,7 +129,7 @@ export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, 
         const rendered: DocClause = {
           key: clause.key,
           id: clause.id,
-          anchor: anchorOf(clause.id),
+          anchor: anchors.clauses.get(clause.key)!,
           number: showTitle ? clauseNumber(sectionIndex, clauseIndex, locale) : undefined,
           title: clause.title[locale],
           showTitle,
