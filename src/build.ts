@@ -97,6 +97,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     );
     const rendered = results.filter((r): r is Rendered => r.kind === "rendered");
     const unchanged = results.flatMap((r) => (r.kind === "unchanged" ? [r.entry] : []));
+    const renderedSlugs = rendered.map((r) => r.slug);
+    const unchangedSlugs = unchanged.map((e) => e.slug);
     checkSlugs(rendered, unchanged);
 
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
@@ -132,15 +134,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
-    const manifest = await staging.commit(rendered.map((r) => r.slug), [...entries, ...kept], [...rendered.map((r) => r.slug), ...unchanged.map((e) => e.slug)], known);
+    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known);
     if (useCache) await updateCache(out, rendered, results, entries, complete);
     return {
       out,
       manifest,
       files: [...entries, ...kept].sort((a, b) => a.path.localeCompare(b.path)),
       warnings,
-      rendered: rendered.map((r) => r.slug),
-      unchanged: unchanged.map((e) => e.slug),
+      rendered: renderedSlugs,
+      unchanged: unchangedSlugs,
       threads,
     };
   } catch (e) {

@@ -47,19 +47,24 @@ export interface BuildCache {
 
 export async function readCache(out: string): Promise<BuildCache> {
   try {
-    const parsed = JSON.parse(await readFile(join(out, CACHE_FILE), "utf8")) as BuildCache;
-    return parsed?.version === CACHE_VERSION && typeof parsed.entries === "object" ? parsed : emptyCache();
+    const text = await readFile(join(out, CACHE_FILE), "utf8");
+    const parsed = JSON.parse(text) as BuildCache;
+    if (parsed?.version !== CACHE_VERSION || typeof parsed.entries !== "object") return emptyCache();
+    readFrom.set(parsed, text);
+    return parsed;
   } catch {
     return emptyCache();
   }
 }
+// the file's text each cache was read from, so writing it back unchanged can be skipped without reading again
+const readFrom = new WeakMap<BuildCache, string>();
 
 export const emptyCache = (): BuildCache => ({ version: CACHE_VERSION, entries: {} });
 
-/** Writes the cache unless it is there already as it would be written (a rebuild with nothing changed). */
+/** Writes the cache, read with `readCache`, unless it would write the text it was read from (a rebuild with nothing changed). */
 export async function writeCache(out: string, cache: BuildCache): Promise<void> {
   const text = JSON.stringify(cache);
-  if ((await readFile(join(out, CACHE_FILE), "utf8").catch(() => undefined)) === text) return;
+  if (readFrom.get(cache) === text) return;
   const tmp = join(out, `${CACHE_FILE}.${process.pid}`);
   await writeFile(tmp, text);
   await rename(tmp, join(out, CACHE_FILE));

@@ -65,11 +65,13 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
       };
       const settle = (id: number, r: TaskResult | Problem[], thread = 0) => {
         results[id] = r;
-        if (!Array.isArray(r) && r.kind === "rendered") rendering.add(thread);
         if (!Array.isArray(r)) onResult(r);
-        // a rebuild starts no worker until a profile turns out to need rendering (a worker's start costs more
-        // than checking every profile's cache key)
-        if (!Array.isArray(r) && r.kind === "rendered") startWorkers();
+        if (!Array.isArray(r) && r.kind === "rendered") {
+          rendering.add(thread);
+          // a rebuild starts no worker until a profile turns out to need rendering (a worker's start costs
+          // more than checking every profile's cache key)
+          startWorkers();
+        }
         if (++settled === tasks.length) resolve();
       };
       if (!tasks.length) resolve();

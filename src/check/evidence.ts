@@ -1,6 +1,6 @@
 import type { ProfileBuild } from "../build.js";
 import { HELPERS, parseTemplate } from "../render/handlebars.js";
-import { anchorOf, anchorsOf } from "../render/document.js";
+import { anchorsOf } from "../render/document.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Clause, Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
@@ -40,7 +40,7 @@ export function evidenceFor(by: SatisfiedBy, policy: BuiltPolicy): Evidence[] {
   const out: Evidence[] = [];
   for (const clause of mayMatch(by, policy)) {
     const via = matchClause(clause, by, profile);
-    if (via) out.push({ clause: clause.key, anchor: anchorsOf(policy.resolved).clauses.get(clause.key) ?? anchorOf(clause.id), via });
+    if (via) out.push({ clause: clause.key, anchor: anchorsOf(policy.resolved).clauses.get(clause.key)!, via });
   }
   for (const locale of by.locales)
     if (policy.documents[locale]?.sections.every((s) => s.clauses.every((c) => c.markdown.trim())))

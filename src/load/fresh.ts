@@ -72,10 +72,6 @@ export class FolderCache<T> {
   adopt(key: string, value: T, stamp: string): void {
     if (!this.entries.has(key)) this.entries.set(key, { value, stamp, checked: round });
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 /**

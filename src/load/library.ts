@@ -61,10 +61,6 @@ export function adoptLibrary(shared: SharedLibrary): void {
   cache.adopt(BUILTIN_ONLY, Promise.resolve(shared.library), shared.stamp);
 }
 
-export function clearLibraryCache(): void {
-  cache.clear();
-}
-
 async function readLibrary(dirs: LibraryDirs): Promise<Library> {
   const problems = new ProblemList();
   const library: Library = { clauses: new Map(), variants: new Map(), sets: new Map(), topics: [], replaced: [] };

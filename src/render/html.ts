@@ -54,11 +54,8 @@ const pages = Handlebars.create();
 const walkEnv: WalkEnv = { helpers: pages.helpers, escape: pages.Utils.escapeExpression as (value: unknown) => string, known: new Set(), strict: false };
 type PageTemplate = (view: object) => string;
 const compiled = new Map<string, PageTemplate>();
-/** Forget the compiled page templates (the live preview calls this when templates/ changes). */
-export function resetPageTemplate(): void {
-  compiled.clear();
-}
-forgetWhenChanged([builtinPaths.templates], resetPageTemplate);
+// a build after an edit of templates/ (the live preview, a program building again) compiles them again
+forgetWhenChanged([builtinPaths.templates], () => compiled.clear());
 function template(name: "policy" | "policy-sections"): PageTemplate {
   let t = compiled.get(name);
   if (!t) compiled.set(name, (t = pageTemplate(readFileSync(join(builtinPaths.templates, `${name}.hbs`), "utf8"))));

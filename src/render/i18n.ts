@@ -45,12 +45,11 @@ function memoise(t: TFunction): Translate {
   };
 }
 
-/** Forget the loaded locale files (the live preview calls this when locales/ changes). */
-export function resetTranslations(): void {
+// a build after an edit of locales/ (the live preview, a program building again) reads them again
+forgetWhenChanged([builtinPaths.locales], () => {
   instance = undefined;
   memoised = {};
-}
-forgetWhenChanged([builtinPaths.locales], resetTranslations);
+});
 
 /** True when the locale file has the key (a section id with a default heading, for example). */
 export function hasKey(locale: Locale, key: string): boolean {

@@ -4,11 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import type { ViteDevServer } from "vite";
 import { build } from "../build.js";
 import { formatError, isPolicyError, PolicyError, type Problem } from "../errors.js";
-import { clearLibraryCache } from "../load/library.js";
 import { loadProfile, ownClauseDirs } from "../load/profile.js";
 import { builtinPaths } from "../paths.js";
-import { resetPageTemplate } from "../render/html.js";
-import { resetTranslations } from "../render/i18n.js";
 import { escapeHtml as esc } from "../render/text.js";
 
 export interface DevOptions {
@@ -35,10 +32,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   let problems: Problem[] | undefined;
   let slug = "";
 
+  // build() itself reads again the clauses, templates and locale files that changed (src/load/fresh.ts)
   const rebuild = async () => {
-    clearLibraryCache();
-    resetPageTemplate();
-    resetTranslations();
     const started = performance.now();
     try {
       const result = await build({ profiles: [profile], out, formats: ["md", "html"] });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLibrary } from "../../src/check/library.js";
 import { formatProblem } from "../../src/errors.js";
-import { clearLibraryCache, loadLibrary } from "../../src/load/library.js";
+import { loadLibrary } from "../../src/load/library.js";
 import { tempDir } from "../helpers.js";
 
 const GENERATED = ["collection.list", "sdks.list", "sharing.recipients-list", "cross-border.list", "effective.dates", "intro.controlling-language"];
@@ -41,7 +41,6 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
       mkdirSync(join(dir, name, ".."), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    clearLibraryCache();
     return loadLibrary({ own: [dir] });
   }
   const clause = (body: { zh: string; en: string }, front = "id: own.test\ntopic: intro\ntitle: { zh-CN: 测试, en: Test }") =>
@@ -72,6 +71,5 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
   it("says an own clause replaces a built-in one", async () => {
     const library = await libraryWith({ "list.md": clause({ zh: "清单。", en: "List." }, "id: collection.list\ntopic: collection.list\ntitle: { zh-CN: 清单, en: List }") });
     expect(library.replaced).toEqual([expect.stringMatching(/^collection\.list:default: .*list\.md replaces the built-in clauses\/collection\/collection\.list\.md$/)]);
-    clearLibraryCache();
   });
 });
