@@ -52,7 +52,12 @@ function parseFaces(css: string, dir: string, weight: number): FontFace[] {
 interface Coverage {
   group: Uint16Array;
   faces: number[][];
+  /** The groups of the ASCII characters every page has (letters, markup), each with a pattern of its characters. */
+  frequent: { group: number; pattern: RegExp }[];
+  /** Runs of every other character. */
+  rest: RegExp;
 }
+const FREQUENT = "a\n<>=";
 let coverage: Coverage | undefined;
 const SURROGATES = 0;
 
@@ -63,9 +68,16 @@ const SURROGATES = 0;
  */
 export function facesUsed(texts: string[]): number[] {
   const all = allFaces();
-  const { group, faces } = (coverage ??= coverageOf(all));
+  const { group, faces, frequent, rest } = (coverage ??= coverageOf(all));
   const seen = new Uint8Array(faces.length);
-  for (const text of texts) for (let i = 0, n = text.length; i < n; i++) seen[group[text.charCodeAt(i)]!] = 1;
+  for (const text of texts) {
+    // a page is mostly letters and markup: whether a frequent group occurs is found at its first
+    // character, and only the other characters are looked at one by one (twice as fast as all of them)
+    for (const f of frequent) if (!seen[f.group] && f.pattern.test(text)) seen[f.group] = 1;
+    rest.lastIndex = 0;
+    for (let run = rest.exec(text); run; run = rest.exec(text))
+      for (let i = run.index, end = rest.lastIndex; i < end; i++) seen[group[text.charCodeAt(i)]!] = 1;
+  }
   const used = new Set<number>();
   seen.forEach((hit, g) => hit && g !== SURROGATES && faces[g]!.forEach((face) => used.add(face)));
   if (seen[SURROGATES]) for (const text of texts) addSurrogates(text, all, used);
@@ -92,7 +104,12 @@ function coverageOf(all: FontFace[]): Coverage {
     if (id === undefined) ids.set(key, (id = faces.push(key === undefined ? [] : String(key).split(",").map(Number)) - 1));
     group[code] = id;
   }
-  return { group, faces };
+  const ascii = Array.from({ length: 0x80 }, (_, code) => code);
+  const frequentGroups = [...new Set([...FREQUENT].map((c) => group[c.charCodeAt(0)]!))];
+  const charClass = (codes: number[]) => codes.map((c) => `\\x${c.toString(16).padStart(2, "0")}`).join("");
+  const frequent = frequentGroups.map((g) => ({ group: g, pattern: new RegExp(`[${charClass(ascii.filter((c) => group[c] === g))}]`) }));
+  const others = ascii.filter((c) => !frequentGroups.includes(group[c]!));
+  return { group, faces, frequent, rest: new RegExp(`[${charClass(others)}\\x80-\\uffff]+`, "g") };
 }
 
 /** Characters outside the Basic Multilingual Plane (rare: some CJK extension characters), and lone surrogates. */

@@ -24,6 +24,8 @@ export function translator(locale: Locale): Translate {
 }
 
 let memoised: Partial<Record<Locale, Translate>> = {};
+/** hasKey's answers, by locale and key. */
+const existing = new Map<string, boolean>();
 
 /**
  * The same key with the same values always gives the same text, and a build asks for each one
@@ -49,10 +51,15 @@ function memoise(t: TFunction): Translate {
 forgetWhenChanged([builtinPaths.locales], () => {
   instance = undefined;
   memoised = {};
+  existing.clear();
 });
 
 /** True when the locale file has the key (a section id with a default heading, for example). */
 export function hasKey(locale: Locale, key: string): boolean {
   translator(locale);
-  return instance!.exists(key, { lng: locale });
+  // asked for every section of every document: i18next's lookup is the slow part
+  const id = `${locale}\u0000${key}`;
+  let has = existing.get(id);
+  if (has === undefined) existing.set(id, (has = instance!.exists(key, { lng: locale })));
+  return has;
 }

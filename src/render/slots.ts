@@ -69,7 +69,42 @@ export function valueMarkdown(raw: string): string {
 
 /** The body's Markdown, values in place. */
 export function fillMarkdown(skeleton: Skeleton): string {
-  return skeleton.values.length ? skeleton.markdown.replace(TOKEN, (_, n: string) => skeleton.values[Number(n)]!.markdown) : skeleton.markdown;
+  return skeleton.values.length ? fillTokens(skeleton.markdown, skeleton.values, "markdown") : skeleton.markdown;
+}
+
+/** A text cut at its tokens: `parts[0]`, token `slots[0]`, `parts[1]`, ... */
+interface Cut {
+  parts: string[];
+  slots: number[];
+}
+const cuts = new Map<string, Cut>();
+
+/**
+ * The text with each token replaced by its value. A skeleton's text is the same for many profiles: it is
+ * cut at its tokens once, and filling the pieces took a quarter of the time of a replace() with a callback.
+ */
+function fillTokens(text: string, values: Skeleton["values"], as: "markdown" | "html"): string {
+  let cut = cuts.get(text);
+  if (!cut) {
+    // forgotten now and then, like the other memos, so a long build's memory does not grow with them
+    if (cuts.size > 6_000) cuts.clear();
+    cuts.set(text, (cut = cutAtTokens(text)));
+  }
+  let out = cut.parts[0]!;
+  for (let i = 0; i < cut.slots.length; i++) out += values[cut.slots[i]!]![as] + cut.parts[i + 1]!;
+  return out;
+}
+
+function cutAtTokens(text: string): Cut {
+  const cut: Cut = { parts: [], slots: [] };
+  let from = 0;
+  for (const token of text.matchAll(TOKEN)) {
+    cut.parts.push(text.slice(from, token.index));
+    cut.slots.push(Number(token[1]));
+    from = token.index + token[0].length;
+  }
+  cut.parts.push(text.slice(from));
+  return cut;
 }
 
 /** "a" or "中": the stand-in for a character at a value's end; undefined when the value cannot be a token. */
@@ -117,7 +152,8 @@ const UNSAFE = /[`~<]|\]:|^(?: {4}|\t)/m;
  * is not plain text there: the body is then rendered with its values.
  */
 export function skeletonHtml(skeleton: Skeleton, render: (markdown: string) => string | undefined): string | undefined {
-  return render(skeleton.markdown)?.replace(TOKEN, (_, n: string) => skeleton.values[Number(n)]!.html);
+  const html = render(skeleton.markdown);
+  return html === undefined ? undefined : fillTokens(html, skeleton.values, "html");
 }
 
 /** The HTML of a skeleton's Markdown, tokens still in; undefined if a token could be read as other than text. */
