@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
+import { pick } from "../schema/localized.js";
 import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, readText } from "./files.js";
@@ -32,7 +33,7 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) throw new PolicyError(firstPerField(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE")));
   const dir = dirname(abs);
-  return { path: abs, file, dir, slug: parsed.data.slug ?? slugFromPath(abs), profile: parsed.data, lineOf: yaml.lineOf };
+  return { path: abs, file, dir, slug: parsed.data.slug ?? defaultSlug(abs, parsed.data), profile: parsed.data, lineOf: yaml.lineOf };
 }
 
 /** One problem per field: "2026-2-1" is not written YYYY-MM-DD, and saying it is no real date as well adds nothing. */
@@ -41,12 +42,22 @@ function firstPerField(problems: Problem[]): Problem[] {
   return problems.filter((p) => p.field === undefined || (!seen.has(p.field) && (seen.add(p.field), true)));
 }
 
-/** `examples/acme/profile.yaml` -> `acme`; `legal/foo.yaml` -> `foo`. Always a safe file name. */
-function slugFromPath(abs: string): string {
+/**
+ * `examples/acme/profile.yaml` -> `acme`; `legal/foo.yaml` -> `foo`. A name with no letter or digit of
+ * a-z and 0-9 (`示例公司/profile.yaml`) gives way to the company's English short name, then its English
+ * name: two such profiles would otherwise both be `policy`. Always a safe file name.
+ */
+function defaultSlug(abs: string, profile: Profile): string {
   const base = abs.replace(/\\/g, "/").split("/");
   const name = base[base.length - 1]!.replace(/\.ya?ml$/i, "");
-  const raw = name === "profile" ? base[base.length - 2] ?? "policy" : name;
-  return raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "policy";
+  const fromPath = name === "profile" ? base[base.length - 2] ?? "" : name;
+  const fromCompany = [profile.company.shortName, profile.company.name].map((n) => slugify(pick(n, "en").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")));
+  return [slugify(fromPath), ...fromCompany].find(Boolean) ?? "policy";
+}
+
+/** Lowercase a-z, 0-9 and dashes, at most 63 characters (accents are dropped from company names: Société -> societe). */
+function slugify(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
 }
 
 /** The profile's own clause folders, resolved against the profile's folder. */

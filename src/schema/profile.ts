@@ -179,7 +179,11 @@ export const clauseOverridesSchema = z.strictObject({
 
 export const profileSchema = z.strictObject({
   $schema: z.string().optional(),
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes, e.g. acme-cloud").optional(),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes, e.g. acme-cloud")
+    .optional()
+    .describe("The folder of this profile's pages in the output; default: the profile's file name (its folder's for profile.yaml), else the company's English short name"),
   company: companySchema,
   product: productSchema,
   kinds: kindsSchema,

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatError, PolicyError } from "../../src/errors.js";
 import { loadProfile } from "../../src/load/profile.js";
@@ -32,6 +33,21 @@ describe("good profiles", () => {
     expect(profile.contact.responseDays).toBe(15);
     expect(profile.children.ageThreshold).toBe(14);
     expect(profile.policy.controllingLanguage).toBe("zh-CN");
+  });
+
+  it("takes its slug from the file or folder name, else from the company's English short name or name", async () => {
+    const text = readFileSync(join(dir, "good-minimal.yaml"), "utf8");
+    const load = (folder: string, yaml = text) => {
+      const path = join(mkdtempSync(join(tmpdir(), "pp-slug-")), folder, "profile.yaml");
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, yaml);
+      return loadProfile(path).then((p) => p.slug);
+    };
+    expect(await load("Acme Cloud")).toBe("acme-cloud");
+    // a Chinese folder name has no character a slug may hold: the company's English short name, then its English name
+    expect(await load("示例公司", text.replace("shortName: 示例", "shortName: { zh-CN: 示例, en: Société Exemple }"))).toBe("societe-exemple");
+    expect(await load("示例公司", text.replace("name: 示例有限公司", "name: { zh-CN: 示例有限公司, en: \"Example Co., Ltd.\" }"))).toBe("example-co-ltd");
+    expect(await load("示例公司")).toBe("policy");
   });
 
   it("reads a file with a byte order mark and CRLF line ends", async () => {
