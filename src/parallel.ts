@@ -12,9 +12,8 @@ const workerFile = fileURLToPath(new URL("./render-worker.js", import.meta.url))
 const canThread = workerFile.endsWith(".js") && existsSync(workerFile) && !import.meta.url.endsWith(".ts");
 
 /**
- * Profiles a thread works on at once. Rendering and writing the files are synchronous; making a
- * profile's folder and reading its released versions are not: with two under way, the thread renders
- * one while the other waits.
+ * Profiles a thread has under way at once: while one renders, the next one's file is read and its cache
+ * entry checked. They render one at a time (`oneAtATime` in profile-task.ts).
  */
 export const IN_FLIGHT = 2;
 

@@ -82,7 +82,25 @@ export async function runProfileTask(task: ProfileTask): Promise<TaskResult> {
     const quick = quickKey(task.shared, bytes, dirname(abs), previous.ownDirs);
     if (previous.quick === quick && filesIntact(task.out, previous.files)) return kept(previous);
   }
+  return oneAtATime(() => renderTask(task, abs, text, bytes));
+}
 
+/**
+ * A thread has several profiles under way (IN_FLIGHT in parallel.ts), so that reading a profile and
+ * checking its cache entry overlap with work, but renders one at a time: two interleaved at their awaits
+ * kept both profiles' intermediate objects alive across garbage collections, and a 200-profile build
+ * took about 5% longer.
+ */
+let renderingDone: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = renderingDone.then(work);
+  renderingDone = run.catch(() => {});
+  return run;
+}
+
+async function renderTask(task: ProfileTask, abs: string, text: string, bytes: Buffer): Promise<TaskResult> {
+  const previous = task.previous;
+  const kept = (entry: CacheEntry): TaskResult => ({ kind: "unchanged", path: abs, entry });
   const loaded = parseProfile(text, displayPath(abs), abs);
   const ownDirs = ownClauseDirs(loaded);
   // before anything is read from the clause folders or written: an output folder that overlaps the inputs

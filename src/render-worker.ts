@@ -5,7 +5,7 @@ import { IN_FLIGHT, type WorkerMessage } from "./parallel.js";
 import { runProfileTask, type ProfileTask } from "./profile-task.js";
 
 // One of the build's render threads (src/parallel.ts): it says when its modules are loaded, then runs
-// the profiles it is sent, IN_FLIGHT at a time (one renders while another's files are written), writing
+// the profiles it is sent, IN_FLIGHT at a time (one renders while the next one's file is read), writing
 // their files itself and answering with plain data.
 const queue: { task: ProfileTask; id: number }[] = [];
 let running = 0;
