@@ -86,9 +86,27 @@ const median = (xs) => {
 
 // ------------------------------------------------------------------------------------ child processes
 /** Runs one measurement in a fresh Node process (bench/tasks.mjs); resolves with its JSON result. */
+/**
+ * Before each measurement, what the measurements before it wrote is flushed to the disk (sync(1)), so
+ * that no build is timed while the kernel writes back another's files (Eleventy used to run while
+ * PolicyPress's 63 MB were written back). And no output is deleted until the end of the run (the work
+ * folder goes as a whole): ext4 will not reuse an inode deleted in the last 60 to 300 seconds, and
+ * creating a file scans past each of them (`recently_deleted` in ext4's inode allocator). With each run's
+ * output deleted before the next, the same build's kernel time grew from 0.7 to 3.0 s over three runs,
+ * and weighed most on the side creating more files. Both sides get the same treatment.
+ */
+function settleDisk() {
+  try {
+    execFileSync("sync", { stdio: "ignore", timeout: 120_000 });
+  } catch {
+    // no sync(1) (Windows): measured as before
+  }
+}
+
 async function child(task, spec, { timeoutMs = 15 * 60_000, cwd } = {}) {
   const specFile = join(work, `spec-${task}-${++childCount}.json`);
   await writeFile(specFile, JSON.stringify(spec));
+  settleDisk();
   const started = performance.now();
   const loadBefore = loadavg()[0];
   return new Promise((resolvePromise, reject) => {
@@ -290,7 +308,6 @@ try {
   let project;
   for (let r = 0; r < opts.repeat; r++) {
     log(`(a) PolicyPress Markdown + HTML, ${N} profiles x 3 documents${opts.repeat > 1 ? ` (run ${r + 1} of ${opts.repeat})` : ""}`);
-    if (aOut) await rm(aOut, { recursive: true, force: true });
     aOut = join(work, `a-out-${r}`);
     const run = await ppBuild(profiles, aOut, ["md", "html"]);
     if (run.policyMd !== N * 3 || run.policyHtml !== N * 3) throw new Error(`(a) expected ${N * 3} Markdown and HTML documents, got ${run.policyMd} and ${run.policyHtml}`);
@@ -305,7 +322,6 @@ try {
     if (html !== project.pages) throw new Error(`(b) Eleventy wrote ${html} HTML pages, expected ${project.pages}`);
     bRuns.push(b);
     log(`    ${Math.round(b.ms)} ms (${cpuText(b.cpu)}; load ${b.load.join(" -> ")})`);
-    await rm(output, { recursive: true, force: true });
   }
   const best = (runs) => runs.reduce((x, y) => (y.ms < x.ms ? y : x));
   const a = best(aRuns);
@@ -395,7 +411,6 @@ try {
     F.incremental = incremental;
     results.targets.unchangedRebuild = { value: round(warm.ms / a.ms, 3), target: "<= 0.10 of the cold build", pass: warm.ms / a.ms <= 0.1 && warm.rendered === 0 };
   }
-  if (!opts.keep) await rm(aOut, { recursive: true, force: true });
 
   // (d) peak memory for several N, each in a fresh process
   if (!opts.skipMemory) {
@@ -406,7 +421,6 @@ try {
       const run = await ppBuild(allProfiles.slice(0, n), out, ["md", "html"]);
       memory.push({ profiles: n, pages: n * 3, peakRssMB: round(run.memory.maxRssMB), sampledPeakRssMB: round(run.memory.sampledPeakMB), startRssMB: round(run.memory.baseMB), ms: round(run.ms), pagesPerSecond: round((n * 3) / (run.ms / 1000), 1), load: run.load });
       log(`    peak RSS ${Math.round(run.memory.maxRssMB)} MB, ${Math.round(run.ms)} ms`);
-      await rm(out, { recursive: true, force: true });
     }
     F.memory = memory;
     const small = memory[0];
@@ -443,7 +457,6 @@ try {
       if (pdfRun.pdf !== docs) throw new Error(`(c) expected ${docs} PDFs, got ${pdfRun.pdf}`);
       pdfRuns.push(pdfRun);
       log(`    ${Math.round(pdfRun.ms)} ms (load ${pdfRun.load.join(" -> ")})`);
-      await rm(pdfOut, { recursive: true, force: true });
 
       // (ii) Chromium's own page.pdf() on the same HTML files
       files = pdfProfiles.flatMap((p) => LOCALES.map((l) => join(htmlOut, slugOf(p), `policy.${l}.html`)));
