@@ -52,7 +52,7 @@ function namedFileProblem(error: unknown, path: string, option: string): PolicyE
   const file = displayPath(path);
   if (code === "EISDIR")
     return new PolicyError({ code: "FILE_IS_DIRECTORY", file, message: `${option} names a folder, not a file`, hint: "Name a file (it is created, and the folders on its way, when missing)." });
-  if (code === "ENOTDIR" || code === "EEXIST")
+  if (code && NOT_A_FOLDER.has(code))
     return new PolicyError({ code: "OUTPUT_NOT_A_FOLDER", file, message: `${option}: a part of this path is a file, not a folder`, hint: "Check the path; the folders on the way are created when they are missing." });
   if (code && NOT_WRITABLE.has(code))
     return new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file, message: `the file cannot be written (${code})`, hint: "Make its folder writable for this user, or name another file." });

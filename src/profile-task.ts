@@ -77,13 +77,15 @@ export async function runProfileTask(task: ProfileTask): Promise<TaskResult> {
   const text = await readText(abs, "profile");
   const bytes = Buffer.from(text, "utf8");
   const previous = task.previous;
-  const kept = (entry: CacheEntry): TaskResult => ({ kind: "unchanged", path: abs, entry });
   if (task.shared && previous) {
     const quick = quickKey(task.shared, bytes, dirname(abs), previous.ownDirs);
-    if (previous.quick === quick && filesIntact(task.out, previous.files)) return kept(previous);
+    if (previous.quick === quick && filesIntact(task.out, previous.files)) return kept(abs, previous);
   }
   return oneAtATime(() => renderTask(task, abs, text, bytes));
 }
+
+/** A profile kept from the last build: its cache entry stands for its output. */
+const kept = (path: string, entry: CacheEntry): TaskResult => ({ kind: "unchanged", path, entry });
 
 /**
  * A thread has several profiles under way (IN_FLIGHT in parallel.ts), so that reading a profile and
@@ -100,7 +102,6 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
 
 async function renderTask(task: ProfileTask, abs: string, text: string, bytes: Buffer): Promise<TaskResult> {
   const previous = task.previous;
-  const kept = (entry: CacheEntry): TaskResult => ({ kind: "unchanged", path: abs, entry });
   const loaded = parseProfile(text, displayPath(abs), abs);
   const ownDirs = ownClauseDirs(loaded);
   // before anything is read from the clause folders or written: an output folder that overlaps the inputs
@@ -109,7 +110,7 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
   const resolved = resolvePolicy(loaded, library);
   const keys = task.shared && { quick: quickKey(task.shared, bytes, loaded.dir, ownDirs), key: resolvedKey(task.shared, bytes, loaded, resolved), ownDirs };
   if (keys && previous && previous.key === keys.key && previous.slug === loaded.slug && filesIntact(task.out, previous.files))
-    return kept({ ...previous, quick: keys.quick, ownDirs });
+    return kept(abs, { ...previous, quick: keys.quick, ownDirs });
 
   const built = await renderProfile(loaded, library, resolved, task.options);
   const formats = task.options.formats;

@@ -63,8 +63,8 @@ const SURROGATES = 0;
 
 /**
  * The indexes (into `allFaces()`) of the faces that cover at least one character of `texts`, sorted:
- * the font files the pages need. Each character marks its group: 0.6 ms for a profile's pages, where
- * looking up each new character's faces took 1.4.
+ * the font files the pages need. Each character marks its group (about 0.3 ms for a profile's pages;
+ * looking up each new character's faces took 1.4).
  */
 export function facesUsed(texts: string[]): number[] {
   const all = allFaces();
