@@ -22,6 +22,8 @@ export interface ResolvedPolicy {
   set: ClauseSet;
   sections: ResolvedSection[];
   decisions: Decision[];
+  /** Entries of clauses.remove and clauses.variants that name no clause of the set: they change nothing. */
+  unusedOverrides: { path: (string | number)[]; ref: string }[];
 }
 
 /** The clause set for this profile, with its overrides applied and every condition evaluated. */
@@ -41,31 +43,55 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
   const decisions: Decision[] = [];
   const removed = new Set(profile.clauses.remove);
   const sections: ResolvedSection[] = [];
+  const named = new Set<string>(); // the ids and keys of every clause the set (with the additions) names
+  const placed = new Map<string, { section: string; add?: number }>(); // clause key -> where it is printed
   for (const section of set.sections) {
-    const refs = section.clauses.map((e) => (typeof e === "string" ? { clause: e, when: undefined } : e));
-    for (const add of profile.clauses.add.filter((a) => a.section === section.id)) {
+    const refs: { clause: string; when?: Condition; add?: number }[] = section.clauses.map((e) => (typeof e === "string" ? { clause: e } : e));
+    profile.clauses.add.forEach((add, i) => {
+      if (add.section !== section.id) return;
       const at = add.after ? refs.findIndex((r) => r.clause === add.after || r.clause.split(":")[0] === add.after) : -1;
-      refs.splice(at >= 0 ? at + 1 : refs.length, 0, { clause: add.clause, when: undefined });
-    }
+      refs.splice(at >= 0 ? at + 1 : refs.length, 0, { clause: add.clause, add: i });
+    });
     const sectionApplies = !section.when || conditionHolds(section.when, profile);
     const clauses: Clause[] = [];
     for (const ref of refs) {
       const clause = lookupClause(withVariant(ref.clause, profile.clauses.variants), library)!;
+      named.add(clause.id).add(clause.key);
       const decide = (included: boolean, reason: string) => decisions.push({ clause: clause.key, section: section.id, included, reason });
       if (!sectionApplies) decide(false, `section "${section.id}" does not apply: ${describeCondition(section.when!)}`);
       else if (removed.has(clause.id) || removed.has(clause.key)) decide(false, "removed by the profile (clauses.remove)");
       else if (ref.when && !conditionHolds(ref.when, profile)) decide(false, `the clause set's condition is not met: ${describeCondition(ref.when)}`);
       else if (clause.when && !conditionHolds(clause.when, profile)) decide(false, `the clause's condition is not met: ${describeCondition(clause.when)}`);
+      else if (placed.has(clause.key)) problems.add(printedTwice(clause, placed.get(clause.key)!, { section: section.id, add: ref.add }, loaded, set));
       else {
         decide(true, clause.when || ref.when ? `condition met: ${describeCondition({ ...clause.when, ...ref.when })}` : "always part of this clause set");
+        placed.set(clause.key, { section: section.id, add: ref.add });
         clauses.push(clause);
       }
     }
     if (clauses.length) sections.push({ id: section.id, title: section.title, heading: section.heading, clauses });
   }
+  problems.throwIfAny();
   if (!sections.some((s) => s.clauses.length))
     throw new PolicyError({ code: "EMPTY_POLICY", file: loaded.file, line: loaded.lineOf(["clauseSet"]), field: "clauseSet", message: `no clause of the set "${set.id}" applies to this profile`, hint: "Check clauses.remove and the profile's features; the policy would be empty." });
-  return { set, sections, decisions };
+  const unusedOverrides = [
+    ...profile.clauses.remove.map((ref, i) => ({ path: ["clauses", "remove", i], ref })),
+    ...Object.entries(profile.clauses.variants).map(([id, variant]) => ({ path: ["clauses", "variants", id], ref: `${id}:${variant}` })),
+  ].filter(({ path, ref }) => !named.has(path[1] === "variants" ? ref.split(":")[0]! : ref));
+  return { set, sections, decisions, unusedOverrides };
+}
+
+/** The same clause variant would be printed twice (an addition the set already has, or a set that lists it twice). */
+type Place = { section: string; add?: number };
+function printedTwice(clause: Clause, first: Place, again: Place, loaded: LoadedProfile, set: ClauseSet) {
+  const where = first.section === again.section ? `section "${again.section}"` : `sections "${first.section}" and "${again.section}"`;
+  const message = `${clause.key} would be printed twice, in ${where}`;
+  if (again.add === undefined) return { code: "DUPLICATE_IN_POLICY", file: set.file, field: `sections.${again.section}`, message, hint: `List it once in the clause set "${set.id}".` };
+  const already = first.add === undefined ? `The clause set "${set.id}" already has it in section "${first.section}"` : `clauses.add[${first.add}] adds it already`;
+  return {
+    code: "DUPLICATE_IN_POLICY", file: loaded.file, line: loaded.lineOf(["clauses", "add", again.add, "clause"]), field: `clauses.add[${again.add}]`,
+    message, hint: `${already}: leave out this clauses.add entry.`,
+  };
 }
 
 function withVariant(ref: string, variants: Record<string, string>): string {
@@ -79,11 +105,18 @@ function checkOverrides(loaded: LoadedProfile, library: Library, set: ClauseSet,
     const why = unknownRef(ref, library);
     if (why) problems.add({ code: "UNKNOWN_CLAUSE", file: loaded.file, line: loaded.lineOf(path), field: path.join("."), message: why.message, hint: why.hint });
   };
-  clauses.remove.forEach((ref, i) => report(["clauses", "remove", i], ref));
+  // a bare id removes every variant of the clause
+  clauses.remove.forEach((ref, i) => (ref.includes(":") || !library.variants.has(ref)) && report(["clauses", "remove", i], ref));
   clauses.add.forEach((add, i) => {
     report(["clauses", "add", i, "clause"], add.clause);
-    if (!set.sections.some((s) => s.id === add.section))
+    const section = set.sections.find((s) => s.id === add.section);
+    if (!section)
       problems.add({ code: "UNKNOWN_SECTION", file: loaded.file, line: loaded.lineOf(["clauses", "add", i, "section"]), field: `clauses.add[${i}].section`, message: `clause set "${set.id}" has no section "${add.section}"`, hint: `Its sections: ${set.sections.map((s) => s.id).join(", ")}.` });
+    else if (add.after) {
+      const refs = [...section.clauses.map((e) => (typeof e === "string" ? e : e.clause)), ...clauses.add.slice(0, i).filter((a) => a.section === add.section).map((a) => a.clause)];
+      if (!refs.some((r) => r === add.after || r.split(":")[0] === add.after))
+        problems.add({ code: "UNKNOWN_CLAUSE", file: loaded.file, line: loaded.lineOf(["clauses", "add", i, "after"]), field: `clauses.add[${i}].after`, message: `section "${add.section}" of clause set "${set.id}" has no clause "${add.after}" to add after`, hint: `Its clauses: ${refs.join(", ")}.` });
+    }
   });
   for (const [id, variant] of Object.entries(clauses.variants)) report(["clauses", "variants", id], `${id}:${variant}`);
 }

@@ -60,4 +60,38 @@ describe("resolving a clause set for a profile", () => {
     ]);
     expect(() => resolvePolicy(profile("clauseSet: nope\n"), lib)).toThrow(/unknown clause set "nope"/);
   });
+
+  const problemsOf = async (extra: string) => {
+    const lib = await loadLibrary();
+    try {
+      resolvePolicy(profile(extra), lib);
+    } catch (e) {
+      return (e as PolicyError).problems.map((p) => `${p.line} ${p.code} ${p.field}: ${p.message} (${p.hint})`);
+    }
+    return [];
+  };
+
+  it("refuses an addition after a clause the section does not have (it would land at the section's end)", async () => {
+    expect(await problemsOf("clauses:\n  add: [{ clause: cookies.etag, section: collection, after: no.such }]\n")).toEqual([
+      '17 UNKNOWN_CLAUSE clauses.add[0].after: section "collection" of clause set "startup-default" has no clause "no.such" to add after (Its clauses: collection.principles:necessary-refusable, collection.methods:submitted-and-generated, collection.list, collection.sensitive:necessity-separate-consent, use.purposes:developer-service, use.statistics:non-identifying-reports, sdks.list.)',
+    ]);
+  });
+
+  it("refuses a clause printed twice: added although the set has it, or added twice", async () => {
+    expect(await problemsOf("clauses:\n  add:\n    - { clause: collection.list, section: collection }\n    - { clause: cookies.etag, section: cookies }\n    - { clause: cookies.etag, section: rights }\n")).toEqual([
+      '18 DUPLICATE_IN_POLICY clauses.add[0]: collection.list:default would be printed twice, in section "collection" (The clause set "startup-default" already has it in section "collection": leave out this clauses.add entry.)',
+      '20 DUPLICATE_IN_POLICY clauses.add[2]: cookies.etag:browser-cache would be printed twice, in sections "cookies" and "rights" (clauses.add[1] adds it already: leave out this clauses.add entry.)',
+    ]);
+  });
+
+  it("notes the removals and variants that name no clause of the set, and removes every variant by a bare id", async () => {
+    const lib = await loadLibrary();
+    const resolved = resolvePolicy(profile("clauses:\n  remove: [cookies.etag, rights.withdraw-consent, collection.list:with-role]\n  variants: { intro.acceptance: continued-use }\n"), lib);
+    expect(resolved.unusedOverrides).toEqual([
+      { path: ["clauses", "remove", 0], ref: "cookies.etag" },
+      { path: ["clauses", "remove", 2], ref: "collection.list:with-role" },
+      { path: ["clauses", "variants", "intro.acceptance"], ref: "intro.acceptance:continued-use" },
+    ]);
+    expect(resolved.sections.flatMap((s) => s.clauses.map((c) => c.id))).not.toContain("rights.withdraw-consent");
+  });
 });

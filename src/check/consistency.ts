@@ -95,8 +95,9 @@ export const noContradictions: Rule = {
   },
 };
 
-// Template syntax that survived rendering, and the fill-in markers of drafts ("XX公司", "____", "TODO").
-const LEFTOVERS = [/\{\{|\}\}/, /\b(?:TODO|TBD|FIXME)\b/, /X{3,}|Ｘ{2,}|(?<![A-Za-z])XX(?=\p{Script=Han})/u, /_{3,}|＿{2,}/, /【\s*】|\[\s*\]|（\s*）|\(\s*\)/, /待填写|待补充|待定/];
+// Template syntax that survived rendering, a value printed as a JavaScript object, and the fill-in markers
+// of drafts ("XX公司", "____", "TODO").
+const LEFTOVERS = [/\{\{|\}\}/, /\[object [A-Z]\w*\]/, /\b(?:TODO|TBD|FIXME)\b/, /X{3,}|Ｘ{2,}|(?<![A-Za-z])XX(?=\p{Script=Han})/u, /_{3,}|＿{2,}/, /【\s*】|\[\s*\]|（\s*）|\(\s*\)/, /待填写|待补充|待定/];
 
 /** A placeholder left unresolved in the rendered text. */
 export const placeholdersResolved: Rule = {
@@ -150,7 +151,24 @@ export const localesComplete: Rule = {
   },
 };
 
-export const rules: Rule[] = [declarationsCovered, noContradictions, placeholdersResolved, localesComplete];
+/** clauses.remove or clauses.variants names a clause the set does not have: the profile expects a change that is not made. */
+export const overridesUsed: Rule = {
+  name: "overrides-used",
+  summary: "every clauses.remove and clauses.variants entry of the profile names a clause of its clause set",
+  check(policy) {
+    const { loaded, resolved } = policy;
+    return resolved.unusedOverrides.map(({ path, ref }) => {
+      const what = path[1] === "remove" ? "removes" : "chooses a variant of";
+      return {
+        code: "OVERRIDE_UNUSED", file: loaded.file, line: loaded.lineOf(path), field: path[1] === "remove" ? `clauses.remove[${path[2]}]` : path.join("."),
+        message: `the profile ${what} ${path[1] === "remove" ? ref : ref.split(":")[0]}, which the clause set "${resolved.set.id}" does not have: it changes nothing`,
+        hint: `Check the id against the set's clauses (${resolved.set.file}), or delete the entry.`,
+      };
+    });
+  },
+};
+
+export const rules: Rule[] = [declarationsCovered, noContradictions, placeholdersResolved, localesComplete, overridesUsed];
 
 function renderedClauses(policy: BuiltPolicy, locales: readonly Locale[] = LOCALES) {
   const byKey = new Map(included(policy).map((c) => [c.key, c]));

@@ -2,7 +2,7 @@ import { formatLocation } from "../errors.js";
 import type { ComplianceReport } from "./compliance.js";
 import type { Evidence } from "./evidence.js";
 import type { ItemResult } from "./requirements.js";
-import { statusLabel } from "./report.js";
+import { statusLabel, type Unchecked } from "./report.js";
 import { escapeHtml as esc } from "../render/text.js";
 
 
@@ -11,9 +11,9 @@ import { escapeHtml as esc } from "../render/text.js";
  * clause in the policy pages (policy.<locale>.html#<clause anchor>). Links are relative: the page is meant
  * to sit beside the policy pages (one profile), or above the profiles' folders (several: <slug>/policy...).
  */
-export function reportHtml(reports: ComplianceReport[]): string {
+export function reportHtml(reports: ComplianceReport[], unchecked: Unchecked[] = []): string {
   const prefix = (r: ComplianceReport) => (reports.length > 1 ? `${encodeURIComponent(r.slug)}/` : "");
-  const body = reports.map((r) => reportSection(r, prefix(r))).join("\n");
+  const body = [...unchecked.map(uncheckedSection), ...reports.map((r) => reportSection(r, prefix(r)))].join("\n");
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>合规检查 / Compliance check</title>
@@ -52,6 +52,16 @@ ${laws}
 <table><tbody>
 ${consistency}
 </tbody></table>`;
+}
+
+/** A profile that could not be checked: its problems, so the page never reads as a pass. */
+function uncheckedSection(u: Unchecked): string {
+  const items = u.problems.map((p) => `<li><code>${esc(formatLocation(p))}</code> ${esc(p.message)}${p.hint ? `<br><small>${esc(p.hint)}</small>` : ""}</li>`).join("\n");
+  return `<h2>${esc(u.profile)} <small class="MISSING">未检查 / not checked</small></h2>
+<p>配置或其条款有错误，未能生成政策。<br>The profile or a clause it uses has errors, so no policy could be built and checked:</p>
+<ul>
+${items}
+</ul>`;
 }
 
 function itemRow(r: ItemResult, prefix: string): string {

@@ -5,7 +5,7 @@ import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from 
 import type { Clause, Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
-import { defOf, schemaAt, unwrap } from "../schema/walk.js";
+import { defOf, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
 
 /**
  * Names of the five source companies, their products and domains: none may stay in a clause body
@@ -58,7 +58,7 @@ export function checkClause(clause: Clause): Problem[] {
   for (const [key, condition] of [["when", clause.when], ["assumes", clause.assumes]] as const)
     for (const path of conditionPaths(condition ?? {}))
       if (!schemaAt(profileSchema, path.split(".")))
-        problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: 2, field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
+        problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
   return problems;
 }
 
@@ -79,6 +79,13 @@ function indexOutsidePlaceholders(body: string, ch: string): number {
 
 type Node = hbs.AST.Node & Record<string, unknown>;
 
+/** Whether {{field}} prints text: not an object (other than a `{ zh-CN, en }` text) and not a list. */
+function isPrintable(field: z.ZodType): boolean {
+  const d = defOf(unwrap(field));
+  if (d.type === "union") return (d.options ?? []).some(isPrintable);
+  return d.type !== "object" && d.type !== "array" && d.type !== "record";
+}
+
 /** Every placeholder must name a profile field (inside {{#each x}}, a field of x's items). */
 function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale): Problem[] {
   const problems: Problem[] = [];
@@ -86,11 +93,27 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
   const report = (p: hbs.AST.PathExpression, message: string, hint: string) =>
     problems.push({ code: "UNKNOWN_PLACEHOLDER", file: clause.file, line: line(p), field: p.original, message, hint });
 
-  const checkPath = (p: hbs.AST.PathExpression, stack: z.ZodType[]) => {
-    if (p.data || p.parts.length === 0 || p.original === "this") return;
+  const checkPath = (p: hbs.AST.PathExpression, stack: z.ZodType[], printed = false): void => {
+    if (p.data) return checkData(p, printed);
+    if (p.parts.length === 0 || p.original === "this") return;
     const context = stack[stack.length - 1 - p.depth];
-    if (!context || !schemaAt(context, p.parts))
+    const field = context && schemaAt(context, p.parts);
+    if (!field)
       report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Check the spelling against schema/profile.schema.json (docs/clause-format.md lists the common ones).");
+    // an object or a list printed as it is reads "[object Object]" or nothing in the policy
+    else if (printed && !isPrintable(field)) {
+      const list = defOf(unwrap(field)).type === "array";
+      const fields = knownKeys(field, []).map((k) => `{{${p.original}.${k}}}`).slice(0, 4).join(", ");
+      report(p, `the ${locale} text prints {{${p.original}}}, which is ${list ? "a list" : "a group of fields"}, not a text`,
+        list ? `Print it with {{list ${p.original}}} (or {{list ${p.original} "field"}}), or {{#each ${p.original}}}…{{/each}}.` : `Print one of its fields${fields ? `: ${fields}` : ""}.`);
+    }
+  };
+  // @root.a.b is the profile's a.b from anywhere; @index, @key, @first and @last exist inside {{#each}}
+  const checkData = (p: hbs.AST.PathExpression, printed: boolean): void => {
+    const [head, ...rest] = p.parts;
+    if (head === "root" && rest.length) return checkPath({ ...p, data: false, parts: rest, depth: 0 }, [profileSchema], printed);
+    if (!["index", "key", "first", "last"].includes(head ?? "") || rest.length)
+      report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Profile fields are written without @ ({{company.name}}); inside {{#each}}, @index, @key, @first and @last, and @root.field for a field of the whole profile.");
   };
   const unknownHelper = (n: hbs.AST.Node, name: string) =>
     problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(n), field: name, message: `the ${locale} text calls an unknown helper "${name}"`, hint: HELPER_HINT });
@@ -113,8 +136,12 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
       const path = m.path as hbs.AST.PathExpression;
       // {{lookup company "name"}}, {{with x}}: a name with arguments is a helper call, and only ours are allowed
       if ((m.params.length || m.hash) && !HELPERS.includes(path.original)) unknownHelper(m, path.original);
-      if (m.params.length || HELPERS.includes(path.original)) checkParams(m.params, stack);
-      else checkPath(path, stack);
+      if (HELPERS.includes(path.original) && !m.params.length)
+        problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: line(m), field: path.original, message: `the ${locale} text calls {{${path.original}}} without the field it formats`, hint: `Name the field: {{${path.original} field.name}} (docs/clause-format.md).` });
+      else if (m.params.length || HELPERS.includes(path.original)) checkParams(m.params, stack);
+      else if (path.type !== "PathExpression")
+        problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: line(m), field: locale, message: `the ${locale} text puts a fixed value in braces ({{${JSON.stringify((m.path as unknown as { value: unknown }).value)}}})`, hint: "Write the text itself, without braces; braces hold profile fields such as {{company.name}}." });
+      else checkPath(path, stack, true);
     } else if (node.type === "PartialStatement" || node.type === "PartialBlockStatement" || node.type === "DecoratorBlock" || node.type === "Decorator") {
       const partial = node.type.startsWith("Partial");
       problems.push({

@@ -1,3 +1,4 @@
+import type { Problem } from "../errors.js";
 import type { ComplianceReport } from "./compliance.js";
 import { describeEvidence } from "./evidence.js";
 import type { ItemResult } from "./requirements.js";
@@ -70,8 +71,9 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
  * Items by policy, as a Markdown table (one column per profile): what docs/compliance.md shows for the
  * five source reconstructions.
  */
-export function reportMarkdown(reports: ComplianceReport[]): string {
-  if (!reports.length) return "";
+export function reportMarkdown(reports: ComplianceReport[], unchecked: Unchecked[] = []): string {
+  const note = unchecked.length ? `\n\nNot checked, because the profile or its clauses have errors (listed on stderr): ${unchecked.map((u) => `\`${u.profile}\` (${u.problems.length})`).join(", ")}.` : "";
+  if (!reports.length) return note.trim();
   const head = `| Law | Item | Article | The policy must | ${reports.map((r) => r.slug).join(" | ")} |`;
   const rule = `|---|---|---|---|${reports.map(() => "---|").join("")}`;
   const rows = reports[0]!.requirements.map((first, i) => {
@@ -83,5 +85,11 @@ export function reportMarkdown(reports: ComplianceReport[]): string {
   });
   const consistency = reports[0]!.consistency.map((c, i) => `| consistency | ${c.rule} | | ${cell(c.summary)} | ${reports.map((rep) => (rep.consistency[i]!.problems.length ? `**${rep.consistency[i]!.problems.length} problem(s)**` : "ok")).join(" | ")} |`);
   const totals = `| | | | **required items missing** | ${reports.map((rep) => `**${rep.requirements.filter((r) => r.status === "missing" && r.item.severity === "required").length}**`).join(" | ")} |`;
-  return [head, rule, ...rows, ...consistency, totals].join("\n");
+  return [head, rule, ...rows, ...consistency, totals].join("\n") + note;
+}
+
+/** A profile `check` could not check: it, or a clause it uses, does not load or resolve. */
+export interface Unchecked {
+  profile: string;
+  problems: Problem[];
 }

@@ -3,7 +3,7 @@ import type { Checklist } from "../load/requirements.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Condition } from "../schema/clause.js";
 import type { Requirement } from "../schema/requirement.js";
-import { evidenceFor, isDeclared, suggestions, type BuiltPolicy, type Evidence } from "./evidence.js";
+import { candidatesFor, evidenceFor, isDeclared, suggestions, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
 
 export type Status = "satisfied" | "missing" | "not-applicable";
 
@@ -60,12 +60,22 @@ export function missingProblems(results: ItemResult[], policy: BuiltPolicy): Pro
       return {
         code: "REQUIREMENT_MISSING",
         file: loaded.file,
-        line: loaded.lineOf(field ? field.split(".") : ["clauseSet"]),
+        line: loaded.lineOf(field ? field.split(".") : (removalOf(r.item, policy) ?? ["clauseSet"])),
         field: r.item.id,
         message: `${citation(r.item)} not met: ${lowerFirst(r.item.requires.en).replace(/\.$/, "")}`,
         hint: r.add,
       };
     });
+}
+
+/** The clauses.remove entry that took out the clause the item would be satisfied by, if one did. */
+function removalOf(item: Requirement, policy: BuiltPolicy): (string | number)[] | undefined {
+  const removed = policy.loaded.profile.clauses.remove;
+  for (const clause of candidatesFor(item.satisfiedBy, policy)) {
+    const i = removed.findIndex((ref) => ref === clause.id || ref === clause.key);
+    if (i >= 0 && whyLeftOut(clause, policy)) return ["clauses", "remove", i];
+  }
+  return undefined;
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

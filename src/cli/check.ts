@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { buildProfile } from "../build.js";
 import { checkCompliance, type ComplianceReport } from "../check/compliance.js";
 import { reportHtml } from "../check/html.js";
-import { reportJson, reportMarkdown, reportTable } from "../check/report.js";
+import { reportJson, reportMarkdown, reportTable, type Unchecked } from "../check/report.js";
 import { formatError, PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { defineCommand, EXIT } from "./command.js";
@@ -32,6 +32,7 @@ error, 2 bad arguments, 70 internal error.`,
     const paths = positionals.length ? positionals : [builtinPaths.example];
     const problems: Problem[] = [];
     const reports: ComplianceReport[] = [];
+    const unchecked: Unchecked[] = [];
     for (const path of paths) {
       try {
         const b = await buildProfile(path);
@@ -42,16 +43,17 @@ error, 2 bad arguments, 70 internal error.`,
       } catch (e) {
         if (!(e instanceof PolicyError)) throw e;
         problems.push(...e.problems);
+        unchecked.push({ profile: e.problems[0]?.file ?? path, problems: e.problems });
       }
     }
     if (values.html) {
       const file = resolve(values.html as string);
-      await writeNamedFile(file, reportHtml(reports), "--html");
+      await writeNamedFile(file, reportHtml(reports, unchecked), "--html");
       io.progress(`wrote ${file}`);
     }
     if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, results: reports.map(reportJson), problems }, null, 2));
     else {
-      if (values.markdown) io.out(reportMarkdown(reports));
+      if (values.markdown) io.out(reportMarkdown(reports, unchecked));
       else for (const report of reports) io.out(`${reportTable(report)}\n`);
       if (problems.length) io.err(formatError(new PolicyError(problems)));
     }

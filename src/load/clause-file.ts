@@ -1,5 +1,5 @@
 import type { Problem } from "../errors.js";
-import { clauseFrontMatterSchema, type Clause } from "../schema/clause.js";
+import { clauseFrontMatterSchema, type Clause, type ClauseFrontMatter, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { normaliseText, parseYaml } from "./yaml.js";
@@ -39,9 +39,30 @@ export function parseClauseFile(raw: string, file: string, origin: Clause["origi
   if (problems.length || !parsed?.success) return { problems };
   const fm = parsed.data;
   return {
-    clause: { ...fm, key: `${fm.id}:${fm.variant}`, file, bodies: bodies as Clause["bodies"], bodyLines: bodyLines as Clause["bodyLines"], origin },
+    clause: { ...fm, key: `${fm.id}:${fm.variant}`, file, bodies: bodies as Clause["bodies"], bodyLines: bodyLines as Clause["bodyLines"], lines: fieldLines(fm, yaml.lineOf), origin },
     problems,
   };
+}
+
+/** Where `id`, `topic` and each condition path of `when` and `assumes` are written (checks after loading point there). */
+function fieldLines(fm: ClauseFrontMatter, lineOf: (path: PropertyKey[]) => number | undefined): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const note = (key: string, path: PropertyKey[]) => {
+    const line = lineOf(path);
+    if (line !== undefined) lines[key] = line;
+  };
+  note("id", ["id"]);
+  note("topic", ["topic"]);
+  for (const key of ["when", "assumes"] as const) {
+    note(key, [key]);
+    const walk = (condition: Condition, path: PropertyKey[]) =>
+      Object.entries(condition).forEach(([k, v]) => {
+        if (k === "any" && Array.isArray(v)) v.forEach((c, i) => typeof c === "object" && walk(c as Condition, [...path, "any", i]));
+        else if (lines[`${key}.${k}`] === undefined) note(`${key}.${k}`, [...path, k]);
+      });
+    if (fm[key]) walk(fm[key], [key]);
+  }
+  return lines;
 }
 
 function readBodies(lines: string[], start: number, file: string) {

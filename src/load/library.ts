@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { sep } from "node:path";
+import { relative, sep } from "node:path";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
@@ -70,6 +70,8 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
     { dir: builtinPaths.clauses, origin: "library" },
     ...dirs.own.map((dir) => ({ dir, origin: "own" as const })),
   ];
+  // a set may name a clause of any folder, whatever the order of clauses.dirs: references are checked last
+  const sets: ReadSet[] = [];
   for (const root of roots) {
     if (!existsSync(root.dir)) {
       problems.add({ code: "CLAUSE_DIR_NOT_FOUND", file: displayPath(root.dir), message: "the clause folder does not exist", hint: "Check clauses.dirs in the profile; paths are relative to the profile." });
@@ -81,8 +83,9 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
     for (const file of files ?? []) if (file.endsWith(".md")) await addClause(library, file, root.origin, problems);
     // clause sets live in a folder named `sets` (clauses/sets/ in the library, <dir>/sets/ in a profile's own)
     for (const file of files ?? [])
-      if (!file.endsWith(".md") && file.split(sep).slice(0, -1).includes("sets")) await addSet(library, file, root.origin, problems);
+      if (!file.endsWith(".md") && inSetsFolder(root.dir, file)) sets.push(...(await addSet(library, file, root.origin, problems)));
   }
+  for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf));
   checkTopics(library, problems);
   problems.throwIfAny();
   for (const list of library.variants.values()) list.sort((a, b) => (a.variant === "default" ? -1 : b.variant === "default" ? 1 : 0));
@@ -110,7 +113,7 @@ async function addClause(library: Library, path: string, origin: Clause["origin"
   if (!clause) return;
   const existing = library.clauses.get(clause.key);
   if (existing && existing.origin === origin) {
-    problems.add({ code: "DUPLICATE_CLAUSE", file, line: 2, field: "id", message: `clause ${clause.key} is already defined in ${existing.file}`, hint: "Give this variant another `variant:` name, or delete one of the two files." });
+    problems.add({ code: "DUPLICATE_CLAUSE", file, line: clause.lines.id, field: "id", message: `clause ${clause.key} is already defined in ${existing.file}`, hint: "Give this variant another `variant:` name, or delete one of the two files." });
     return;
   }
   if (existing) {
@@ -125,27 +128,37 @@ async function addClause(library: Library, path: string, origin: Clause["origin"
   library.clauses.set(clause.key, clause);
 }
 
-async function addSet(library: Library, path: string, origin: ClauseSet["origin"], problems: ProblemList) {
+/** Clause sets live in a folder named `sets` inside a clause folder (clauses/sets/, <dir>/sets/), at any depth below it. */
+function inSetsFolder(root: string, file: string): boolean {
+  return relative(root, file).split(sep).slice(0, -1).includes("sets");
+}
+
+interface ReadSet {
+  set: ClauseSet;
+  lineOf: (path: PropertyKey[]) => number | undefined;
+}
+
+async function addSet(library: Library, path: string, origin: ClauseSet["origin"], problems: ProblemList): Promise<ReadSet[]> {
   const file = displayPath(path);
   const text = await reported(problems, () => readText(path, "clause set"));
-  if (text === undefined) return;
+  if (text === undefined) return [];
   const yaml = parseYaml(text, file);
   problems.addAll(yaml.problems);
-  if (yaml.problems.length) return;
+  if (yaml.problems.length) return [];
   const parsed = clauseSetSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) {
     problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET"));
-    return;
+    return [];
   }
   const set: ClauseSet = { ...parsed.data, file, origin };
   const existing = library.sets.get(set.id);
   if (existing && existing.origin === origin) {
     problems.add({ code: "DUPLICATE_CLAUSE_SET", file, line: yaml.lineOf(["id"]), field: "id", message: `clause set "${set.id}" is already defined in ${existing.file}`, hint: "Rename one of them." });
-    return;
+    return [];
   }
   if (existing) library.replaced.push(`clause set ${set.id}: ${file} replaces the built-in ${existing.file}`);
   library.sets.set(set.id, set);
-  problems.addAll(checkSetReferences(set, library, yaml.lineOf));
+  return [{ set, lineOf: yaml.lineOf }];
 }
 
 /** An unreadable file is one more problem of the library, reported with all the others. */
@@ -159,7 +172,7 @@ async function reported<T>(problems: ProblemList, read: () => Promise<T>): Promi
   }
 }
 
-/** Every clause a set names must exist; checked after all clauses are read (sets are read last). */
+/** Every clause a set names must exist; checked once every folder's clauses are read. */
 function checkSetReferences(set: ClauseSet, library: Library, lineOf: (p: PropertyKey[]) => number | undefined): Problem[] {
   const problems: Problem[] = [];
   set.sections.forEach((section, si) =>
@@ -196,5 +209,5 @@ function checkTopics(library: Library, problems: ProblemList) {
   const known = new Set(library.topics.map((t) => t.id));
   for (const c of library.clauses.values())
     if (!known.has(c.topic))
-      problems.add({ code: "UNKNOWN_TOPIC", file: c.file, line: 4, field: "topic", message: `unknown topic "${c.topic}"`, hint: "Use a topic listed in clauses/topics.yaml, or add it there." });
+      problems.add({ code: "UNKNOWN_TOPIC", file: c.file, line: c.lines.topic, field: "topic", message: `unknown topic "${c.topic}"`, hint: "Use a topic listed in clauses/topics.yaml, or add it there." });
 }

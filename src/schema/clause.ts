@@ -47,6 +47,8 @@ export interface Clause extends ClauseFrontMatter {
   bodies: Record<(typeof LOCALES)[number], string>;
   /** 1-based line in `file` of each body's first line, so template errors point into the file. */
   bodyLines: Record<(typeof LOCALES)[number], number>;
+  /** 1-based lines of front matter fields (`id`, `topic`, `when.<path>`...), for problems found after loading. */
+  lines: Record<string, number>;
   /** Where the clause came from: the built-in library or a profile's own folder. */
   origin: "library" | "own";
 }

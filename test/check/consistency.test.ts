@@ -4,7 +4,7 @@ import { runCase } from "./fixture.js";
 
 describe("consistency rules", () => {
   it("run in this order", () => {
-    expect(rules.map((r) => r.name)).toEqual(["declarations-covered", "no-contradictions", "placeholders-resolved", "locales-complete"]);
+    expect(rules.map((r) => r.name)).toEqual(["declarations-covered", "no-contradictions", "placeholders-resolved", "locales-complete", "overrides-used"]);
   });
 
   it("cover every declaration the issue names", () => {

@@ -68,8 +68,81 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     expect(lines).toEqual(["a.md CLAUSE_MISSING_LOCALE", "c.md DUPLICATE_CLAUSE"]);
   });
 
+  it("refuses a placeholder that prints a group of fields, a list or a fixed value", async () => {
+    const library = await libraryWith({ "bad.md": clause({ zh: "甲{{company}}乙{{product.services}}", en: 'A {{"x"}} {{company.name}} {{1}}' }) });
+    const own = [...library.clauses.values()].filter((c) => c.origin === "own");
+    const problems = checkLibrary({ ...library, clauses: new Map(own.map((c) => [c.key, c])) }).map((p) => `${p.line} ${p.code} ${p.message}`);
+    expect(problems).toEqual([
+      "7 UNKNOWN_PLACEHOLDER the zh-CN text prints {{company}}, which is a group of fields, not a text",
+      "7 UNKNOWN_PLACEHOLDER the zh-CN text prints {{product.services}}, which is a list, not a text",
+      '11 TEMPLATE_SYNTAX the en text puts a fixed value in braces ({{"x"}})',
+      "11 TEMPLATE_SYNTAX the en text puts a fixed value in braces ({{1}})",
+    ]);
+  });
+
+  it("checks @root paths and @ variables, and refuses a helper called without its field", async () => {
+    const library = await libraryWith({ "bad.md": clause({ zh: "{{@root.company.nmae}}{{@root.company.name}}{{#each collection}}{{@index}}{{@foo}}{{/each}}", en: "{{num}} {{date policy.effectiveDate}}" }) });
+    const own = [...library.clauses.values()].filter((c) => c.origin === "own");
+    const problems = checkLibrary({ ...library, clauses: new Map(own.map((c) => [c.key, c])) }).map((p) => `${p.line} ${p.code} ${p.message}`);
+    expect(problems).toEqual([
+      "7 UNKNOWN_PLACEHOLDER the zh-CN text uses {{@root.company.nmae}}, which is not a profile field",
+      "7 UNKNOWN_PLACEHOLDER the zh-CN text uses {{@foo}}, which is not a profile field",
+      "11 TEMPLATE_SYNTAX the en text calls {{num}} without the field it formats",
+    ]);
+  });
+
+  it("points at the line of the id, the topic and the condition, wherever they are in the front matter", async () => {
+    const front = (id: string, extra: string) => `# reviewed by the legal team\n# second comment\ntitle: { zh-CN: 甲, en: A }\n${extra}\nid: ${id}`;
+    const error = await libraryWith({
+      "a.md": clause({ zh: "甲。", en: "A." }, front("own.a", "topic: intro")),
+      "b.md": clause({ zh: "甲。", en: "A." }, front("own.a", "topic: nowhere")),
+    }).catch((e: unknown) => e);
+    const lines = (error as { problems: { code: string; file: string; line: number }[] }).problems.map((p) => `${p.file.split("/").pop()}:${p.line} ${p.code}`);
+    expect(lines).toEqual(["b.md:6 DUPLICATE_CLAUSE"]);
+    const topic = await libraryWith({ "c.md": clause({ zh: "甲。", en: "A." }, front("own.c", "topic: nowhere")) }).catch((e: unknown) => e);
+    expect((topic as { problems: { code: string; line: number }[] }).problems.map((p) => `${p.line} ${p.code}`)).toEqual(["5 UNKNOWN_TOPIC"]);
+    const when = await libraryWith({ "d.md": clause({ zh: "甲。", en: "A." }, front("own.d", "topic: intro\nwhen:\n  features.cookies: true\n  features.nosuch: true")) });
+    const own = [...when.clauses.values()].filter((c) => c.origin === "own");
+    expect(checkLibrary({ ...when, clauses: new Map(own.map((c) => [c.key, c])) }).map((p) => `${p.line} ${p.code} ${p.field}`)).toEqual(["8 UNKNOWN_CONDITION_FIELD when.features.nosuch"]);
+  });
+
   it("says an own clause replaces a built-in one", async () => {
     const library = await libraryWith({ "list.md": clause({ zh: "清单。", en: "List." }, "id: collection.list\ntopic: collection.list\ntitle: { zh-CN: 清单, en: List }") });
     expect(library.replaced).toEqual([expect.stringMatching(/^collection\.list:default: .*list\.md replaces the built-in clauses\/collection\/collection\.list\.md$/)]);
+  });
+});
+
+describe("clause sets in a profile's own folders", () => {
+  const clauseText = (id: string, variant: string) => `---\nid: ${id}\nvariant: ${variant}\ntopic: intro\ntitle: { zh-CN: 甲, en: A }\n---\n:::zh-CN\n甲。\n:::\n\n:::en\nA.\n:::\n`;
+  const setText = (ref: string) => `id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [${ref}, intro.welcome:developer-brief]\n`;
+  function folders(files: Record<string, string>) {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, ".."), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  }
+
+  it("may name a clause of a later folder: references are checked once every folder is read", async () => {
+    const dir = folders({ "a/sets/mine.yaml": setText("own.b"), "b/b.md": clauseText("own.b", "default") });
+    for (const own of [[join(dir, "a"), join(dir, "b")], [join(dir, "b"), join(dir, "a")]]) {
+      const library = await loadLibrary({ own });
+      expect(library.sets.get("mine")?.sections[0]?.clauses[0]).toBe("own.b");
+    }
+  });
+
+  it("must say which variant once a later folder gives a clause a second one", async () => {
+    const dir = folders({ "a/sets/mine.yaml": setText("own.z"), "a/z.md": clauseText("own.z", "alpha"), "b/z.md": clauseText("own.z", "beta") });
+    const error = await loadLibrary({ own: [join(dir, "a"), join(dir, "b")] }).catch((e: unknown) => e);
+    expect((error as { problems: unknown[] }).problems.map((p) => formatProblem(p as never).split("\n")[0]!.replace(/^.*\/a\//, "a/"))).toEqual([
+      'a/sets/mine.yaml:5  error UNKNOWN_CLAUSE [sections[0].clauses[0]]: clause "own.z" has several variants; say which',
+    ]);
+  });
+
+  it("are read from a `sets` folder inside the clause folder, not from one higher up its path", async () => {
+    const dir = folders({ "sets/own/notes.yaml": "reviewer: me\n", "sets/own/a.md": clauseText("own.a", "default") });
+    const library = await loadLibrary({ own: [join(dir, "sets", "own")] });
+    expect(library.clauses.has("own.a:default")).toBe(true);
   });
 });

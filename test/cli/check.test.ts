@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, tempDir } from "../helpers.js";
@@ -55,6 +55,30 @@ describe("policypress check: the checklist and the consistency rules", () => {
     // the slug of a profile.yaml is its folder's name
     expect(r.stdout.split("\n")[0]).toMatch(/^\| Law \| Item \| Article \| The policy must \| pp-check-\w+ \| pp-check-\w+ \|$/);
     expect(r.stdout).toContain("| PIPL | PIPL-17-1-1 | Art. 17(1)(i) | Give the handler's name and contact details. | ok | **MISSING** |");
+  });
+});
+
+describe("a profile that cannot be checked is never left out of a report", () => {
+  const bad = () => {
+    const file = join(tempDir(), "broken.yaml");
+    writeFileSync(file, "company: 3\n");
+    return file;
+  };
+
+  it("is named under the Markdown table, and alone gives that line instead of nothing", () => {
+    const both = cli(["check", "--markdown", caseProfile("pass-base"), bad()]);
+    expect(both.code).toBe(1);
+    expect(both.stdout.trim().split("\n").pop()).toMatch(/^Not checked, because the profile or its clauses have errors \(listed on stderr\): `.*broken\.yaml` \(\d+\)\.$/);
+    const alone = cli(["check", "--markdown", bad()]);
+    expect(alone.stdout.trim()).toMatch(/^Not checked, because .*broken\.yaml/);
+  });
+
+  it("has a section of its own, with its problems, in the page for lawyers", () => {
+    const file = join(tempDir(), "compliance.html");
+    expect(cli(["check", "--html", file, "-q", bad()]).code).toBe(1);
+    const html = readFileSync(file, "utf8");
+    expect(html).toMatch(/<h2>.*broken\.yaml <small class="MISSING">未检查 \/ not checked<\/small><\/h2>/);
+    expect(html).toContain("must be a mapping (key: value lines), not number 3");
   });
 });
 
