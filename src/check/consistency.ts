@@ -62,7 +62,8 @@ export const declarationsCovered: Rule = {
     const text = plainText(policy);
     return DECLARATIONS.filter((d) => isDeclared(loaded.profile, d.field))
       .filter((d) => !evidenceFor(coverage(d), policy).length)
-      .filter((d) => !d.mentions || !LOCALES.every((l) => d.mentions![l].test(text[l])))
+      // named in every language built (a one-language build has no text in the other)
+      .filter((d) => !d.mentions || !LOCALES.filter((l) => policy.documents[l]).every((l) => d.mentions![l].test(text[l])))
       .map((d) => {
         const offer = suggestions(coverage(d), policy);
         const clauses = offer.length ? `Add a clause that covers it (clauses.add in the profile, or the clause set): ${offer.join("; ")}` : "Write a clause that covers it and add it";
@@ -96,8 +97,8 @@ export const noContradictions: Rule = {
 };
 
 // Template syntax that survived rendering, a value printed as a JavaScript object, and the fill-in markers
-// of drafts ("XX公司", "____", "TODO").
-const LEFTOVERS = [/\{\{|\}\}/, /\[object [A-Z]\w*\]/, /\b(?:TODO|TBD|FIXME)\b/, /X{3,}|Ｘ{2,}|(?<![A-Za-z])XX(?=\p{Script=Han})/u, /_{3,}|＿{2,}/, /【\s*】|\[\s*\]|（\s*）|\(\s*\)/, /待填写|待补充|待定/];
+// of drafts ("XX公司", "____", "TODO", and the starter profile's "（请填写注册地址）").
+const LEFTOVERS = [/\{\{|\}\}/, /\[object [A-Z]\w*\]/, /\b(?:TODO|TBD|FIXME)\b/, /X{3,}|Ｘ{2,}|(?<![A-Za-z])XX(?=\p{Script=Han})/u, /_{3,}|＿{2,}/, /【\s*】|\[\s*\]|（\s*）|\(\s*\)/, /待填写|待补充|待定/, /（请填写[^）]*）|\(fill in [^)]*\)/i];
 
 /** A placeholder left unresolved in the rendered text. */
 export const placeholdersResolved: Rule = {
@@ -111,7 +112,16 @@ export const placeholdersResolved: Rule = {
     for (const { clause, locale, markdown } of renderedClauses(policy, suspect)) {
       const text = unescape(markdown);
       const found = LEFTOVERS.map((re) => re.exec(text)?.[0]).find(Boolean);
-      if (found)
+      // a marker that comes from a profile value is the profile's to fix, not the clause's
+      const source = found && stringsOf(policy.loaded.profile, (path, value) => value.includes(found) && path[path.length - 1] !== (locale === "en" ? "zh-CN" : "en"))[0];
+      if (found && source) {
+        const field = source.path.join(".");
+        problems.push({
+          code: "UNRESOLVED_PLACEHOLDER", file: policy.loaded.file, line: policy.loaded.lineOf(source.path), field,
+          message: `the ${locale} policy still contains "${found}", from the profile's ${field}`,
+          hint: `Fill in ${field} in the profile.`,
+        });
+      } else if (found)
         problems.push({
           code: "UNRESOLVED_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale], field: locale,
           message: `the ${locale} text of ${clause.key} still contains "${found}" after rendering`,

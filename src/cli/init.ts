@@ -3,7 +3,10 @@ import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import Handlebars from "handlebars";
+import type { z } from "zod";
 import { parseProfile } from "../load/profile.js";
+import { textSchema } from "../schema/localized.js";
+import { emailSchema, isoDateSchema, webUrlSchema } from "../schema/primitives.js";
 import { builtinPaths, packageRoot } from "../paths.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
@@ -17,15 +20,22 @@ interface Question {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** An answer is checked by the schema the profile checks the field with, so what init accepts, the profile accepts. */
+const by = (schema: z.ZodType) => (value: string) => {
+  const result = schema.safeParse(value);
+  return result.success ? undefined : result.error.issues[0]?.message;
+};
+const name = by(textSchema);
+
 const QUESTIONS: Question[] = [
-  { key: "nameZh", ask: "公司全称（中文）", fallback: "示例科技（深圳）有限公司" },
-  { key: "nameEn", ask: "Company legal name (English)", fallback: "Example Technology (Shenzhen) Co., Ltd." },
-  { key: "shortZh", ask: "公司简称（中文）", fallback: (a) => a.nameZh!.replace(/（.*?）|有限公司|股份|科技/g, "") || a.nameZh! },
-  { key: "shortEn", ask: "Short name (English)", fallback: (a) => a.nameEn!.split(/\s+/).slice(0, 2).join(" ") },
-  { key: "website", ask: "Website (https://...)", fallback: "https://www.example.com", check: (v) => (/^https?:\/\/[^\s/]+\.[^\s]+$/.test(v) ? undefined : "must start with https://") },
-  { key: "email", ask: "Privacy contact email", fallback: (a) => `privacy@${a.website!.replace(/^https?:\/\/(www\.)?/, "").split("/")[0]}`, check: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? undefined : "must be an email address") },
+  { key: "nameZh", ask: "公司全称（中文）", fallback: "示例科技（深圳）有限公司", check: name },
+  { key: "nameEn", ask: "Company legal name (English)", fallback: "Example Technology (Shenzhen) Co., Ltd.", check: name },
+  { key: "shortZh", ask: "公司简称（中文）", fallback: (a) => a.nameZh!.replace(/（.*?）|有限公司|股份|科技/g, "") || a.nameZh!, check: name },
+  { key: "shortEn", ask: "Short name (English)", fallback: (a) => a.nameEn!.split(/\s+/).slice(0, 2).join(" "), check: name },
+  { key: "website", ask: "Website (https://...)", fallback: "https://www.example.com", check: by(webUrlSchema) },
+  { key: "email", ask: "Privacy contact email", fallback: (a) => `privacy@${a.website!.replace(/^https?:\/\/(www\.)?/, "").split(/[/:?#]/)[0]}`, check: by(emailSchema) },
   { key: "kind", ask: "What do you offer? 1 website/app  2 cloud platform  3 SDK for enterprise customers  4 hardware + cloud", fallback: "1", check: (v) => (/^[1-4]$/.test(v) ? undefined : "answer 1, 2, 3 or 4") },
-  { key: "effectiveDate", ask: "Effective date (YYYY-MM-DD)", fallback: today, check: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : "write YYYY-MM-DD") },
+  { key: "effectiveDate", ask: "Effective date (YYYY-MM-DD)", fallback: today, check: by(isoDateSchema) },
 ];
 
 // Every business type starts from startup-default, which adapts to the kinds declared here; the presets
@@ -55,7 +65,12 @@ Options:
     const target = join(dir, "profile.yaml");
     if (existsSync(target) && !values.force) throw new UsageError(`${target} already exists; pass --force to overwrite it`);
     const interactive = !values.yes && process.stdin.isTTY === true;
+    if (!values.yes && !interactive) io.progress("The input is not a terminal, so no question was asked: the profile gets the defaults (edit it, or run init on a terminal).");
     const answers = await ask(interactive, io.err);
+    if (!answers) {
+      io.err("init: stopped; nothing was written.");
+      return EXIT.usage;
+    }
     const preset = PRESETS[answers.kind!]!;
     const slug = answers.shortEn!.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "my-company";
     const q = (s: string) => JSON.stringify(s);
@@ -78,14 +93,19 @@ Options:
   },
 });
 
-async function ask(interactive: boolean, say: (t: string) => void): Promise<Record<string, string>> {
+/** The answers, or undefined when the user stops (Ctrl+C, or Ctrl+D at a question). */
+async function ask(interactive: boolean, say: (t: string) => void): Promise<Record<string, string> | undefined> {
   const answers: Record<string, string> = {};
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  let stopped = false;
+  rl?.on("close", () => (stopped = true));
   try {
     for (const q of QUESTIONS) {
       const fallback = typeof q.fallback === "function" ? q.fallback(answers) : q.fallback;
       for (;;) {
-        const answer = rl ? (await rl.question(`${q.ask} [${fallback}]: `)).trim() || fallback : fallback;
+        const reply = rl ? await rl.question(`${q.ask} [${fallback}]: `).catch(() => undefined) : "";
+        if (stopped || reply === undefined) return undefined;
+        const answer = reply.trim() || fallback;
         const problem = q.check?.(answer);
         if (!problem) {
           answers[q.key] = answer;
@@ -95,8 +115,9 @@ async function ask(interactive: boolean, say: (t: string) => void): Promise<Reco
         say(`  ${problem}`);
       }
     }
+    return answers;
   } finally {
+    rl?.removeAllListeners("close");
     rl?.close();
   }
-  return answers;
 }

@@ -5,6 +5,7 @@ import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, readText } from "./files.js";
 import { parseYaml } from "./yaml.js";
+import { BIDI_CONTROL } from "../render/text.js";
 
 /** A validated profile and where it came from. */
 export interface LoadedProfile {
@@ -30,10 +31,21 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   if (yaml.problems.length) throw new PolicyError(yaml.problems);
   if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
     throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
-  const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
+  const parsed = profileSchema.safeParse(withoutBidiControls(yaml.data), { reportInput: true });
   if (!parsed.success) throw new PolicyError(firstPerField(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE")));
   const dir = dirname(abs);
   return { path: abs, file, dir, slug: parsed.data.slug ?? defaultSlug(abs, parsed.data), profile: parsed.data, lineOf: yaml.lineOf };
+}
+
+/**
+ * Every value reaches page titles, running heads and feeds as well as clause text, so bidi controls
+ * (written as they are or as YAML escapes) are dropped from the profile's strings before anything reads them.
+ */
+function withoutBidiControls(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(BIDI_CONTROL, "");
+  if (Array.isArray(value)) return value.map(withoutBidiControls);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutBidiControls(v)]));
+  return value;
 }
 
 /** One problem per field: "2026-2-1" is not written YYYY-MM-DD, and saying it is no real date as well adds nothing. */

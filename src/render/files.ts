@@ -3,7 +3,7 @@ import type { DocLocale, Format } from "../write.js";
 import type { PolicyDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
-import { CLEAN_COPY, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
+import { cleanCopyOf, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
 import { upFrom, type SitePlace } from "../site/chrome.js";
 
 /** A file of one profile's output, relative to its folder (`<out>/<slug>/`). */
@@ -57,8 +57,8 @@ export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder 
   const assets = `${upFrom(folder)}${ASSETS}`;
   const version = notice.changes.to;
   return [
-    { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice), documents },
-    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy: CLEAN_COPY, assets, home: `${upFrom(folder)}index.html` }), documents },
+    { locale: "bilingual", format: "md", path: `${folder}changes.md`, version, content: noticeMarkdown(notice, documents.map((d) => d.locale)), documents },
+    { locale: "bilingual", format: "html", path: `${folder}changes.html`, version, content: noticeHtml(notice, { cleanCopy: cleanCopyOf(documents.map((d) => d.locale)), assets, home: `${upFrom(folder)}index.html` }), documents },
     { locale: "bilingual", format: "json", path: `${folder}changes.json`, version, content: `${JSON.stringify(notice, null, 2)}\n`, documents },
   ];
 }

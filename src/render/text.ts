@@ -1,11 +1,14 @@
 // Control characters (but not tab) would corrupt Markdown, HTML and PDF text: they become spaces.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g;
+// Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) reorder the text after a
+// value: a company name holding U+202E would print the clause around it backwards. They are dropped.
+export const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 // Everything markdown-it could read as syntax inside a line, plus HTML-significant characters.
 const INLINE_SYNTAX = /[\\`*_[\]<>&|~#!{}$]/g;
 
-/** Control characters, tabs and line breaks become spaces: what a value keeps as text, in any format. */
+/** Control characters, tabs and line breaks become spaces, bidi controls go: what a value keeps as text, in any format. */
 export function cleanText(raw: string): string {
-  return raw.replace(CONTROL, " ").replace(/[\t\n]+/g, " ");
+  return raw.replace(CONTROL, " ").replace(BIDI_CONTROL, "").replace(/[\t\n]+/g, " ");
 }
 
 export function escapeMarkdown(raw: string): string {

@@ -5,7 +5,8 @@ export const LOCALES = ["zh-CN", "en"] as const;
 export const localeSchema = z.enum(LOCALES);
 export type Locale = z.infer<typeof localeSchema>;
 
-const text = z.string().trim().min(1, "must not be empty").max(20_000, "is longer than 20,000 characters");
+export const textSchema = z.string().trim().min(1, "must not be empty").max(20_000, "is longer than 20,000 characters");
+const text = textSchema;
 
 /**
  * A value that differs by language: either one string used in both (names of people, emails, URLs,

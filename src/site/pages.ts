@@ -3,10 +3,10 @@ import type { PolicyDocument } from "../render/document.js";
 import { ASSETS, type RenderedFile } from "../render/files.js";
 import { translator } from "../render/i18n.js";
 import { formatDate } from "../render/numbering.js";
-import type { Locale } from "../schema/localized.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
 import { noticeBlock, noticeText, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
-import type { Format } from "../write.js";
+import type { DocLocale, Format } from "../write.js";
 import { pageName } from "./chrome.js";
 import { escapeHtml as esc } from "../render/text.js";
 
@@ -21,6 +21,14 @@ export interface SiteInput {
   formats: Format[];
   baseUrl: string;
 }
+
+/** The languages of this build (--locales): the released versions are published in these only. */
+const builtLocales = (current: SiteInput["current"]) => LOCALES.filter((l) => current[l]);
+/** Its pages: one per language, and the bilingual one when both are built. */
+const pageLocales = (current: SiteInput["current"]): DocLocale[] => {
+  const locales: DocLocale[] = builtLocales(current);
+  return locales.length === LOCALES.length ? [...locales, "bilingual"] : locales;
+};
 
 function shell(lang: string, title: string, body: string, extraHead = "", assets = ASSETS): string {
   return `<!doctype html>
@@ -84,7 +92,7 @@ export function archivePage(site: SiteInput): string {
     .reverse()
     .map((s) => {
       const folder = `${s.version}/`;
-      const pages = (["zh-CN", "en", "bilingual"] as const).map((l) => `<a href="${folder}${pageName(l)}">${l === "bilingual" ? "中英对照" : l === "en" ? "English" : "中文"}</a>`).join(" · ");
+      const pages = pageLocales(site.current).map((l) => `<a href="${folder}${pageName(l)}">${l === "bilingual" ? "中英对照" : l === "en" ? "English" : "中文"}</a>`).join(" · ");
       const notice = site.notices.has(`versions/${folder}`) ? `<a href="${folder}changes.html">${both("site.changes")}</a>` : "—";
       const summary = s.summary ? `<span lang="zh-CN">${esc(s.summary["zh-CN"])}</span><br><span lang="en">${esc(s.summary.en)}</span>` : "";
       return `<tr><th scope="row">${esc(s.version)}</th><td>${esc(s.released)}</td><td>${esc(s.effective)}</td><td>${summary}</td><td>${pages}</td><td>${notice}</td></tr>`;
@@ -111,8 +119,7 @@ export function atomFeed(site: SiteInput): string {
     <id>${esc(site.baseUrl)}versions/${esc(s.version)}/</id>
     <title>${esc(doc.title)} ${esc(s.version)}</title>
     <updated>${s.released}T00:00:00Z</updated>
-    <link rel="alternate" href="${esc(site.baseUrl)}versions/${esc(s.version)}/policy.zh-CN.html" hreflang="zh-CN"/>
-    <link rel="alternate" href="${esc(site.baseUrl)}versions/${esc(s.version)}/policy.en.html" hreflang="en"/>
+${builtLocales(site.current).map((l) => `    <link rel="alternate" href="${esc(site.baseUrl)}versions/${esc(s.version)}/${pageName(l)}" hreflang="${l}"/>`).join("\n")}
     <summary type="text">${esc(text)}</summary>
   </entry>`;
   });
@@ -144,7 +151,7 @@ export function versionsJson(site: SiteInput): string {
         hash: s.hash,
         summary: s.summary ?? null,
         material: site.notices.get(`versions/${s.version}/`)?.changes.material ?? null,
-        pages: Object.fromEntries((["zh-CN", "en", "bilingual"] as const).map((l) => [l, `versions/${s.version}/${pageName(l)}`])),
+        pages: Object.fromEntries(pageLocales(site.current).map((l) => [l, `versions/${s.version}/${pageName(l)}`])),
         changes: site.notices.has(`versions/${s.version}/`) ? `versions/${s.version}/changes.json` : null,
       })),
     },
@@ -159,7 +166,7 @@ export function sitemap(site: SiteInput, pages: RenderedFile[]): string {
     .filter((f) => f.format === "html" && f.path.includes("policy.") && !f.path.includes("fragment"))
     .map((f) => {
       const folder = f.path.slice(0, f.path.lastIndexOf("/") + 1);
-      const alts = (["zh-CN", "en"] as const).map((l) => `    <xhtml:link rel="alternate" hreflang="${l}" href="${esc(site.baseUrl)}${folder}${pageName(l)}"/>`).join("\n");
+      const alts = builtLocales(site.current).map((l) => `    <xhtml:link rel="alternate" hreflang="${l}" href="${esc(site.baseUrl)}${folder}${pageName(l)}"/>`).join("\n");
       return `  <url>\n    <loc>${esc(site.baseUrl)}${f.path}</loc>\n    <lastmod>${f.documents[0]!.effectiveIso}</lastmod>\n${alts}\n  </url>`;
     });
   return `<?xml version="1.0" encoding="utf-8"?>

@@ -1,6 +1,6 @@
 import { escapeInline, escapeHtml as esc } from "../render/text.js";
 import { formatDate } from "../render/numbering.js";
-import type { Locale } from "../schema/localized.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
 import { changedLines, type RedlinePart } from "./redline.js";
 
@@ -62,7 +62,7 @@ export function noticeText(n: Notice, locale: Locale): string {
 const versionLine = (n: Notice) => `${n.changes.from ?? "—"} → ${n.changes.to}`;
 
 /** The notice as Markdown: both languages, the clause changes, and a redline marked [-deleted-]{+inserted+}. */
-export function noticeMarkdown(n: Notice): string {
+export function noticeMarkdown(n: Notice, locales: readonly Locale[] = LOCALES): string {
   const c = n.changes;
   const out = [
     `# 《${escapeInline(n.title["zh-CN"])}》变更说明 / ${escapeInline(n.title.en)}: what changed`,
@@ -90,7 +90,7 @@ export function noticeMarkdown(n: Notice): string {
     for (const x of changed) out.push(`### ${escapeInline(x.title["zh-CN"])} / ${escapeInline(x.title.en)}`, "", redlineText(x.redline!["zh-CN"]), "", redlineText(x.redline!.en), "");
 
   }
-  out.push("## 新版本全文 / Clean copy", "", "policy.zh-CN.md · policy.en.md", "", `<!-- word segmentation: ICU ${n.icu} -->`);
+  out.push("## 新版本全文 / Clean copy", "", LOCALES.filter((l) => locales.includes(l)).map((l) => `policy.${l}.md`).join(" · "), "", `<!-- word segmentation: ICU ${n.icu} -->`);
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
 }
 
@@ -104,8 +104,21 @@ function redlineText(parts: RedlinePart[]): string {
 }
 
 
-/** A notice's links to the clean copy of its version: the pages beside it. */
-export const CLEAN_COPY: Record<Locale | "bilingual", string> = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
+/** A notice's links to the clean copy of its version: the pages beside it (those of the languages built). */
+export type CleanCopy = Partial<Record<Locale | "bilingual", string>>;
+export const CLEAN_COPY: CleanCopy = { "zh-CN": "policy.zh-CN.html", en: "policy.en.html", bilingual: "policy.bilingual.html" };
+
+/** The clean copy of a build of `locales` only (the bilingual page needs both). */
+export function cleanCopyOf(locales: readonly Locale[]): CleanCopy {
+  const pages: CleanCopy = {};
+  for (const l of locales) pages[l] = CLEAN_COPY[l];
+  if (locales.includes("zh-CN") && locales.includes("en")) pages.bilingual = CLEAN_COPY.bilingual;
+  return pages;
+}
+
+const COPY_LABEL = { "zh-CN": ["中文", ' lang="zh-CN"'], en: ["English", ' lang="en"'], bilingual: ["中英对照 / bilingual", ""] } as const;
+const copyLinks = (copy: CleanCopy, kinds: readonly (Locale | "bilingual")[]) =>
+  kinds.filter((k) => copy[k]).map((k) => `<a href="${esc(copy[k]!)}"${COPY_LABEL[k][1]}>${COPY_LABEL[k][0]}</a>`);
 
 /** The short notice as HTML: its opening line, the changes as a numbered list, and its closing line. */
 export function noticeBlock(n: Notice, locale: Locale): string {
@@ -115,7 +128,7 @@ export function noticeBlock(n: Notice, locale: Locale): string {
 }
 
 /** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */
-export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilingual", string>; assets: string; home?: string }): string {
+export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: string; home?: string }): string {
   const c = n.changes;
   const rows = c.clauses
     .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${esc([x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → "))}</td></tr>`)
@@ -134,7 +147,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: Record<Locale | "bilin
 <link rel="stylesheet" href="${esc(links.assets)}/policy.css">
 </head>
 <body class="single notice">
-${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li><li><a href="${esc(links.cleanCopy["zh-CN"])}" lang="zh-CN">中文</a></li><li><a href="${esc(links.cleanCopy.en)}" lang="en">English</a></li></ul></nav>` : ""}
+${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li>${copyLinks(links.cleanCopy, ["zh-CN", "en"]).map((a) => `<li>${a}</li>`).join("")}</ul></nav>` : ""}
 <header class="title-block">
 <p class="company">${esc(n.company["zh-CN"])} / ${esc(n.company.en)}</p>
 <h1>《${esc(n.title["zh-CN"])}》变更说明 / ${esc(n.title.en)}: what changed</h1>
@@ -145,7 +158,7 @@ ${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation
 <section><h2>通知 / Notice</h2>${noticeBlock(n, "zh-CN")}${noticeBlock(n, "en")}</section>
 ${rows ? `<section><h2>条款变更 / Changes by clause</h2><div class="table-wrap"><table><thead><tr><th>变更 / Change</th><th>条款 / Clause</th><th>章节 / Section</th></tr></thead><tbody>${rows}</tbody></table></div></section>` : ""}
 ${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删除 / deleted</del> <ins>新增 / inserted</ins></p>${redlines}</section>` : ""}
-<section><h2>新版本全文 / Clean copy</h2><p><a href="${esc(links.cleanCopy["zh-CN"])}" lang="zh-CN">中文</a> · <a href="${esc(links.cleanCopy.en)}" lang="en">English</a> · <a href="${esc(links.cleanCopy.bilingual)}">中英对照 / bilingual</a></p></section>
+<section><h2>新版本全文 / Clean copy</h2><p>${copyLinks(links.cleanCopy, ["zh-CN", "en", "bilingual"]).join(" · ")}</p></section>
 </main>
 </body>
 </html>

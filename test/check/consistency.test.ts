@@ -48,8 +48,8 @@ describe("consistency rules", () => {
   it("finds a draft's fill-in markers in a profile value that a clause prints, in each language", async () => {
     const { report } = await runCase("placeholder-left");
     expect(report.problems.map((p) => p.message)).toEqual([
-      'the zh-CN text of contact.handler-identity:registered-address still contains "待填写" after rendering',
-      'the en text of contact.handler-identity:registered-address still contains "TODO" after rendering',
+      `the zh-CN policy still contains "待填写", from the profile's contact.department.zh-CN`,
+      `the en policy still contains "TODO", from the profile's contact.department.en`,
     ]);
   });
 });

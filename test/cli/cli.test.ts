@@ -105,8 +105,17 @@ describe("policypress init", () => {
     expect(r.code).toBe(0);
     const text = readFileSync(join(dir, "profile.yaml"), "utf8");
     expect(text).toContain("# yaml-language-server: $schema=");
+    // the one thing left to fill in: the registered address, which check reports until it is written
+    const check = cli(["check", join(dir, "profile.yaml"), "-q"]);
+    expect(check.code).toBe(1);
+    expect([...check.stderr.matchAll(/error (\w+) \[([\w.-]+)\]/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(["UNRESOLVED_PLACEHOLDER company.address.zh-CN", "UNRESOLVED_PLACEHOLDER company.address.en"]);
+    writeFileSync(join(dir, "profile.yaml"), text.replace(/address: .*/, "address: { zh-CN: 深圳市南山区科技园1号, en: \"1 Science Park, Nanshan District, Shenzhen\" }"));
     expect(cli(["check", join(dir, "profile.yaml"), "-q"]).code).toBe(0);
     expect(cli(["init", dir, "--yes"]).code).toBe(2);
+    // with no terminal and no --yes, it says that nothing was asked
+    const piped = cli(["init", join(dir, "piped")]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toContain("The input is not a terminal, so no question was asked");
     expect(cli(["build", join(dir, "profile.yaml"), "--out", join(dir, "out"), "--formats", "md", "-q"]).code).toBe(0);
   });
 });

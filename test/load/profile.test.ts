@@ -50,6 +50,13 @@ describe("good profiles", () => {
     expect(await load("示例公司")).toBe("policy");
   });
 
+  it("drops bidi controls from values, written as they are or as YAML escapes (they would reverse the text around them)", async () => {
+    const text = readFileSync(join(dir, "good-minimal.yaml"), "utf8").replace("shortName: 示例", 'shortName: { zh-CN: "示\u202e例", en: "Evil\u2066 RTL‭" }');
+    const path = join(mkdtempSync(join(tmpdir(), "pp-bidi-")), "profile.yaml");
+    writeFileSync(path, text);
+    expect((await loadProfile(path)).profile.company.shortName).toEqual({ "zh-CN": "示例", en: "Evil RTL" });
+  });
+
   it("reads a file with a byte order mark and CRLF line ends", async () => {
     const { profile } = await loadProfile(join(dir, "good-bom-crlf.yaml"));
     expect(profile.company.name).toBe("示例有限公司");

@@ -182,3 +182,33 @@ describe.runIf("path" in found)("policypress dev", () => {
     }
   });
 });
+
+describe("a one-language build (--locales en)", () => {
+  const out = tempDir();
+  const site = join(out, "acme");
+  let stderr = "";
+  beforeAll(() => {
+    const r = cli(["build", "--out", out, "--formats", "md,html", "--locales", "en", "-q"]);
+    expect(r.code).toBe(0);
+    stderr = r.stderr;
+  });
+
+  it("links only to pages it wrote: archive, notices, versions.json, feed and sitemap included", () => {
+    const files = [...htmlFiles(site), join(site, "index.html")];
+    const broken: string[] = [];
+    for (const file of files)
+      for (const [, href] of readFileSync(file, "utf8").matchAll(/(?:href|src)="([^"#?]+)/g))
+        if (!/^[a-z]+:/.test(href!) && !statSync(join(file, "..", decodeURIComponent(href!)), { throwIfNoEntry: false }))
+          broken.push(`${relative(site, file)} -> ${href}`);
+    expect(broken).toEqual([]);
+    expect(readFileSync(join(site, "sitemap.xml"), "utf8")).not.toContain("zh-CN");
+    expect(readFileSync(join(site, "feed.xml"), "utf8")).not.toContain("policy.zh-CN");
+    const versions = JSON.parse(readFileSync(join(site, "versions.json"), "utf8"));
+    expect(Object.keys(versions.versions[0].pages)).toEqual(["en"]);
+    expect(readFileSync(join(site, "changes.md"), "utf8")).toContain("## 新版本全文 / Clean copy\n\npolicy.en.md\n");
+  });
+
+  it("does not call a declaration uncovered because the other language has no text", () => {
+    expect(stderr).not.toContain("DECLARATION_NOT_COVERED");
+  });
+});
