@@ -29,6 +29,8 @@ export interface LockOptions {
   /** How long to wait for another build to finish; default POLICYPRESS_LOCK_WAIT seconds, else 30 s. */
   waitMs?: number;
   onWait?: (message: string) => void;
+  /** What holds such a lock, for the messages: "build" (the default) or "release". */
+  holder?: string;
 }
 
 export interface OutputLock {
@@ -68,7 +70,7 @@ export async function lockOutput(out: string, options: LockOptions = {}): Promis
       continue;
     }
     if (Date.now() >= deadline) throw lockedError(path, holder, waitMs);
-    if (!told) options.onWait?.(`waiting for the build (${describe(holder)}) that is writing ${displayPath(out)} (lock: ${displayPath(path)})`);
+    if (!told) options.onWait?.(`waiting for the ${options.holder ?? "build"} (${describe(holder)}) that is writing ${displayPath(out)} (lock: ${displayPath(path)})`);
     told = true;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
+import { builtinPaths } from "./paths.js";
 import { displayPath } from "./load/files.js";
 
 /**
@@ -83,13 +84,15 @@ export function checkOutputTargets(out: string, builds: BuildInputs[]): void {
     const target = join(outReal, b.slug);
     const problem = (message: string, hint: string) => problems.push({ code: "OUTPUT_OVERLAPS_INPUT", file: b.file, message, hint });
     // the outermost input it would replace says it all (the profile's folder holds its clause folders)
-    const replaced = [b.profileDir, ...b.clauseDirs].map(real).find((folder) => within(folder, target));
+    const versions = join(real(b.profileDir), "versions");
+    // the built-in library too: policies written among its files would be read back as clauses
+    const clauseDirs = [...b.clauseDirs, builtinPaths.clauses];
+    const replaced = [b.profileDir, versions, ...clauseDirs].map(real).find((folder) => within(folder, target));
     if (replaced)
       problem(`building into ${displayPath(join(out, b.slug))} would replace ${displayPath(replaced)}, which holds this build's input`, "Choose an --out folder outside the profile's folder (the default is output/).");
-    const versions = join(real(b.profileDir), "versions");
     if (within(outReal, versions))
       problem(`the output folder ${displayPath(out)} is inside ${displayPath(versions)}, where released versions are kept`, "Released versions are never written by a build: choose another --out folder.");
-    for (const folder of b.clauseDirs.map(real))
+    for (const folder of clauseDirs.map(real))
       if (within(outReal, folder))
         problem(`the output folder ${displayPath(out)} is inside the clause folder ${displayPath(folder)}: the next build would read the policies as clauses`, "Choose an --out folder outside clauses.dirs.");
   }

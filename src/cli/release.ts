@@ -19,7 +19,8 @@ Options:
   --version X.Y.Z        the version number (must be after the latest release)
   --bump KIND            major, minor or patch instead of the proposed one
   --effective DATE       when the version takes effect (default: policy.effectiveDate)
-  --summary TEXT         a short summary kept with the version (--summary-en for a separate English one)
+  --summary TEXT         a short summary kept with the version, in both languages; a Chinese one needs
+                         --summary-en TEXT, the English summary, as well
   --date DATE            the release date (default: today, UTC)
   --json                 print the release (version, folder, changes) as JSON`,
   options: {
@@ -34,7 +35,11 @@ Options:
     if (positionals.length > 1) throw new UsageError("release takes one profile");
     if (values.version && values.bump) throw new UsageError("give --version or --bump, not both");
     if (values.bump && !["major", "minor", "patch"].includes(values.bump as string)) throw new UsageError(`--bump takes major, minor or patch, not "${values.bump}"`);
-    const summary = typeof values.summary === "string" ? { "zh-CN": values.summary, en: (values["summary-en"] as string | undefined) ?? values.summary } : undefined;
+    // one text serves both languages, unless it is Chinese: then the English one must be given too
+    if (values["summary-en"] !== undefined && values.summary === undefined) throw new UsageError("--summary-en goes with --summary (the Chinese summary)");
+    const summaryZh = values.summary as string | undefined;
+    if (summaryZh !== undefined && values["summary-en"] === undefined && /\p{Script=Han}/u.test(summaryZh)) throw new UsageError("--summary is in Chinese: give the English summary with --summary-en as well");
+    const summary = summaryZh !== undefined ? { "zh-CN": summaryZh, en: (values["summary-en"] as string | undefined) ?? summaryZh } : undefined;
     const result = await releaseVersion({
       profile: positionals[0] ?? builtinPaths.example,
       version: values.version as string | undefined,
@@ -42,6 +47,7 @@ Options:
       effective: values.effective as string | undefined,
       date: values.date as string | undefined,
       summary,
+      onWait: io.progress,
     });
     for (const w of result.warnings) io.err(`warning: ${w}`);
     const { snapshot, changes } = result;

@@ -60,7 +60,7 @@ function flatten(docs: Record<Locale, PolicyDocument>): FlatClause[] {
 }
 
 export function diffVersions(before: VersionView | null, after: VersionView): ChangeSet {
-  const clauses = before ? clauseChanges(flatten(before.documents), flatten(after.documents)) : [];
+  const clauses = before ? clauseChanges(flatten(before.documents), flatten(after.documents), policyDates(before.documents), policyDates(after.documents)) : [];
   const facts = before ? factChanges(before.profile, after.profile) : [];
   const rightsRemoved = clauses.some((c) => c.kind === "removed" && c.section.from === "rights");
   const material = facts.some((f) => f.material) || rightsRemoved;
@@ -69,7 +69,8 @@ export function diffVersions(before: VersionView | null, after: VersionView): Ch
   return { from: before?.version ?? null, to: after.version, clauses, facts, material, bump: material ? "major" : added ? "minor" : "patch", unchanged };
 }
 
-function clauseChanges(before: FlatClause[], after: FlatClause[]): ClauseChange[] {
+function clauseChanges(before: FlatClause[], after: FlatClause[], datesBefore: Record<Locale, string[]>, datesAfter: Record<Locale, string[]>): ClauseChange[] {
+  const sameButDates = (locale: Locale, a: string, b: string) => a === b || withoutDates(a, datesBefore[locale]) === withoutDates(b, datesAfter[locale]);
   const old = new Map(before.map((c) => [c.id, c]));
   const now = new Map(after.map((c) => [c.id, c]));
   const changes: ClauseChange[] = [];
@@ -78,7 +79,7 @@ function clauseChanges(before: FlatClause[], after: FlatClause[]): ClauseChange[
     const was = old.get(c.id);
     if (!was) changes.push({ kind: "added", id: c.id, title: c.title, section: { to: c.section } });
     else {
-      if (!sameButDates(was.text["zh-CN"], c.text["zh-CN"]) || !sameButDates(was.text.en, c.text.en))
+      if (!sameButDates("zh-CN", was.text["zh-CN"], c.text["zh-CN"]) || !sameButDates("en", was.text.en, c.text.en))
         changes.push({
           kind: "changed", id: c.id, title: c.title, section: { from: was.section, to: c.section },
           redline: { "zh-CN": redline(was.text["zh-CN"], c.text["zh-CN"], "zh-CN"), en: redline(was.text.en, c.text.en, "en") },
@@ -90,10 +91,12 @@ function clauseChanges(before: FlatClause[], after: FlatClause[]): ClauseChange[
   return changes;
 }
 
-// Every release carries new dates (the effective-date line): a clause that differs only in its dates
-// has not changed in substance, and the notice already gives the new effective date.
-const DATES = /\d{4}年\d{1,2}月\d{1,2}日|(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/g;
-const sameButDates = (a: string, b: string) => a === b || a.replace(DATES, "DATE") === b.replace(DATES, "DATE");
+// Every release carries new dates (the effective-date line): a clause that differs only in the policy's
+// own effective and update dates has not changed in substance, and the notice gives the new ones. Any
+// other date in a clause (a deadline, "backups until 2027") is substance.
+const policyDates = (docs: Record<Locale, PolicyDocument>): Record<Locale, string[]> =>
+  ({ "zh-CN": [docs["zh-CN"].effective, docs["zh-CN"].updated], en: [docs.en.effective, docs.en.updated] });
+const withoutDates = (text: string, dates: string[]) => dates.filter(Boolean).reduce((t, d) => t.split(d).join("\u0000DATE\u0000"), text);
 
 /** The ids that keep their relative order (a longest common subsequence); the others moved. */
 function longestCommonOrder(a: string[], b: string[]): Set<string> {
@@ -110,50 +113,73 @@ function longestCommonOrder(a: string[], b: string[]): Set<string> {
   return kept;
 }
 
-const both = (v: string | { "zh-CN": string; en: string }): Bilingual => ({ "zh-CN": pick(v, "zh-CN"), en: pick(v, "en") });
-const keyOf = (v: string | { "zh-CN": string; en: string }) => pick(v, "zh-CN");
+type Text = string | { "zh-CN": string; en: string };
+const both = (v: Text): Bilingual => ({ "zh-CN": pick(v, "zh-CN"), en: pick(v, "en") });
+/** The same thing: the same text in either language (a translation corrected, or the Chinese reworded, is no new item). */
+const sameThing = (a: Text, b: Text) => pick(a, "zh-CN") === pick(b, "zh-CN") || pick(a, "en") === pick(b, "en");
+/** The same words in both languages: a purpose or a country changed in either language has changed. */
+const sameText = (a: Text | undefined, b: Text | undefined) => (a === undefined || b === undefined ? a === b : pick(a, "zh-CN") === pick(b, "zh-CN") && pick(a, "en") === pick(b, "en"));
+const listOf = (items: Text[], locale: Locale) => items.map((i) => pick(i, locale)).join(locale === "zh-CN" ? "、" : ", ");
+/** The items of `b` that `a` does not have. */
+const newIn = (a: Text[], b: Text[]) => b.filter((x) => !a.some((y) => sameThing(x, y)));
 
 /** Profile facts that changed, said in plain words in both languages. */
 function factChanges(a: Profile, b: Profile): FactChange[] {
   const out: FactChange[] = [];
   const add = (area: FactArea, kind: FactChange["kind"], material: boolean, zh: string, en: string) => out.push({ area, kind, material, text: { "zh-CN": zh, en } });
 
-  const scenarios = new Map(a.collection.map((s) => [keyOf(s.scenario), s]));
   for (const s of b.collection) {
-    const was = scenarios.get(keyOf(s.scenario));
+    const was = a.collection.find((x) => sameThing(x.scenario, s.scenario));
     const name = both(s.scenario);
     if (!was) {
-      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${s.items.map((i) => pick(i, "zh-CN")).join("、")}，用于${pick(s.purpose, "zh-CN")}`, `New scenario "${name.en}": we collect ${s.items.map((i) => pick(i, "en")).join(", ")} ${pick(s.purpose, "en")}`);
+      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${listOf(s.items, "zh-CN")}，用于${pick(s.purpose, "zh-CN")}`, `New scenario "${name.en}": we collect ${listOf(s.items, "en")} ${pick(s.purpose, "en")}`);
       continue;
     }
-    const before = new Set(was.items.map(keyOf));
-    const after = new Set(s.items.map(keyOf));
-    const added = s.items.filter((i) => !before.has(keyOf(i)));
-    const removed = was.items.filter((i) => !after.has(keyOf(i)));
-    if (added.length) add("collection", "added", true, `“${name["zh-CN"]}”场景新增收集：${added.map((i) => pick(i, "zh-CN")).join("、")}`, `"${name.en}" now also collects: ${added.map((i) => pick(i, "en")).join(", ")}`);
-    if (removed.length) add("collection", "removed", false, `“${name["zh-CN"]}”场景不再收集：${removed.map((i) => pick(i, "zh-CN")).join("、")}`, `"${name.en}" no longer collects: ${removed.map((i) => pick(i, "en")).join(", ")}`);
-    if (keyOf(was.purpose) !== keyOf(s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${pick(s.purpose, "zh-CN")}`, `The purpose of "${name.en}" is now: ${pick(s.purpose, "en")}`);
+    const added = newIn(was.items, s.items);
+    const removed = newIn(s.items, was.items);
+    if (added.length) add("collection", "added", true, `“${name["zh-CN"]}”场景新增收集：${listOf(added, "zh-CN")}`, `"${name.en}" now also collects: ${listOf(added, "en")}`);
+    if (removed.length) add("collection", "removed", false, `“${name["zh-CN"]}”场景不再收集：${listOf(removed, "zh-CN")}`, `"${name.en}" no longer collects: ${listOf(removed, "en")}`);
+    if (!sameText(was.purpose, s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${pick(s.purpose, "zh-CN")}`, `The purpose of "${name.en}" is now: ${pick(s.purpose, "en")}`);
     if (!was.sensitive && s.sensitive) add("collection", "changed", true, `“${name["zh-CN"]}”场景现涉及敏感个人信息`, `"${name.en}" now involves sensitive personal information`);
   }
   for (const s of a.collection)
-    if (!b.collection.some((x) => keyOf(x.scenario) === keyOf(s.scenario))) add("collection", "removed", false, `不再有业务场景“${pick(s.scenario, "zh-CN")}”`, `Scenario "${pick(s.scenario, "en")}" is gone`);
+    if (!b.collection.some((x) => sameThing(x.scenario, s.scenario))) add("collection", "removed", false, `不再有业务场景“${pick(s.scenario, "zh-CN")}”`, `Scenario "${pick(s.scenario, "en")}" is gone`);
 
-  listChanges(a.sdks, b.sdks, (x) => keyOf(x.name), (x, kind) =>
-    kind === "added"
-      ? add("sdks", "added", true, `新增第三方 SDK：${pick(x.name, "zh-CN")}（${pick(x.provider, "zh-CN")}），用于${pick(x.purpose, "zh-CN")}`, `New third-party SDK: ${pick(x.name, "en")} (${pick(x.provider, "en")}), ${pick(x.purpose, "en")}`)
-      : add("sdks", "removed", false, `不再使用第三方 SDK：${pick(x.name, "zh-CN")}`, `Third-party SDK no longer used: ${pick(x.name, "en")}`),
-  );
-  listChanges(a.recipients, b.recipients, (x) => keyOf(x.name), (x, kind) =>
-    kind === "added"
-      ? add("recipients", "added", true, `新增个人信息接收方：${pick(x.name, "zh-CN")}，用于${pick(x.purpose, "zh-CN")}`, `New recipient of personal information: ${pick(x.name, "en")}, ${pick(x.purpose, "en")}`)
-      : add("recipients", "removed", false, `不再向${pick(x.name, "zh-CN")}提供个人信息`, `We no longer provide personal information to ${pick(x.name, "en")}`),
-  );
-  listChanges(a.storage.crossBorder, b.storage.crossBorder, (x) => keyOf(x.recipient), (x, kind) =>
-    kind === "added"
-      ? add("cross-border", "added", true, `新增向境外提供个人信息：${pick(x.recipient, "zh-CN")}（${pick(x.country, "zh-CN")}）`, `Personal information is now provided outside mainland China to ${pick(x.recipient, "en")} (${pick(x.country, "en")})`)
-      : add("cross-border", "removed", false, `不再向境外接收方${pick(x.recipient, "zh-CN")}提供个人信息`, `We no longer provide personal information to the overseas recipient ${pick(x.recipient, "en")}`),
-  );
-  if (keyOf(a.storage.location) !== keyOf(b.storage.location)) add("storage", "changed", true, `个人信息存储地点变更为${pick(b.storage.location, "zh-CN")}`, `Personal information is now stored ${pick(b.storage.location, "en")}`);
+  // who receives personal information: a new recipient, or more data, another purpose or another country for one already named
+  const receivers = <T extends { purpose: Text; data: Text[] }>(area: FactArea, list: [T[], T[]], nameOf: (x: T) => Text, say: { added: (x: T) => Bilingual; removed: (x: T) => Bilingual; label: Bilingual }, extra?: (was: T, now: T) => void) =>
+    listChanges(list[0], list[1], (x, y) => sameThing(nameOf(x), nameOf(y)), (x, kind) => {
+      const text = kind === "added" ? say.added(x) : say.removed(x);
+      add(area, kind, kind === "added", text["zh-CN"], text.en);
+    }, (was, now) => {
+      const name = both(nameOf(now));
+      const more = newIn(was.data, now.data);
+      const fewer = newIn(now.data, was.data);
+      if (more.length) add(area, "changed", true, `${say.label["zh-CN"]}${name["zh-CN"]}新增获得：${listOf(more, "zh-CN")}`, `${say.label.en} ${name.en} now also receives: ${listOf(more, "en")}`);
+      if (fewer.length) add(area, "changed", false, `${say.label["zh-CN"]}${name["zh-CN"]}不再获得：${listOf(fewer, "zh-CN")}`, `${say.label.en} ${name.en} no longer receives: ${listOf(fewer, "en")}`);
+      if (!sameText(was.purpose, now.purpose)) add(area, "changed", true, `${say.label["zh-CN"]}${name["zh-CN"]}的使用目的变更为：${pick(now.purpose, "zh-CN")}`, `${say.label.en} ${name.en} now receives personal information ${pick(now.purpose, "en")}`);
+      extra?.(was, now);
+    });
+
+  receivers("sdks", [a.sdks, b.sdks], (x) => x.name, {
+    label: { "zh-CN": "第三方 SDK ", en: "Third-party SDK" },
+    added: (x) => ({ "zh-CN": `新增第三方 SDK：${pick(x.name, "zh-CN")}（${pick(x.provider, "zh-CN")}），用于${pick(x.purpose, "zh-CN")}`, en: `New third-party SDK: ${pick(x.name, "en")} (${pick(x.provider, "en")}), ${pick(x.purpose, "en")}` }),
+    removed: (x) => ({ "zh-CN": `不再使用第三方 SDK：${pick(x.name, "zh-CN")}`, en: `Third-party SDK no longer used: ${pick(x.name, "en")}` }),
+  }, (was, now) => {
+    if (!sameText(was.provider, now.provider)) add("sdks", "changed", true, `第三方 SDK ${pick(now.name, "zh-CN")}的提供方变更为${pick(now.provider, "zh-CN")}`, `Third-party SDK ${pick(now.name, "en")} is now provided by ${pick(now.provider, "en")}`);
+  });
+  receivers("recipients", [a.recipients, b.recipients], (x) => x.name, {
+    label: { "zh-CN": "接收方", en: "Recipient" },
+    added: (x) => ({ "zh-CN": `新增个人信息接收方：${pick(x.name, "zh-CN")}，用于${pick(x.purpose, "zh-CN")}`, en: `New recipient of personal information: ${pick(x.name, "en")}, ${pick(x.purpose, "en")}` }),
+    removed: (x) => ({ "zh-CN": `不再向${pick(x.name, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to ${pick(x.name, "en")}` }),
+  });
+  receivers("cross-border", [a.storage.crossBorder, b.storage.crossBorder], (x) => x.recipient, {
+    label: { "zh-CN": "境外接收方", en: "Overseas recipient" },
+    added: (x) => ({ "zh-CN": `新增向境外提供个人信息：${pick(x.recipient, "zh-CN")}（${pick(x.country, "zh-CN")}）`, en: `Personal information is now provided outside mainland China to ${pick(x.recipient, "en")} (${pick(x.country, "en")})` }),
+    removed: (x) => ({ "zh-CN": `不再向境外接收方${pick(x.recipient, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to the overseas recipient ${pick(x.recipient, "en")}` }),
+  }, (was, now) => {
+    if (!sameText(was.country, now.country)) add("cross-border", "changed", true, `境外接收方${pick(now.recipient, "zh-CN")}所在国家或地区变更为${pick(now.country, "zh-CN")}`, `The overseas recipient ${pick(now.recipient, "en")} is now in ${pick(now.country, "en")}`);
+  });
+  if (!sameText(a.storage.location, b.storage.location)) add("storage", "changed", true, `个人信息存储地点变更为${pick(b.storage.location, "zh-CN")}`, `Personal information is now stored ${pick(b.storage.location, "en")}`);
   if (a.retention.afterClosureDays !== b.retention.afterClosureDays)
     add("retention", "changed", b.retention.afterClosureDays > a.retention.afterClosureDays, `注销账户后删除个人信息的期限由${a.retention.afterClosureDays}个工作日变更为${b.retention.afterClosureDays}个工作日`, `After an account is closed, personal information is now deleted within ${b.retention.afterClosureDays} working days (was ${a.retention.afterClosureDays})`);
   if (a.retention.logMonths !== b.retention.logMonths)
@@ -179,9 +205,12 @@ function factChanges(a: Profile, b: Profile): FactChange[] {
   return out;
 }
 
-function listChanges<T>(a: T[], b: T[], key: (x: T) => string, report: (x: T, kind: "added" | "removed") => void) {
-  const before = new Set(a.map(key));
-  const after = new Set(b.map(key));
-  for (const x of b) if (!before.has(key(x))) report(x, "added");
-  for (const x of a) if (!after.has(key(x))) report(x, "removed");
+/** Items of `b` not in `a` (added), of `a` not in `b` (removed), and each pair in both (to compare). */
+function listChanges<T>(a: T[], b: T[], same: (x: T, y: T) => boolean, report: (x: T, kind: "added" | "removed") => void, compare?: (was: T, now: T) => void) {
+  for (const x of b) {
+    const was = a.find((y) => same(x, y));
+    if (!was) report(x, "added");
+    else compare?.(was, x);
+  }
+  for (const x of a) if (!b.some((y) => same(x, y))) report(x, "removed");
 }

@@ -45,7 +45,7 @@ export function noticeText(n: Notice, locale: Locale): string {
     const titles = c.clauses.filter((x) => x.kind === kind).map((x) => x.title[locale]);
     if (titles.length) lines.push(zh ? `${KIND[kind]["zh-CN"]}条款：${titles.map((t) => `“${t}”`).join("、")}` : `${KIND[kind].en}: ${titles.map((t) => `"${t}"`).join(", ")}`);
   }
-  if (!lines.length) lines.push(zh ? "文字表述调整，不涉及实质内容" : "Wording only; nothing of substance changed");
+  if (!lines.length) lines.push(noChangeLine(c, locale));
   const head = zh
     ? `我们于${formatDate(n.date, "zh-CN")}更新了《${n.title["zh-CN"]}》，主要变更如下：`
     : `We updated our ${n.title.en} on ${formatDate(n.date, "en")}. What changed:`;
@@ -57,6 +57,14 @@ export function noticeText(n: Notice, locale: Locale): string {
       ? `更新后的政策自${formatDate(n.effective, "zh-CN")}起生效。`
       : `The updated policy takes effect on ${formatDate(n.effective, "en")}.`;
   return [head, ...lines.map((l, i) => `${i + 1}. ${l}`), tail].join("\n");
+}
+
+/** What a notice says when it lists nothing: a first version, the same text, or a change of wording only. */
+function noChangeLine(c: ChangeSet, locale: Locale): string {
+  const zh = locale === "zh-CN";
+  if (c.from === null) return zh ? "首次发布" : "First release";
+  if (c.unchanged) return zh ? `与 ${c.from} 版相比没有变化` : `No change since version ${c.from}`;
+  return zh ? "文字表述调整，不涉及实质内容" : "Wording only; nothing of substance changed";
 }
 
 const versionLine = (n: Notice) => `${n.changes.from ?? "—"} → ${n.changes.to}`;

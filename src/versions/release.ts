@@ -7,7 +7,12 @@ import { diffVersions, type ChangeSet } from "./changes.js";
 import { asView, draftChanges, renderVersion } from "./history.js";
 import { bumpVersion, compareVersions, parseVersion, type Bump } from "./semver.js";
 import type { Snapshot } from "./snapshot.js";
-import { readVersions, writeVersion } from "./store.js";
+import { readVersions, versionsDir, writeVersion } from "./store.js";
+import { existsSync } from "node:fs";
+import { rmdir } from "node:fs/promises";
+import { lockOutput } from "../lock.js";
+import type { LoadedProfile } from "../load/profile.js";
+import type { ResolvedPolicy } from "../resolve.js";
 
 export interface ReleaseOptions {
   profile: string;
@@ -19,6 +24,8 @@ export interface ReleaseOptions {
   summary?: { "zh-CN": string; en: string };
   /** YYYY-MM-DD of the release; defaults to today (UTC). */
   date?: string;
+  /** Told when another release of the same profile is under way and this one waits for it. */
+  onWait?: (message: string) => void;
 }
 
 export interface ReleaseResult {
@@ -35,6 +42,19 @@ export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseRe
   const loaded = await loadProfile(options.profile);
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
+  // one release at a time per profile: two at once would both name the same previous version
+  const dir = versionsDir(loaded.dir);
+  const existed = existsSync(dir);
+  const lock = await lockOutput(dir, { onWait: options.onWait, holder: "release" });
+  try {
+    return await releaseLocked(options, loaded, resolved);
+  } finally {
+    await lock.release();
+    if (!existed) await rmdir(dir).catch(() => {}); // only when the release wrote nothing into it
+  }
+}
+
+async function releaseLocked(options: ReleaseOptions, loaded: LoadedProfile, resolved: ResolvedPolicy): Promise<ReleaseResult> {
   const history = await readVersions(loaded.dir);
   const latest = history[history.length - 1];
   const { changes: draft } = draftChanges(loaded, resolved, latest);
@@ -44,6 +64,7 @@ export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseRe
   const version = chooseVersion(options, latest?.version, draft.bump, loaded.file);
   const released = checkDate(options.date ?? new Date().toISOString().slice(0, 10), "--date", loaded.file);
   const effective = checkDate(options.effective ?? loaded.profile.policy.effectiveDate, "--effective", loaded.file);
+  if (latest) notBefore(latest, released, effective, loaded.file);
   const view = renderVersion(loaded, resolved, { version, effective, updated: released });
   const changes = diffVersions(latest ? asView(latest) : null, view);
   const warnings = noticeWarnings(changes, released, effective, loaded.profile.policy.noticeDays);
@@ -74,6 +95,16 @@ function chooseVersion(options: ReleaseOptions, latest: string | undefined, prop
 function checkDate(value: string, flag: string, file: string): string {
   if (!isoDateSchema.safeParse(value).success) throw new PolicyError({ code: "BAD_DATE", file, field: flag, message: `${flag} "${value}" is not a date`, hint: "Write it as YYYY-MM-DD." });
   return value;
+}
+
+/** A version is released, and takes effect, no earlier than the one before it: the history reads forwards. */
+function notBefore(latest: Snapshot, released: string, effective: string, file: string) {
+  const problems = [];
+  if (released < latest.released)
+    problems.push({ code: "BAD_DATE", file, field: "--date", message: `the release date ${released} is before that of version ${latest.version} (${latest.released})`, hint: `Release on ${latest.released} or later (--date, default today).` });
+  if (effective < latest.effective)
+    problems.push({ code: "BAD_DATE", file, field: "--effective", message: `the effective date ${effective} is before that of version ${latest.version} (${latest.effective})`, hint: "Set policy.effectiveDate in the profile, or --effective, to the date the new version applies from." });
+  if (problems.length) throw new PolicyError(problems);
 }
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

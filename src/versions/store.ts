@@ -23,7 +23,11 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
   if (!existsSync(dir)) return [];
   const problems: Problem[] = [];
   // `X.Y.Z.tmp-PID` folders are releases interrupted before their rename: never part of the history
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes(".tmp-")).map((e) => e.name);
+  const entries = await readdir(dir, { withFileTypes: true });
+  // a version that is a link may change without its folder changing: refused like any other tampering
+  for (const e of entries.filter((e) => e.isSymbolicLink()))
+    problems.push({ code: "VERSION_FOLDER", file: displayPath(join(dir, e.name)), message: `"${e.name}" is a link, not a version folder`, hint: "versions/ holds only folders written by `policypress release`; restore the folder itself from version control." });
+  const names = entries.filter((e) => e.isDirectory() && !e.name.includes(".tmp-")).map((e) => e.name);
   for (const name of names.filter((n) => !parseVersion(n)))
     problems.push({ code: "VERSION_FOLDER", file: displayPath(join(dir, name)), message: `"${name}" is not a version number (X.Y.Z)`, hint: "versions/ holds only folders written by `policypress release`." });
   const snapshots: Snapshot[] = [];

@@ -1,7 +1,8 @@
-import { cpSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, fixtures, tempDir } from "../helpers.js";
+import { bin, cli, fixtures, root, tempDir } from "../helpers.js";
 
 /**
  * The release cycle a user goes through, in a temp copy of the golden fixture: release v1, change the
@@ -120,5 +121,57 @@ describe("release, change, release again", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error BAD_VERSION [--version]: version 1.5.0 is not after the latest release, 2.0.0");
     rmSync(join(dir, "versions", "2.0.1"), { recursive: true, force: true });
+  });
+
+  it("refuses a release or effective date before the latest version's", () => {
+    const r = cli(["release", profile, "--date", "2026-12-01", "--effective", "2026-12-05"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error BAD_DATE [--date]: the release date 2026-12-01 is before that of version 2.0.0 (2026-12-10)");
+    expect(r.stderr).toContain("error BAD_DATE [--effective]: the effective date 2026-12-05 is before that of version 2.0.0 (2026-12-12)");
+  });
+
+  it("refuses a version folder that is a link", () => {
+    const moved = join(tempDir(), "2.0.0");
+    renameSync(join(dir, "versions", "2.0.0"), moved);
+    symlinkSync(moved, join(dir, "versions", "2.0.0"));
+    try {
+      expect(cli(["check", profile]).stderr).toContain('error VERSION_FOLDER: "2.0.0" is a link, not a version folder');
+    } finally {
+      rmSync(join(dir, "versions", "2.0.0"));
+      renameSync(moved, join(dir, "versions", "2.0.0"));
+    }
+  });
+
+  it("releases one at a time: two at once give two versions in a chain, or one and NOTHING_TO_RELEASE", async () => {
+    const run = (args: string[]) => new Promise<number>((done) => spawn(process.execPath, [bin, "release", profile, "-q", ...args]).on("close", (code) => done(code ?? -1)));
+    const codes = await Promise.all([run(["--date", "2026-12-20", "--effective", "2026-12-20"]), run(["--bump", "minor", "--date", "2026-12-20", "--effective", "2026-12-20"])]);
+    expect(codes.sort()).toEqual([0, 1]);
+    expect(cli(["check", profile, "--json"]).stdout).not.toContain("VERSION_CHAIN_BROKEN");
+    expect(readdirSync(join(dir, "versions")).filter((n) => !n.startsWith("."))).toHaveLength(3);
+  });
+
+  it("says when a notice has nothing to list: the first release, or no change", () => {
+    expect(cli(["diff", profile, "--to", "1.0.0"]).stdout).toContain("1. 首次发布");
+    expect(cli(["diff", profile]).stdout).toMatch(/1\. No change since version \d+\.\d+\.\d+/);
+  });
+});
+
+describe("builds that would overwrite what they read", () => {
+  it("refuse an output folder that would replace versions/ (slug versions, --out the profile's folder)", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    writeFileSync(join(dir, "profile.yaml"), `slug: versions\n${readFileSync(join(dir, "profile.yaml"), "utf8").replace(/^slug:.*\n/m, "")}`);
+    expect(cli(["release", join(dir, "profile.yaml"), "-q"]).code).toBe(0);
+    const r = cli(["build", join(dir, "profile.yaml"), "--out", dir, "--formats", "md"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error OUTPUT_OVERLAPS_INPUT: building into .*versions would replace .*versions, which holds this build's input/);
+    expect(readdirSync(join(dir, "versions"))).toContain("1.0.0");
+  });
+
+  it("refuse an output folder inside the built-in clause library", () => {
+    const r = cli(["build", "--out", join(root, "clauses", "pp-test-out"), "--formats", "md"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error OUTPUT_OVERLAPS_INPUT: the output folder clauses/pp-test-out is inside the clause folder clauses: the next build would read the policies as clauses");
+    expect(existsSync(join(root, "clauses", "pp-test-out"))).toBe(false);
   });
 });

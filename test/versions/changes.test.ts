@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProfile } from "../../src/load/profile.js";
+import type { PolicyDocument } from "../../src/render/document.js";
+import type { Profile } from "../../src/schema/profile.js";
+import { diffVersions, type VersionView } from "../../src/versions/changes.js";
+import { root } from "../helpers.js";
+
+// What a change notice says (PIPL Art. 17: a change must be told), worked out from two versions.
+const acme = (await loadProfile(join(root, "examples", "acme", "profile.yaml"))).profile;
+const copy = (): Profile => structuredClone(acme);
+
+/** Two documents with one clause each, `text` in both languages, and the policy's own dates. */
+function view(version: string, profile: Profile, text = { zh: "甲。", en: "A." }, effective = { zh: "2026年12月1日", en: "December 1, 2026" }): VersionView {
+  const doc = (locale: "zh-CN" | "en", markdown: string, date: string) =>
+    ({ locale, effective: date, updated: date, sections: [{ id: "s", clauses: [{ id: "c", title: "T", markdown }] }] }) as unknown as PolicyDocument;
+  return { version, profile, documents: { "zh-CN": doc("zh-CN", text.zh, effective.zh), en: doc("en", text.en, effective.en) } };
+}
+const factsOf = (before: Profile, after: Profile) => {
+  const changes = diffVersions(view("1.0.0", before), view("draft", after));
+  return { material: changes.material, facts: changes.facts.map((f) => `${f.material ? "material" : "-"} ${f.text.en}`) };
+};
+
+describe("the facts a change notice reports", () => {
+  it("more data for an SDK already named, its new purpose or provider: material", () => {
+    const after = copy();
+    const sdk = after.sdks[0]!;
+    sdk.data = [...sdk.data, { "zh-CN": "通讯录", en: "contacts list" }];
+    sdk.purpose = { "zh-CN": "广告", en: "to show advertising" };
+    const name = typeof sdk.name === "string" ? sdk.name : sdk.name.en;
+    expect(factsOf(acme, after)).toEqual({ material: true, facts: [`material Third-party SDK ${name} now also receives: contacts list`, `material Third-party SDK ${name} now receives personal information to show advertising`] });
+  });
+
+  it("an overseas recipient in another country, or receiving more: material", () => {
+    const before = copy();
+    before.storage.crossBorder = [{ recipient: { "zh-CN": "新加坡子公司", en: "our Singapore subsidiary" }, country: { "zh-CN": "新加坡", en: "Singapore" }, contact: "sg@example.com", purpose: { "zh-CN": "客服", en: "for customer support" }, data: [{ "zh-CN": "姓名", en: "name" }] }];
+    const after = structuredClone(before);
+    after.storage.crossBorder[0]!.country = { "zh-CN": "美国", en: "the United States" };
+    after.storage.crossBorder[0]!.data.push({ "zh-CN": "身份证号码", en: "identity card number" });
+    expect(factsOf(before, after).facts).toEqual([
+      "material Overseas recipient our Singapore subsidiary now also receives: identity card number",
+      "material The overseas recipient our Singapore subsidiary is now in the United States",
+    ]);
+  });
+
+  it("a purpose changed in English only: material", () => {
+    const after = copy();
+    const scenario = after.collection[0]!;
+    const purpose = scenario.purpose as { "zh-CN": string; en: string };
+    scenario.purpose = { ...purpose, en: `${purpose.en} and to sell advertising profiles` };
+    expect(factsOf(acme, after).facts).toEqual([expect.stringMatching(/^material The purpose of ".*" is now: .*sell advertising profiles$/)]);
+  });
+
+  it("a data item reworded in one language is the same item: no fact (the clause's wording change shows it)", () => {
+    const after = copy();
+    const items = after.collection[0]!.items;
+    const first = items[0] as { "zh-CN": string; en: string };
+    items[0] = { ...first, "zh-CN": `${first["zh-CN"]}（登录用）` };
+    expect(factsOf(acme, after)).toEqual({ material: false, facts: [] });
+  });
+});
+
+describe("dates in clauses", () => {
+  it("the policy's own effective date is no change; any other date is", () => {
+    const text = (date: { zh: string; en: string }) => ({ zh: `本政策自${date.zh}起生效。备份保存至2027年1月1日。`, en: `Effective ${date.en}. Backups are kept until January 1, 2027.` });
+    const v1 = { zh: "2026年12月1日", en: "December 1, 2026" };
+    const v2 = { zh: "2027年3月1日", en: "March 1, 2027" };
+    expect(diffVersions(view("1.0.0", acme, text(v1), v1), view("draft", acme, text(v2), v2)).unchanged).toBe(true);
+    const later = (d: { zh: string; en: string }) => ({ zh: text(d).zh.replace("2027年1月1日", "2099年1月1日"), en: text(d).en.replace("January 1, 2027", "January 1, 2099") });
+    const changes = diffVersions(view("1.0.0", acme, text(v1), v1), view("draft", acme, later(v2), v2));
+    expect(changes.clauses.map((c) => c.kind)).toEqual(["changed"]);
+  });
+});
