@@ -5,6 +5,7 @@ import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type Cached
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
+import { buildOptionProblems } from "./schema/build-options.js";
 import { builtinPaths } from "./paths.js";
 import { browserIdentity } from "./pdf/browser.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
@@ -65,6 +66,8 @@ type Rendered = Extract<TaskResult, { kind: "rendered" }>;
  * folders in -> write the manifest and the cache.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const wrong = buildOptionProblems(options);
+  if (wrong.length) throw new PolicyError(wrong);
   const out = resolve(options.out ?? "output");
   const formats = options.formats ?? ["md", "html", "pdf"];
   const locales = options.locales ?? [...LOCALES];

@@ -49,8 +49,11 @@ export async function readCache(out: string): Promise<BuildCache> {
   try {
     const text = await readFile(join(out, CACHE_FILE), "utf8");
     const parsed = JSON.parse(text) as BuildCache;
-    if (parsed?.version !== CACHE_VERSION || typeof parsed.entries !== "object") return emptyCache();
-    readFrom.set(parsed, text);
+    if (parsed?.version !== CACHE_VERSION || !isRecord(parsed.entries)) return emptyCache();
+    // an entry edited or damaged by hand is forgotten: its profile is rendered again
+    const bad = Object.entries(parsed.entries).filter(([, e]) => !isEntry(e));
+    if (!bad.length) readFrom.set(parsed, text);
+    for (const [path] of bad) delete parsed.entries[path];
     return parsed;
   } catch {
     return emptyCache();
@@ -58,6 +61,19 @@ export async function readCache(out: string): Promise<BuildCache> {
 }
 // the file's text each cache was read from, so writing it back unchanged can be skipped without reading again
 const readFrom = new WeakMap<BuildCache, string>();
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** The shape `writeCache` writes, each file inside its profile's folder (`slug/...`, no way out). */
+function isEntry(e: unknown): e is CacheEntry {
+  if (!isRecord(e) || typeof e.slug !== "string" || !e.slug || e.slug.includes("/") || e.slug.startsWith(".")) return false;
+  if (typeof e.quick !== "string" || typeof e.key !== "string" || !isStrings(e.ownDirs) || !isStrings(e.warnings)) return false;
+  if (!Array.isArray(e.faces) || !e.faces.every((n) => Number.isInteger(n) && n >= 0)) return false;
+  return Array.isArray(e.files) && e.files.every((f: unknown) =>
+    isRecord(f) && typeof f.path === "string" && f.path.startsWith(`${e.slug}/`) && !f.path.split("/").includes("..") &&
+    typeof f.bytes === "number" && typeof f.mtimeMs === "number" && typeof f.sha256 === "string");
+}
 
 export const emptyCache = (): BuildCache => ({ version: CACHE_VERSION, entries: {} });
 

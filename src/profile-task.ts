@@ -114,9 +114,10 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
 
   const built = await renderProfile(loaded, library, resolved, task.options);
   const formats = task.options.formats;
-  const site = formats.includes("md") || formats.includes("html");
-  // the site's json and xml files come with the pages; PDFs are printed from the HTML pages
-  const wanted = (f: RenderedFile) => formats.includes(f.format) || ((f.format === "json" || f.format === "xml") && site);
+  // versions.json and the notices' json come with the documents; the sitemap and the feed, which link to
+  // the HTML pages, with the pages; PDFs are printed from the HTML pages
+  const documents = formats.includes("md") || formats.includes("html");
+  const wanted = (f: RenderedFile) => formats.includes(f.format) || (f.format === "json" && documents) || (f.format === "xml" && formats.includes("html"));
   const printed = (f: RenderedFile) => f.format === "html" && formats.includes("pdf") && PRINTED.test(f.path);
   const staging = new Staging(task.out, task.staging);
   const writes = built.files.filter((f) => wanted(f) || printed(f)).map(async (f) => ({ f, written: await staging.write(`${loaded.slug}/${f.path}`, f.content) }));

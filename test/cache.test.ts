@@ -81,6 +81,24 @@ describe("incremental builds", () => {
     expect(json(r)).toMatchObject({ rendered: ["golden-1"], unchanged: ["golden-2", "golden-3"] });
   });
 
+  it("forgets a cache entry damaged by hand (null entries, a missing field, a file outside its folder) and renders it again", () => {
+    const before = json(cli(args)).files;
+    const file = join(out, ".policypress-cache.json");
+    const good = readFileSync(file, "utf8");
+    const cache = JSON.parse(good) as { entries: Record<string, Record<string, unknown>> };
+    const [first, second] = Object.keys(cache.entries);
+    for (const damaged of [
+      { ...cache, entries: null },
+      { ...cache, entries: { ...cache.entries, [first!]: { ...cache.entries[first!], ownDirs: undefined } } },
+      { ...cache, entries: { ...cache.entries, [second!]: { ...cache.entries[second!], files: [{ path: "../../etc/passwd", bytes: 1, mtimeMs: 1, sha256: "x" }] } } },
+    ]) {
+      writeFileSync(file, JSON.stringify(damaged));
+      const r = cli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(json(r).files).toEqual(before);
+    }
+  });
+
   it("renders everything again with --no-cache", () => {
     const r = cli([...args, "--no-cache"]);
     expect(json(r).rendered).toEqual(["golden-1", "golden-2", "golden-3"]);

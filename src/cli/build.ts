@@ -1,9 +1,10 @@
 import { build } from "../build.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { Format } from "../write.js";
+import { basePathSchema, BUILD_FORMATS } from "../schema/build-options.js";
 import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
-const FORMATS: Format[] = ["md", "html", "pdf"];
+const FORMATS: Format[] = [...BUILD_FORMATS];
 
 function jobs(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -23,13 +24,30 @@ function shard(value: unknown): { index: number; count: number } | undefined {
 
 function siteUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined;
+  let url: URL | undefined;
   try {
-    const url = new URL(String(value));
-    if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    url = new URL(String(value));
   } catch {
-    // fall through to the usage error
+    // the usage error below
   }
-  throw new UsageError(`--site-url takes a web address such as https://example.com, not "${String(value)}"`);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw new UsageError(`--site-url takes a web address such as https://example.com, not "${String(value)}"`);
+  // a path would be dropped: it belongs in --base
+  if (url.pathname !== "/" || url.search || url.hash) throw new UsageError(`--site-url takes the site's origin (${url.origin}); give the path with --base ${url.pathname}`);
+  return url.origin;
+}
+
+function base(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const checked = basePathSchema.safeParse(value);
+  if (!checked.success) throw new UsageError(`--base ${checked.error.issues[0]!.message} (got "${String(value)}")`);
+  return checked.data;
+}
+
+/** A comma-separated list option; given but empty (an unset $FORMATS in a script) is a mistake, not "none". */
+function listOption(value: unknown, flag: string, known: readonly string[]): string[] | undefined {
+  const list = splitList(value);
+  if (list && !list.length) throw new UsageError(`${flag} is empty; give one or more of ${known.join(", ")}`);
+  return list;
 }
 
 export default defineCommand({
@@ -73,9 +91,9 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     "no-cache": { type: "boolean" },
   },
   async run({ values, positionals, io }) {
-    const formats = splitList(values.formats) ?? FORMATS;
+    const formats = listOption(values.formats, "--formats", FORMATS) ?? FORMATS;
     for (const f of formats) if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}"; use md, html or pdf`);
-    const locales = splitList(values.locales) ?? [...LOCALES];
+    const locales = listOption(values.locales, "--locales", LOCALES) ?? [...LOCALES];
     for (const l of locales) if (!(LOCALES as readonly string[]).includes(l)) throw new UsageError(`unknown locale "${l}"; use zh-CN or en`);
     const paper = (values.paper as string | undefined) ?? "A4";
     if (paper !== "A4" && paper !== "Letter") throw new UsageError(`unknown paper "${paper}"; use A4 or Letter`);
@@ -95,7 +113,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
         paper,
       },
       onProgress: io.progress,
-      base: values.base as string | undefined,
+      base: base(values.base),
       siteUrl: siteUrl(values["site-url"]),
       jobs: jobs(values.jobs),
       shard: shard(values.shard),

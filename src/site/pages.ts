@@ -151,7 +151,8 @@ export function versionsJson(site: SiteInput): string {
         hash: s.hash,
         summary: s.summary ?? null,
         material: site.notices.get(`versions/${s.version}/`)?.changes.material ?? null,
-        pages: Object.fromEntries(pageLocales(site.current).map((l) => [l, `versions/${s.version}/${pageName(l)}`])),
+        // the HTML pages, or the Markdown documents of a build without HTML
+        pages: Object.fromEntries(pageLocales(site.current).map((l) => [l, `versions/${s.version}/${site.formats.includes("html") ? pageName(l) : `policy.${l}.md`}`])),
         changes: site.notices.has(`versions/${s.version}/`) ? `versions/${s.version}/changes.json` : null,
       })),
     },

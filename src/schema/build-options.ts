@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { Problem } from "../errors.js";
+import { localeSchema } from "./localized.js";
+
+/** The formats a build is asked for (json and xml come with the site). */
+export const BUILD_FORMATS = ["md", "html", "pdf"] as const;
+
+/** A path the output is published under: /legal/, not an address and never above the site's root. */
+export const basePathSchema = z
+  .string()
+  .refine((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s) && !s.startsWith("//"), "must be a path such as /legal/, not a web address (give the origin with siteUrl / --site-url)")
+  .refine((s) => !s.split(/[/\\]/).some((seg) => seg === ".." || seg === "."), "must not hold . or .. segments");
+
+/** The origin of the published site: scheme and host only; its path goes in `base`. */
+export const siteOriginSchema = z.string().refine((s) => {
+  try {
+    const url = new URL(s);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}, "must be an origin such as https://example.com (a path goes in base / --base)");
+
+/**
+ * What `build()` accepts, checked before anything is read or written: a program calling the library
+ * gets the same refusals as the CLI's user (an empty list of formats wrote nothing and emptied the
+ * manifest; an unknown locale failed deep in rendering). Functions and browser settings pass through.
+ */
+export const buildOptionsSchema = z.looseObject({
+  profiles: z.array(z.string().min(1, "must not be empty")).optional(),
+  out: z.string().min(1, "must not be empty").optional(),
+  formats: z.array(z.enum(BUILD_FORMATS)).min(1, "must name at least one of md, html, pdf").optional(),
+  locales: z.array(localeSchema).min(1, "must name at least one of zh-CN, en").optional(),
+  formatsExplicit: z.boolean().optional(),
+  base: basePathSchema.optional(),
+  siteUrl: siteOriginSchema.optional(),
+  jobs: z.int("must be a whole number of threads").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
+  shard: z
+    .strictObject({ index: z.int().min(1), count: z.int().min(1) })
+    .refine((s) => s.index <= s.count, "index must be from 1 to count")
+    .optional(),
+  cache: z.boolean().optional(),
+  lockWaitMs: z.number().min(0).optional(),
+});
+
+/** Every problem with the options, as problems with the option's name as the field. */
+export function buildOptionProblems(options: unknown): Problem[] {
+  const parsed = buildOptionsSchema.safeParse(options);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const field = issue.path.map(String).join(".") || "options";
+    return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See BuildOptions in src/build.ts (or `policypress build --help`)." };
+  });
+}

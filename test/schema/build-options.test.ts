@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { build } from "../../src/build.js";
+import type { PolicyError } from "../../src/errors.js";
+import { buildOptionProblems } from "../../src/schema/build-options.js";
+import { cli, tempDir } from "../helpers.js";
+
+describe("build() checks its options before reading or writing anything", () => {
+  it("names each wrong option, as the CLI would", () => {
+    const problems = buildOptionProblems({ formats: ["docx"], locales: [], siteUrl: "javascript:alert(1)", base: "https://cdn.example/x/", shard: { index: 3, count: 2 }, profiles: "a.yaml", jobs: 0 });
+    expect(problems.map((p) => `${p.code} ${p.field}`)).toEqual([
+      "BAD_OPTION profiles", "BAD_OPTION formats.0", "BAD_OPTION locales", "BAD_OPTION base", "BAD_OPTION siteUrl", "BAD_OPTION jobs", "BAD_OPTION shard",
+    ]);
+    expect(buildOptionProblems({ formats: ["md"], locales: ["en"], base: "/legal/", siteUrl: "https://example.com", onProgress: () => {}, browser: { paper: "A4" } })).toEqual([]);
+  });
+
+  it("throws a PolicyError and writes nothing (an empty formats list used to empty the manifest)", async () => {
+    const out = tempDir();
+    const error = await build({ out, formats: [] }).catch((e: unknown) => e as PolicyError);
+    expect(error).toMatchObject({ name: "PolicyError", code: "BAD_OPTION", field: "formats" });
+  });
+});
+
+describe("the CLI's list and address options", () => {
+  it("refuses an empty --formats or --locales, a web address as --base and a path in --site-url (exit 2)", () => {
+    const out = tempDir();
+    const cases: [string[], string][] = [
+      [["--formats", ""], "--formats is empty; give one or more of md, html, pdf"],
+      [["--locales", ","], "--locales is empty; give one or more of zh-CN, en"],
+      [["--base", "https://cdn.example/x/"], "--base must be a path such as /legal/, not a web address"],
+      [["--base", "../../"], "--base must not hold . or .. segments"],
+      [["--site-url", "https://x.example/legal"], "--site-url takes the site's origin (https://x.example); give the path with --base /legal"],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(["build", "--out", out, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+});
