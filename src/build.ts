@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type CachedFile, type CacheEntry } from "./cache.js";
+import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
@@ -12,7 +12,7 @@ import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import type { ProfileOptions } from "./profile-build.js";
 import type { TaskResult } from "./profile-task.js";
 import { ASSETS_FOLDER } from "./render/files.js";
-import { stageSharedAssets, writeSharedAssets } from "./site/assets.js";
+import { assetEntries, stageSharedAssets, writeSharedAssets } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
@@ -58,6 +58,19 @@ export interface BuildResult {
 }
 
 type Rendered = Extract<TaskResult, { kind: "rendered" }>;
+
+/**
+ * The slugs a rendered profile was published under before and is not now (its slug was changed): their
+ * folders and manifest entries go, or the old policy would stay online. A slug another profile still
+ * has in the cache (built into this folder by another build) is left to it.
+ */
+function retiredSlugs(cache: BuildCache, rendered: Rendered[]): string[] {
+  const now = new Set(rendered.map((r) => r.slug));
+  const moved = rendered.filter((r) => cache.entries[r.path] && cache.entries[r.path]!.slug !== r.slug);
+  return [...new Set(moved.map((r) => cache.entries[r.path]!.slug))].filter(
+    (old) => !now.has(old) && !Object.entries(cache.entries).some(([path, e]) => e.slug === old && !moved.some((r) => r.path === path)),
+  );
+}
 
 /**
  * The pipeline, in order: for each profile, in the render threads, load (read + validate with zod) ->
@@ -137,7 +150,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
-    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known);
+    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), await assetEntries(out));
     if (useCache) await updateCache(out, rendered, results, entries, complete);
     return {
       out,

@@ -25,6 +25,14 @@ export interface ManifestEntry {
 
 export interface Manifest {
   files: ManifestEntry[];
+  /** The shared stylesheet and font subsets every page links to (`assets/`), for a publisher to upload and verify with the pages. */
+  assets?: AssetEntry[];
+}
+
+export interface AssetEntry {
+  path: string;
+  sha256: string;
+  bytes: number;
 }
 
 /**
@@ -109,14 +117,14 @@ export class Staging {
    * the way that no earlier build wrote (neither the manifest nor `known`, the cache's slugs, names it)
    * is not replaced: it may be someone's files.
    */
-  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs, known: ReadonlySet<string> = new Set()): Promise<Manifest> {
-    for (const slug of slugs) inside(this.out, slug);
-    const { manifest, previous, listed } = await mergeManifest(this.out, replaced, entries);
+  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs, known: ReadonlySet<string> = new Set(), retired: string[] = [], assets: AssetEntry[] = []): Promise<Manifest> {
+    for (const slug of [...slugs, ...retired]) inside(this.out, slug);
+    const { manifest, previous, listed } = await mergeManifest(this.out, [...replaced, ...retired], entries, assets);
     const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     // a rebuild with nothing changed has nothing to swap and a manifest that is already there
-    if (!slugs.length && text === previous) {
+    if (!slugs.length && !retired.length && text === previous) {
       await this.discard();
       return manifest;
     }
@@ -124,7 +132,7 @@ export class Staging {
     await mkdir(this.dir, { recursive: true });
     await guarded(this.out, async () => {
       await writeFile(join(this.dir, "manifest.json"), text);
-      await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs })}\n`);
+      await writeFile(join(this.dir, COMMIT_PLAN), `${JSON.stringify({ slugs, retired })}\n`);
     });
     try {
       await finishCommit(this.out, this.dir);
@@ -190,7 +198,14 @@ export const COMMIT_PLAN = "commit-plan.json";
  * (inside the staging folder, so removing that removes it) until the end.
  */
 export async function finishCommit(out: string, dir: string): Promise<void> {
-  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[] };
+  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[]; retired?: string[] };
+  // a retired slug's folder (its profile is published under another slug now) goes with the old folders
+  for (const slug of plan.retired ?? []) {
+    const target = inside(out, slug);
+    if (!existsSync(target)) continue;
+    await mkdir(join(dir, ".old"), { recursive: true });
+    await rename(target, inside(join(dir, ".old"), slug));
+  }
   for (const slug of plan.slugs) {
     const staged = inside(dir, slug);
     const target = inside(out, slug);
@@ -208,8 +223,8 @@ export async function finishCommit(out: string, dir: string): Promise<void> {
 
 /** Puts back what a failed `finishCommit` had swapped: the new folders back into staging, the old ones in place. */
 async function undoCommit(out: string, dir: string): Promise<void> {
-  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[] };
-  for (const slug of [...plan.slugs].reverse()) {
+  const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[]; retired?: string[] };
+  for (const slug of [...plan.slugs, ...(plan.retired ?? [])].reverse()) {
     const staged = inside(dir, slug);
     const target = inside(out, slug);
     const old = inside(join(dir, ".old"), slug);
@@ -313,7 +328,7 @@ function foreignFolder(out: string, slug: string): Problem {
  * Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours.
  * Returns the file's text as it was, too, and the slugs it listed.
  */
-async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ manifest: Manifest; previous?: string; listed: Set<string> }> {
+async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[], assets: AssetEntry[]): Promise<{ manifest: Manifest; previous?: string; listed: Set<string> }> {
   let previous: ManifestEntry[] = [];
   let text: string | undefined;
   try {
@@ -326,7 +341,7 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   const ours = new Set(slugs);
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return { manifest: { files }, previous: text, listed: new Set(previous.map((e) => e.slug)) };
+  return { manifest: assets.length ? { files, assets } : { files }, previous: text, listed: new Set(previous.map((e) => e.slug)) };
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");

@@ -150,3 +150,18 @@ describe("what the cache key covers beyond the inputs' files", () => {
     expect(browserIdentity({ executablePath: join(dir, "nowhere") })).toBe("none");
   });
 });
+
+describe("a profile whose slug changed", () => {
+  it("takes its old folder and manifest entries away, as a fresh build would have none", () => {
+    const { dir, paths } = profiles(2);
+    const out = join(dir, "out");
+    const args = ["build", ...paths, "--out", out, "--formats", "md", "--json"];
+    expect(cli(args).code).toBe(0);
+    writeFileSync(paths[0]!, readFileSync(paths[0]!, "utf8").replace("slug: golden-1", "slug: renamed"));
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).filter((n) => !n.startsWith(".")).sort()).toEqual(["golden-2", "manifest.json", "renamed"]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { slug: string }[] };
+    expect([...new Set(manifest.files.map((f) => f.slug))].sort()).toEqual(["golden-2", "renamed"]);
+  });
+});

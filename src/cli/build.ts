@@ -75,7 +75,8 @@ Options:
   --debug                stack traces for internal errors
 
 Writes <out>/<slug>/policy.<locale>.<md|html|pdf> and <out>/manifest.json.
-Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad arguments, 70 internal error.`,
+Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad arguments, 70 internal error,
+73 the output folder cannot be written, 75 another build held the output folder's lock too long.`,
   options: {
     out: { type: "string", short: "o" },
     formats: { type: "string" },

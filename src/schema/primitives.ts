@@ -22,4 +22,4 @@ export const phoneSchema = z
   .string()
   .regex(/^[+0-9][0-9 ()\-–]{4,30}$/, "must be a phone number: digits, spaces, dashes, brackets, optionally a leading +");
 
-export const daysSchema = z.int("must be a whole number of days").min(1).max(3650);
+export const daysSchema = z.int("must be a whole number of days").min(1, "must be at least 1 day").max(3650, "must be at most 3650 days (ten years)");

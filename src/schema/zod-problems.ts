@@ -50,6 +50,9 @@ function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   if (issue.code === "invalid_type") return `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`;
   if (issue.code === "invalid_union") return schema && isLocalized(schema, issue.path) ? localizedTrouble(issue.input) : nearestBranch(issue);
   if (issue.code === "invalid_value") return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  // zod's own wording ("Too big: expected number to be <=18") for a number out of range, in plain words
+  if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "number" && issue.message.startsWith("Too "))
+    return `must be ${issue.code === "too_big" ? "at most" : "at least"} ${String(issue.code === "too_big" ? issue.maximum : issue.minimum)}${issue.inclusive === false ? " (not equal)" : ""}, not ${describeValue(issue.input)}`;
   return issue.message;
 }
 

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { outputProblem } from "../output-guard.js";
 import { builtinPaths } from "../paths.js";
 import { allFaces, fontCss } from "../render/fonts.js";
 import { ASSETS_FOLDER } from "../render/files.js";
-import type { Staging } from "../write.js";
+import { toPosix, type AssetEntry, type Staging } from "../write.js";
 
 /**
  * The assets every profile's pages share, in `<out>/assets/` (see ASSETS in render/files.ts): the
@@ -53,4 +54,18 @@ async function writeAsset(out: string, asset: Asset): Promise<void> {
 /** The same files in the staging folder, for Chromium to print the staged pages with. */
 export async function stageSharedAssets(staging: Staging, faces: number[]): Promise<void> {
   for (const asset of assets(faces)) await staging.write(asset.path, asset.content());
+}
+
+/** Every file of the output's shared assets folder as it is now, with its hash (the manifest lists them). */
+export async function assetEntries(out: string): Promise<AssetEntry[]> {
+  const root = join(out, ASSETS_FOLDER);
+  const files = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries: AssetEntry[] = [];
+  for (const f of files) {
+    if (!f.isFile() || /\.\d+$/.test(f.name)) continue; // a half-written replacement (see writeAsset) is not an asset
+    const abs = join(f.parentPath, f.name);
+    const bytes = await readFile(abs);
+    entries.push({ path: toPosix(relative(out, abs)), sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.byteLength });
+  }
+  return entries.sort((a, b) => a.path.localeCompare(b.path));
 }

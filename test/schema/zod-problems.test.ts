@@ -23,3 +23,14 @@ describe("a value that may take one of several forms", () => {
     expect(found).toEqual(["sections[0].clauses[0]: must be a text, not number 42", "sections[0].clauses[1]: clause: must be a text, not number 7"]);
   });
 });
+
+describe("a number out of range", () => {
+  it("says the bound in plain words, for days and for other numbers", () => {
+    const found = problems(profileSchema, "contact:\n  responseDays: 100000\nchildren:\n  ageThreshold: 200\n  minorAge: -1\n").filter((p) => /responseDays|ageThreshold|minorAge/.test(p));
+    expect(found).toEqual([
+      "contact.responseDays: must be at most 3650 days (ten years)",
+      "children.ageThreshold: must be at most 18, not number 200",
+      "children.minorAge: must be at least 14, not number -1",
+    ]);
+  });
+});

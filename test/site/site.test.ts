@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type AddressInfo } from "node:net";
@@ -210,5 +211,20 @@ describe("a one-language build (--locales en)", () => {
 
   it("does not call a declaration uncovered because the other language has no text", () => {
     expect(stderr).not.toContain("DECLARATION_NOT_COVERED");
+  });
+});
+
+describe("the manifest", () => {
+  it("lists the shared assets every page links to, each with its hash and size, as they are on disk", () => {
+    const out = tempDir();
+    expect(cli(["build", "--out", out, "--formats", "md,html", "-q"]).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { assets: { path: string; sha256: string; bytes: number }[] };
+    const onDisk = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? onDisk(join(dir, n)) : [relative(out, join(dir, n))]));
+    expect(manifest.assets.map((a) => a.path)).toEqual(onDisk(join(out, "assets")).sort((a, b) => a.localeCompare(b)));
+    expect(manifest.assets.map((a) => a.path)).toContain("assets/policy.css");
+    for (const a of manifest.assets) {
+      const bytes = readFileSync(join(out, a.path));
+      expect([bytes.byteLength, createHash("sha256").update(bytes).digest("hex")], a.path).toEqual([a.bytes, a.sha256]);
+    }
   });
 });
