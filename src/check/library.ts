@@ -37,7 +37,7 @@ export function checkClause(clause: Clause): Problem[] {
       const message = (e as Error).message;
       const line = Number(/line (\d+)/.exec(message)?.[1] ?? 1);
       // the parser's last line says what it found ("Expecting 'ID', got 'CLOSE'"); a stack overflow means nesting
-      const why = e instanceof RangeError ? `: its blocks are nested more than ${MAX_NESTING} deep` : /Expecting|doesn't match/.test(message) ? ` (${message.split("\n").slice(-1)[0]})` : "";
+      const why = e instanceof RangeError ? `: its blocks are nested more than ${MAX_NESTING} deep` : parserTrouble(message);
       problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: clause.bodyLines[locale] + line - 1, field: locale, message: `the ${locale} text has a broken placeholder${why}`, hint: "Placeholders are written {{field.name}}; blocks open with {{#if x}} and close with {{/if}}." });
       continue;
     }
@@ -60,6 +60,22 @@ export function checkClause(clause: Clause): Problem[] {
       if (!schemaAt(profileSchema, path.split(".")))
         problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
   return problems;
+}
+
+/**
+ * What Handlebars' parser says ("Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'"),
+ * in a lawyer's words.
+ */
+function parserTrouble(message: string): string {
+  const last = message.split("\n").slice(-1)[0] ?? "";
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(last);
+  if (mismatch) return `: {{#${mismatch[1]}}} is closed with {{/${mismatch[2]}}}`;
+  const got = /got '(\w+)'$/.exec(last)?.[1];
+  if (got === "EOF") return ": a block ({{#if}}, {{#each}}, {{#unless}}) is not closed by its {{/...}}";
+  if (got === "CLOSE") return ": a pair of braces holds no field name, or a name ends with = and no value";
+  if (got === "INVALID") return ": a placeholder is not closed by }}, or holds a character a field name cannot";
+  if (got === "INVERSE") return ": {{else}} appears where it cannot (twice in a block, or outside one)";
+  return last ? ` (${last})` : "";
 }
 
 /** Every field path a condition reads, inside `any:` too. */

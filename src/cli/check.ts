@@ -5,7 +5,7 @@ import { reportHtml } from "../check/html.js";
 import { reportJson, reportMarkdown, reportTable, type Unchecked } from "../check/report.js";
 import { formatError, PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
-import { defineCommand, EXIT } from "./command.js";
+import { defineCommand, EXIT, UsageError } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
 
 export default defineCommand({
@@ -29,6 +29,7 @@ Exit codes: 0 no problem, 1 a problem in the input, a required item missing or a
 error, 2 bad arguments, 70 internal error.`,
   options: { markdown: { type: "boolean" }, html: { type: "string" } },
   async run({ values, positionals, io }) {
+    if (values.json && values.markdown) throw new UsageError("give --json or --markdown, not both");
     const paths = positionals.length ? positionals : [builtinPaths.example];
     const problems: Problem[] = [];
     const reports: ComplianceReport[] = [];

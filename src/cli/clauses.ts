@@ -5,6 +5,7 @@ import { PolicyError } from "../errors.js";
 import { loadLibrary, lookupClause, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
+import { closest } from "../schema/zod-problems.js";
 import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
 
@@ -26,6 +27,7 @@ Options:
   options: { topic: { type: "string" }, dir: { type: "string", multiple: true }, html: { type: "string" } },
   async run({ values, positionals, io }) {
     const [sub = "list", ...args] = positionals;
+    refuseWhatDoesNotApply(sub, args, values);
     const library = await loadLibrary({ own: ((values.dir as string[] | undefined) ?? []).map((d) => resolve(d)) });
     const json = Boolean(values.json);
     switch (sub) {
@@ -34,7 +36,7 @@ Options:
       case "show":
         return show(library, io, json, args[0]);
       case "search":
-        return search(library, io, json, args.join(" "));
+        return search(library, io, json, args.join(" "), values.topic as string | undefined);
       case "matrix":
         return matrix(library, io, json, values.html as string | undefined);
       case "sets":
@@ -51,12 +53,33 @@ Options:
   },
 });
 
+/** What each subcommand takes besides --dir and --json: an option given where it does nothing is a mistake to say. */
+const TAKES: Record<string, { options: string[]; args: "none" | "one" | "text" }> = {
+  list: { options: ["topic"], args: "none" },
+  show: { options: [], args: "one" },
+  search: { options: ["topic"], args: "text" },
+  matrix: { options: ["html"], args: "none" },
+  sets: { options: [], args: "none" },
+  check: { options: [], args: "none" },
+};
+
+function refuseWhatDoesNotApply(sub: string, args: string[], values: Record<string, unknown>) {
+  const takes = TAKES[sub];
+  if (!takes) return; // the unknown subcommand is reported by the switch
+  for (const option of ["topic", "html"]) if (values[option] !== undefined && !takes.options.includes(option)) throw new UsageError(`clauses ${sub} does not take --${option}`);
+  if (takes.args === "none" && args.length) throw new UsageError(`clauses ${sub} takes no argument (got "${args.join(" ")}")`);
+  if (takes.args === "one" && args.length > 1) throw new UsageError(`clauses ${sub} takes one clause id (got ${args.length}: ${args.join(" ")})`);
+}
+
 const summary = (c: Clause) => ({ key: c.key, topic: c.topic, title: c.title, sources: c.sources, law: c.law, when: c.when, file: c.file });
 const sourcesText = (c: Clause) => c.sources.map((s) => `${s.policy} ${s.section}`).join("; ");
 
 function list(library: Library, io: Io, json: boolean, topic?: string): number {
   const topics = library.topics.filter((t) => !topic || t.id === topic || t.id.startsWith(`${topic}.`));
-  if (topic && !topics.length) throw new UsageError(`unknown topic "${topic}"`);
+  if (topic && !topics.length) {
+    const guess = closest(topic, library.topics.map((t) => t.id));
+    throw new UsageError(`unknown topic "${topic}"${guess ? `; did you mean ${guess}?` : ""} (\`policypress clauses list\` shows them all)`);
+  }
   const byTopic = topics.map((t) => ({ topic: t, clauses: [...library.clauses.values()].filter((c) => c.topic === t.id).sort((a, b) => a.key.localeCompare(b.key)) }));
   if (json) {
     io.out(JSON.stringify(byTopic.map((g) => ({ topic: g.topic, clauses: g.clauses.map(summary) })), null, 2));
@@ -74,7 +97,11 @@ function show(library: Library, io: Io, json: boolean, ref?: string): number {
   if (!ref) throw new UsageError("show needs a clause id, e.g. retention.period");
   const variants = library.variants.get(ref.split(":")[0]!) ?? [];
   const clause = lookupClause(ref, library) ?? (ref.includes(":") ? undefined : variants[0]);
-  if (!clause) throw new UsageError(`no clause "${ref}" (try \`policypress clauses search\`)`);
+  if (!clause) {
+    const guess = variants.length ? undefined : closest(ref.split(":")[0]!, [...library.variants.keys()]);
+    const hint = variants.length ? `; its variants: ${variants.map((v) => v.variant).join(", ")}` : guess ? `; did you mean ${guess}?` : " (try `policypress clauses search`)";
+    throw new UsageError(`no clause "${ref}"${hint}`);
+  }
   const fields = [...new Set([...Object.values(clause.bodies).join("\n").matchAll(/{{[#/]?(?:\w+\s+)?([A-Za-z][\w.]*)/g)].map((m) => m[1]!).filter((f) => ![...BLOCK_HELPERS, ...HELPERS, "else", "this"].includes(f)))];
   if (json) {
     io.out(JSON.stringify({ ...summary(clause), variant: clause.variant, bodies: clause.bodies, fields, otherVariants: variants.filter((v) => v !== clause).map((v) => v.key) }, null, 2));
@@ -94,10 +121,12 @@ function show(library: Library, io: Io, json: boolean, ref?: string): number {
   return EXIT.ok;
 }
 
-function search(library: Library, io: Io, json: boolean, text: string): number {
+function search(library: Library, io: Io, json: boolean, text: string, topic?: string): number {
   if (!text.trim()) throw new UsageError("search needs some text");
+  if (topic && !library.topics.some((t) => t.id === topic || t.id.startsWith(`${topic}.`))) throw new UsageError(`unknown topic "${topic}"; \`policypress clauses list\` shows the topics`);
   const needle = text.toLowerCase();
   const hits = [...library.clauses.values()].filter((c) =>
+    (!topic || c.topic === topic || c.topic.startsWith(`${topic}.`)) &&
     [c.key, c.title["zh-CN"], c.title.en, c.bodies["zh-CN"], c.bodies.en].some((s) => s.toLowerCase().includes(needle)),
   );
   if (json) io.out(JSON.stringify(hits.map(summary), null, 2));

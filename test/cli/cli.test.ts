@@ -120,6 +120,32 @@ describe("policypress init", () => {
   });
 });
 
+describe("policypress clauses, asked what it cannot do", () => {
+  it("refuses an option or argument that would be ignored, and suggests the clause or topic meant", () => {
+    const cases: [string[], string][] = [
+      [["clauses", "show", "collection.list", "retention.period"], "clauses show takes one clause id (got 2: collection.list retention.period)"],
+      [["clauses", "list", "--html", "x.html"], "clauses list does not take --html"],
+      [["clauses", "show", "retention.perod"], 'no clause "retention.perod"; did you mean retention.period?'],
+      [["clauses", "show", "retention.period:nosuch"], 'no clause "retention.period:nosuch"; its variants: '],
+      [["clauses", "list", "--topic", "rigths"], 'unknown topic "rigths"; did you mean rights?'],
+      [["check", "--json", "--markdown"], "give --json or --markdown, not both"],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+
+  it("searches within a topic with --topic", () => {
+    const all = JSON.parse(cli(["clauses", "search", "个人信息", "--json"]).stdout) as { topic: string }[];
+    const cookies = JSON.parse(cli(["clauses", "search", "个人信息", "--topic", "children", "--json"]).stdout) as { topic: string }[];
+    expect(all.some((c) => !c.topic.startsWith("children"))).toBe(true);
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(cookies.every((c) => c.topic.startsWith("children"))).toBe(true);
+  });
+});
+
 describe("policypress clauses", () => {
   it("lists by topic, shows one clause, searches both languages", () => {
     const list = cli(["clauses"]);

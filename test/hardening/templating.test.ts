@@ -63,7 +63,11 @@ describe("clause templates cannot reach the prototype or unknown helpers", () =>
     const messages = (body: string) => checkClause(clause(body)).filter((p) => p.line! < 11).map((p) => `${p.line} ${p.code} ${p.message}`);
     expect(messages("{{#if}}x{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text opens {{#if}} with 0 fields; it takes exactly one"]);
     expect(messages("{{#each a b}}x{{/each}}")).toContain("7 TEMPLATE_SYNTAX the zh-CN text opens {{#each}} with 2 fields; it takes exactly one");
-    expect(messages("{{#if company.name}}a{{else}}b{{else}}c{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder (Expecting 'OPEN_ENDBLOCK', got 'INVERSE')"]);
+    // in a lawyer's words, not the parser's ("Expecting 'OPEN_ENDBLOCK', got 'INVERSE'")
+    expect(messages("{{#if company.name}}a{{else}}b{{else}}c{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: {{else}} appears where it cannot (twice in a block, or outside one)"]);
+    expect(messages("{{#if company.name}}a")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: a block ({{#if}}, {{#each}}, {{#unless}}) is not closed by its {{/...}}"]);
+    expect(messages("{{#if company.name}}a{{/each}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: {{#if}} is closed with {{/each}}"]);
+    expect(messages("a {{company.name")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: a placeholder is not closed by }}, or holds a character a field name cannot"]);
     // Handlebars' parser takes time that grows with the square of the depth (16 s at 5,000): refused before it
     expect(messages(`${"{{#if company.name}}".repeat(5000)}x${"{{/if}}".repeat(5000)}`)).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text has a broken placeholder: its blocks are nested more than 64 deep"]);
     expect(messages(`${"{{#if company.name}}".repeat(64)}x${"{{/if}}".repeat(64)}`)).toEqual([]);
