@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { filesIntact, quickKey, resolvedKey, type CacheEntry, type SharedKeys } from "./cache.js";
-import { complianceWarnings } from "./check/compliance.js";
+import { asWarning, complianceWarnings } from "./check/compliance.js";
+import { glyphProblems } from "./check/glyphs.js";
 import { displayPath, readText } from "./load/files.js";
 import { forgetWhenChanged } from "./load/fresh.js";
 import { loadLibraryOfRound } from "./load/library.js";
@@ -142,6 +143,7 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
       ...library.replaced.map((r) => `${loaded.file}: own clause ${r}`),
       // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
       ...(await complianceWarnings(built)),
+      ...glyphProblems(loaded).map(asWarning),
     ],
     keys,
   };

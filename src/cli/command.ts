@@ -54,6 +54,7 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
     parsed = parseArgs({ args: argv, options: { ...commonOptions, ...def.options }, allowPositionals: true, strict: true });
   } catch (e) {
     process.stderr.write(`policypress ${def.name}: ${(e as Error).message}\nUsage: ${def.usage}\nRun \`policypress ${def.name} --help\` for the options.\n`);
+    if (argv.includes("--json")) process.stdout.write(usageJson(def, (e as Error).message));
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
@@ -74,6 +75,7 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`policypress ${def.name}: ${e.message}\nUsage: ${def.usage}`);
+      if (values.json) io.out(usageJson(def, e.message));
       return EXIT.usage;
     }
     if (isPolicyError(e)) {
@@ -88,6 +90,11 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
     else io.err("Run again with --debug for the stack trace, and report it with the command you ran.");
     return EXIT.internal;
   }
+}
+
+/** With --json, a script reads every outcome from stdout: a usage mistake too. */
+function usageJson(def: CommandDef<Options>, message: string): string {
+  return `${JSON.stringify({ ok: false, problems: [{ code: "USAGE", message, hint: `Usage: ${def.usage}` }] }, null, 2)}\n`;
 }
 
 export function splitList(value: unknown): string[] | undefined {

@@ -84,6 +84,20 @@ export function facesUsed(texts: string[]): number[] {
   return [...used].sort((a, b) => a - b);
 }
 
+/** The characters of `text` that no bundled face has (an emoji, a rare symbol): each once, in order. */
+export function charactersWithoutGlyph(text: string): string[] {
+  const all = allFaces();
+  const { group, faces } = (coverage ??= coverageOf(all));
+  const missing = new Set<string>();
+  for (const ch of text) {
+    const point = ch.codePointAt(0)!;
+    const covered = point <= 0xffff ? !isSurrogate(point) && faces[group[point]!]!.length > 0 : all.some((f) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi));
+    // control and format characters print nothing: no glyph is needed
+    if (!covered && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(ch)) missing.add(ch);
+  }
+  return [...missing];
+}
+
 const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
 
 function coverageOf(all: FontFace[]): Coverage {

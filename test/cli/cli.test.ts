@@ -137,6 +137,14 @@ describe("policypress clauses, asked what it cannot do", () => {
     }
   });
 
+  it("with --json, gives a usage mistake as JSON on stdout too", () => {
+    for (const args of [["build", "--shard", "abc", "--json"], ["build", "--no-such-option", "--json"]]) {
+      const r = cli(args);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, problems: [{ code: "USAGE" }] });
+    }
+  });
+
   it("searches within a topic with --topic", () => {
     const all = JSON.parse(cli(["clauses", "search", "个人信息", "--json"]).stdout) as { topic: string }[];
     const cookies = JSON.parse(cli(["clauses", "search", "个人信息", "--topic", "children", "--json"]).stdout) as { topic: string }[];
