@@ -173,8 +173,10 @@ ${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删
 `;
 }
 
+/** The redline as HTML: the clause's Markdown escapes (\* \_ \<) taken out, so a reader sees the text as printed. */
 function redlineHtml(parts: RedlinePart[]): string {
+  const text = (t: string) => esc(t.replace(/\\([\\`*_[\]<>&|~#!{}$.+-])/g, "$1"));
   return changedLines(parts)
-    .map((line) => line.map((p) => (p.op === "same" ? esc(p.text) : `<${p.op}>${esc(p.text)}</${p.op}>`)).join(""))
+    .map((line) => line.map((p) => (p.op === "same" ? text(p.text) : `<${p.op}>${text(p.text)}</${p.op}>`)).join(""))
     .join('<br><span class="gap">…</span><br>');
 }

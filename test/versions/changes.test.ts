@@ -4,6 +4,7 @@ import { loadProfile } from "../../src/load/profile.js";
 import type { PolicyDocument } from "../../src/render/document.js";
 import type { Profile } from "../../src/schema/profile.js";
 import { diffVersions, type VersionView } from "../../src/versions/changes.js";
+import { makeNotice, noticeHtml } from "../../src/versions/notice.js";
 import { root } from "../helpers.js";
 
 // What a change notice says (PIPL Art. 17: a change must be told), worked out from two versions.
@@ -13,7 +14,7 @@ const copy = (): Profile => structuredClone(acme);
 /** Two documents with one clause each, `text` in both languages, and the policy's own dates. */
 function view(version: string, profile: Profile, text = { zh: "甲。", en: "A." }, effective = { zh: "2026年12月1日", en: "December 1, 2026" }): VersionView {
   const doc = (locale: "zh-CN" | "en", markdown: string, date: string) =>
-    ({ locale, effective: date, updated: date, sections: [{ id: "s", clauses: [{ id: "c", title: "T", markdown }] }] }) as unknown as PolicyDocument;
+    ({ locale, company: "C", title: "P", effectiveIso: "2026-12-01", effective: date, updated: date, sections: [{ id: "s", clauses: [{ id: "c", title: "T", markdown }] }] }) as unknown as PolicyDocument;
   return { version, profile, documents: { "zh-CN": doc("zh-CN", text.zh, effective.zh), en: doc("en", text.en, effective.en) } };
 }
 const factsOf = (before: Profile, after: Profile) => {
@@ -69,5 +70,15 @@ describe("dates in clauses", () => {
     const later = (d: { zh: string; en: string }) => ({ zh: text(d).zh.replace("2027年1月1日", "2099年1月1日"), en: text(d).en.replace("January 1, 2027", "January 1, 2099") });
     const changes = diffVersions(view("1.0.0", acme, text(v1), v1), view("draft", acme, later(v2), v2));
     expect(changes.clauses.map((c) => c.kind)).toEqual(["changed"]);
+  });
+});
+
+describe("the notice page's redline", () => {
+  it("shows the text as printed: no Markdown escapes", () => {
+    const before = view("1.0.0", acme, { zh: "甲。", en: "We keep \\*logs\\* of \\<script\\>." });
+    const after = view("draft", acme, { zh: "甲。", en: "We keep \\*logs\\* and \\_tokens\\_ of \\<script\\>." });
+    const html = noticeHtml(makeNotice(diffVersions(before, after), after, "2026-12-01"), { cleanCopy: {}, assets: "assets" });
+    const redline = /<p lang="en">(.*?)<\/p><\/section>/.exec(html)![1];
+    expect(redline).toBe("We keep *logs* <ins>and _tokens_ </ins>of &#60;script&#62;.");
   });
 });
