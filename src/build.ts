@@ -5,6 +5,7 @@ import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type BuildC
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
+import { createOutputFolder } from "./output-guard.js";
 import { buildOptionProblems } from "./schema/build-options.js";
 import { builtinPaths } from "./paths.js";
 import { browserIdentity } from "./pdf/browser.js";
@@ -99,6 +100,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const staging = new Staging(out);
   let lock: OutputLock | undefined;
   try {
+    await createOutputFolder(out);
     await staging.create();
     const cache = useCache ? await readCache(out) : emptyCache();
     // a PDF depends on the browser that prints it: another Chromium is another key

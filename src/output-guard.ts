@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
@@ -33,6 +33,28 @@ export function outputProblem(error: unknown, out: string): PolicyError | undefi
   if (NOT_A_FOLDER.has(e.code) && e.syscall === "mkdir")
     return new PolicyError({ code: "OUTPUT_NOT_A_FOLDER", file: where, message: `the output path is not a folder (${detail})`, hint: `--out must name a folder (it is created if missing), not a file. ${unchanged}` });
   return undefined;
+}
+
+/**
+ * Creates the output folder one level at a time. Node's own recursive mkdir spins for ever where a
+ * level cannot be made and its parent exists (`--out /proc/x`: ENOENT, then EEXIST, again and again).
+ */
+export async function createOutputFolder(out: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(out); !existsSync(p); p = dirname(p)) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const dir of missing)
+    try {
+      await mkdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") continue;
+      if (code === "ENOENT")
+        throw new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file: displayPath(out), message: `the output folder cannot be created (${code} on ${displayPath(dir)})`, hint: "Choose a folder on an ordinary disk with --out." });
+      throw outputProblem(e, out) ?? e;
+    }
 }
 
 /**

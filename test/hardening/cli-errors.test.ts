@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../src/cli/command.js";
@@ -66,6 +66,12 @@ describe("the CLI's messages for a user's mistakes", async () => {
     expect(schemaIntoFolder.stderr).toBe(`${dir}  error FILE_IS_DIRECTORY: --out names a folder, not a file\n    hint: Name a file (it is created, and the folders on its way, when missing).\n`);
     expect(htmlThroughFile.code).toBe(73);
     expect(htmlThroughFile.stderr).toBe(`${join(dir, "a-file", "matrix.html")}  error OUTPUT_NOT_A_FOLDER: --html: a part of this path is a file, not a folder\n    hint: Check the path; the folders on the way are created when they are missing.\n`);
+  });
+
+  it.runIf(existsSync("/proc/self"))("an output folder that cannot be created under /proc (Node's recursive mkdir spun for ever there)", async () => {
+    const r = await run(["build", "--out", "/proc/pp-no-such/out", "--formats", "md"]);
+    expect(r.code).toBe(73);
+    expect(r.stderr).toBe("/proc/pp-no-such/out  error OUTPUT_NOT_WRITABLE: the output folder cannot be created (ENOENT on /proc/pp-no-such)\n    hint: Choose a folder on an ordinary disk with --out.\n");
   });
 
   it("a profile that is a pipe or a device, or far too large, is refused without reading it", () => {
