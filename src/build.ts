@@ -152,7 +152,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
-    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), await assetEntries(out));
+    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assetEntries(out));
     if (useCache) await updateCache(out, rendered, results, entries, complete);
     return {
       out,

@@ -89,9 +89,14 @@ export function charactersWithoutGlyph(text: string): string[] {
   const all = allFaces();
   const { group, faces } = (coverage ??= coverageOf(all));
   const missing = new Set<string>();
-  for (const ch of text) {
-    const point = ch.codePointAt(0)!;
-    const covered = point <= 0xffff ? !isSurrogate(point) && faces[group[point]!]!.length > 0 : all.some((f) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi));
+  // code units, not characters: a profile's thousands of characters are looked at without a string each
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isSurrogate(code) && faces[group[code]!]!.length > 0) continue;
+    const point = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(point);
+    if (point > 0xffff) i++;
+    const covered = point > 0xffff && all.some((f) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi));
     // control and format characters print nothing: no glyph is needed
     if (!covered && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(ch)) missing.add(ch);
   }
