@@ -1,4 +1,5 @@
 import { PolicyError, ProblemList } from "./errors.js";
+import { closest } from "./schema/zod-problems.js";
 import { lookupClause, unknownRef, type Library } from "./load/library.js";
 import type { LoadedProfile } from "./load/profile.js";
 import type { Clause, ClauseSet, Condition } from "./schema/clause.js";
@@ -34,7 +35,7 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
   if (!set)
     throw new PolicyError({
       code: "UNKNOWN_CLAUSE_SET", file: loaded.file, line: loaded.lineOf(["clauseSet"]), field: "clauseSet",
-      message: `unknown clause set "${profile.clauseSet}"`,
+      message: `unknown clause set "${profile.clauseSet}"${guessSet(profile.clauseSet, library)}`,
       hint: `Use one of: ${[...library.sets.keys()].sort().join(", ")}.`,
     });
   checkOverrides(loaded, library, set, problems);
@@ -60,8 +61,8 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
       const decide = (included: boolean, reason: string) => decisions.push({ clause: clause.key, section: section.id, included, reason });
       if (!sectionApplies) decide(false, `section "${section.id}" does not apply: ${describeCondition(section.when!)}`);
       else if (removed.has(clause.id) || removed.has(clause.key)) decide(false, "removed by the profile (clauses.remove)");
-      else if (ref.when && !conditionHolds(ref.when, profile)) decide(false, `the clause set's condition is not met: ${describeCondition(ref.when)}`);
-      else if (clause.when && !conditionHolds(clause.when, profile)) decide(false, `the clause's condition is not met: ${describeCondition(clause.when)}`);
+      else if (ref.when && !conditionHolds(ref.when, profile)) decide(false, `the clause set includes it only when ${describeCondition(ref.when)}`);
+      else if (clause.when && !conditionHolds(clause.when, profile)) decide(false, `the clause applies only when ${describeCondition(clause.when)}`);
       else if (placed.has(clause.key)) problems.add(printedTwice(clause, placed.get(clause.key)!, { section: section.id, add: ref.add }, loaded, set));
       else {
         decide(true, clause.when || ref.when ? `condition met: ${describeCondition({ ...clause.when, ...ref.when })}` : "always part of this clause set");
@@ -92,6 +93,11 @@ function printedTwice(clause: Clause, first: Place, again: Place, loaded: Loaded
     code: "DUPLICATE_IN_POLICY", file: loaded.file, line: loaded.lineOf(["clauses", "add", again.add, "clause"]), field: `clauses.add[${again.add}]`,
     message, hint: `${already}: leave out this clauses.add entry.`,
   };
+}
+
+function guessSet(name: string, library: Library): string {
+  const guess = closest(name, [...library.sets.keys()]);
+  return guess ? `; did you mean "${guess}"?` : "";
 }
 
 function withVariant(ref: string, variants: Record<string, string>): string {
