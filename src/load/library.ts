@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { relative, sep } from "node:path";
+import { checkClause } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
@@ -85,8 +86,12 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
     for (const file of files ?? [])
       if (!file.endsWith(".md") && inSetsFolder(root.dir, file)) sets.push(...(await addSet(library, file, root.origin, problems)));
   }
-  for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf));
+  const unreadable = !problems.empty;
+  for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf, unreadable));
   checkTopics(library, problems);
+  // a library that fails to load is not checked clause by clause later: the clauses that did load are
+  // checked now, so one run reports every problem of every file
+  if (!problems.empty) for (const clause of library.clauses.values()) if (clause.origin === "own") problems.addAll(checkClause(clause));
   problems.throwIfAny();
   for (const list of library.variants.values()) list.sort((a, b) => (a.variant === "default" ? -1 : b.variant === "default" ? 1 : 0));
   return library;
@@ -173,13 +178,15 @@ async function reported<T>(problems: ProblemList, read: () => Promise<T>): Promi
 }
 
 /** Every clause a set names must exist; checked once every folder's clauses are read. */
-function checkSetReferences(set: ClauseSet, library: Library, lineOf: (p: PropertyKey[]) => number | undefined): Problem[] {
+function checkSetReferences(set: ClauseSet, library: Library, lineOf: (p: PropertyKey[]) => number | undefined, unreadable = false): Problem[] {
   const problems: Problem[] = [];
   set.sections.forEach((section, si) =>
     section.clauses.forEach((entry, ci) => {
       const ref = typeof entry === "string" ? entry : entry.clause;
       const why = unknownRef(ref, library);
-      if (why) problems.push({ code: "UNKNOWN_CLAUSE", file: set.file, line: lineOf(["sections", si, "clauses", ci]), field: `sections[${si}].clauses[${ci}]`, message: why.message, hint: why.hint });
+      // the clause may be in a file that failed to load: that file's problems are listed too
+      const hint = why && unreadable && !library.variants.has(ref.split(":")[0]!) ? `${why.hint} Or it is in a clause file that did not load (its problems are listed with these).` : why?.hint;
+      if (why) problems.push({ code: "UNKNOWN_CLAUSE", file: set.file, line: lineOf(["sections", si, "clauses", ci]), field: `sections[${si}].clauses[${ci}]`, message: why.message, hint });
     }),
   );
   return problems;

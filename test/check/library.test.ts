@@ -106,6 +106,20 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     expect(checkLibrary({ ...when, clauses: new Map(own.map((c) => [c.key, c])) }).map((p) => `${p.line} ${p.code} ${p.field}`)).toEqual(["8 UNKNOWN_CONDITION_FIELD when.features.nosuch"]);
   });
 
+  it("reports every file's problems in one run: a file that fails to load does not hide another's placeholder", async () => {
+    const error = await libraryWith({
+      "c1.md": clause({ zh: "甲。", en: "A." }, "id: own.c1\ntopic: nowhere\ntitle: { zh-CN: 甲, en: A }"),
+      "c2.md": clause({ zh: "甲{{company.nmae}}。", en: "A." }, "id: own.c2\ntopic: intro\ntitle: { zh-CN: 甲, en: A }"),
+      "c3.md": "---\nid: own.c3\ntopic intro\n---\n",
+      "sets/mine.yaml": "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [own.c3]\n",
+    }).catch((e: unknown) => e);
+    const found = (error as { problems: { code: string; file: string; hint?: string }[] }).problems;
+    expect(found.map((p) => `${p.file.split("/").pop()} ${p.code}`)).toEqual([
+      "c1.md UNKNOWN_TOPIC", "c2.md UNKNOWN_PLACEHOLDER", "c3.md YAML_SYNTAX", "c3.md CLAUSE_MISSING_LOCALE", "c3.md CLAUSE_MISSING_LOCALE", "mine.yaml UNKNOWN_CLAUSE",
+    ]);
+    expect(found.at(-1)!.hint).toContain("Or it is in a clause file that did not load");
+  });
+
   it("says an own clause replaces a built-in one", async () => {
     const library = await libraryWith({ "list.md": clause({ zh: "清单。", en: "List." }, "id: collection.list\ntopic: collection.list\ntitle: { zh-CN: 清单, en: List }") });
     expect(library.replaced).toEqual([expect.stringMatching(/^collection\.list:default: .*list\.md replaces the built-in clauses\/collection\/collection\.list\.md$/)]);
