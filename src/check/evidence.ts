@@ -199,3 +199,16 @@ export function suggestions(by: SatisfiedBy, policy: BuiltPolicy, max = 3): stri
 export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefined {
   return policy.resolved.decisions.find((d) => d.clause === clause.key && !d.included)?.reason;
 }
+
+/**
+ * How to add a clause in the profile, as YAML to copy: `clauses: { add: [{ clause: X, section: S }] }`, the
+ * section being the set's first whose clauses share the clause's topic family (rights, cookies...).
+ */
+export function addSnippet(clauseKey: string, policy: BuiltPolicy): string {
+  const clause = policy.library.clauses.get(clauseKey);
+  const family = clause?.topic.split(".")[0];
+  const section = policy.resolved.set.sections.find((s) =>
+    s.clauses.some((e) => policy.library.variants.get((typeof e === "string" ? e : e.clause).split(":")[0]!)?.[0]?.topic.split(".")[0] === family),
+  );
+  return `clauses: { add: [{ clause: ${clauseKey}, section: ${section?.id ?? "SECTION"} }] }`;
+}

@@ -3,7 +3,7 @@ import type { Checklist } from "../load/requirements.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Condition } from "../schema/clause.js";
 import type { Requirement } from "../schema/requirement.js";
-import { candidatesFor, evidenceFor, isDeclared, suggestions, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
+import { addSnippet, candidatesFor, evidenceFor, isDeclared, suggestions, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
 
 export type Status = "satisfied" | "missing" | "not-applicable";
 
@@ -43,7 +43,11 @@ function whatToAdd(item: Requirement, policy: BuiltPolicy): string {
   const where = "clauses.add in the profile, or the clause set";
   if (unset.length && clauses.length) return `Set ${unset.join(" or ")} in the profile, and add a clause that prints it (${where}): ${clauses.join("; ")}.`;
   if (unset.length) return `Set ${unset.join(" or ")} in the profile.`;
-  if (clauses.length) return `Add ${clauses.length > 1 ? "one of these clauses" : "the clause"} (${where}): ${clauses.join("; ")}.`;
+  // a clause to add as it is (not one the set has and left out, nor one whose own condition fails): as YAML
+  const removed = new Set(profile.clauses.remove);
+  const addable = candidatesFor(item.satisfiedBy, policy).find((c) => !whyLeftOut(c, policy) && !removed.has(c.id) && !removed.has(c.key) && (!c.when || conditionHolds(c.when, profile)));
+  const snippet = addable ? ` In the profile: ${addSnippet(addable.key, policy)}.` : "";
+  if (clauses.length) return `Add ${clauses.length > 1 ? "one of these clauses" : "the clause"} (${where}): ${clauses.join("; ")}.${snippet}`;
   const law = item.satisfiedBy.law[0];
   return law
     ? `No clause in the library satisfies it yet: write one with \`law: [${law}]\` in its front matter (docs/clause-format.md) and add it to the policy.`
