@@ -6,8 +6,13 @@ import { dirname, join } from "node:path";
  * Bundled Noto Sans SC (from @fontsource, TrueType outlines): Chromium embeds it as real CID fonts,
  * never Type 3, and every machine renders the same glyphs. Fontsource splits the font into ~100
  * unicode-range subsets per weight; a page loads only the subsets its characters fall in.
+ *
+ * Noto Sans SC draws curly quotes full width, as Chinese wants them: in English text “we” read with wide
+ * gaps. English text takes its quotes from Noto Sans (Latin) instead, through a family of its own that
+ * covers only the quotes (QUOTES_FAMILY, first in the font stack of :lang(en) in policy.css).
  */
 export interface FontFace {
+  family: string;
   weight: number;
   file: string;
   /** Absolute path of the woff2 file. */
@@ -16,17 +21,27 @@ export interface FontFace {
 }
 
 const WEIGHTS = [400, 700];
+export const QUOTES_FAMILY = "PolicyPress Latin Quotes";
+/** ‘ ’ ‚ ‛ “ ” „ ‟ */
+const QUOTES: [number, number][] = [[0x2018, 0x201f]];
 let faces: FontFace[] | undefined;
 
-function fontDir(): string {
+function fontDir(pkg: string): string {
   const require = createRequire(import.meta.url);
-  return dirname(require.resolve("@fontsource/noto-sans-sc/package.json"));
+  return dirname(require.resolve(`${pkg}/package.json`));
 }
 
 export function allFaces(): FontFace[] {
   if (faces) return faces;
-  const dir = fontDir();
-  faces = WEIGHTS.flatMap((weight) => parseFaces(readFileSync(join(dir, `${weight}.css`), "utf8"), dir, weight));
+  const dir = fontDir("@fontsource/noto-sans-sc");
+  const latin = fontDir("@fontsource/noto-sans");
+  faces = [
+    ...WEIGHTS.flatMap((weight) => parseFaces(readFileSync(join(dir, `${weight}.css`), "utf8"), dir, weight)),
+    ...WEIGHTS.map((weight) => {
+      const file = `noto-sans-latin-${weight}-normal.woff2`;
+      return { family: QUOTES_FAMILY, weight, file, path: join(latin, "files", file), ranges: QUOTES };
+    }),
+  ];
   return faces;
 }
 
@@ -40,7 +55,7 @@ function parseFaces(css: string, dir: string, weight: number): FontFace[] {
       const [a, b] = r.trim().replace(/^U\+/i, "").split("-");
       return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
     });
-    out.push({ weight, file, path: join(dir, "files", file), ranges });
+    out.push({ family: "Noto Sans SC", weight, file, path: join(dir, "files", file), ranges });
   }
   return out;
 }
@@ -149,7 +164,7 @@ export function fontCss(selected: FontFace[], urlBase: string): string {
   return selected
     .map((f) => {
       const range = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(",");
-      return `@font-face{font-family:"Noto Sans SC";font-style:normal;font-display:block;font-weight:${f.weight};src:url(${urlBase}/${f.file}) format("woff2");unicode-range:${range};}`;
+      return `@font-face{font-family:"${f.family}";font-style:normal;font-display:block;font-weight:${f.weight};src:url(${urlBase}/${f.file}) format("woff2");unicode-range:${range};}`;
     })
     .join("\n");
 }

@@ -129,3 +129,16 @@ describe("without a browser", () => {
     expect(r.stderr).toContain("error NO_BROWSER: No browser at /nonexistent/chromium");
   });
 });
+
+describe.runIf(hasBrowser)("English typography in the PDF", () => {
+  it("takes curly quotes from the Latin font: normal width on the page, and spaces a reader can copy", () => {
+    const out = tempDir();
+    expect(cli(["build", "--out", out, "--formats", "pdf", "--locales", "en", "--quiet"]).code).toBe(0);
+    const file = join(out, "acme", "policy.en.pdf");
+    const fonts = pdffonts(file);
+    expect(fonts).toMatch(/NotoSans-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+    expect(fonts).not.toContain("Type 3");
+    // with the CJK font's full-width quotes a reader got wide gaps; with its half-width forms, no spaces ("as“we”")
+    expect(execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ")).toContain("also referred to as “we”, “us” or “our”), and welcome");
+  });
+});
