@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
+import { asWarning } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
@@ -50,7 +51,10 @@ export interface BuildResult {
   out: string;
   manifest: Manifest;
   files: ManifestEntry[];
+  /** What does not stop the build, one formatted line each (as the CLI prints them)... */
   warnings: string[];
+  /** ...and the same as objects: code, file, line, field, message, hint (as --json prints them). */
+  warningProblems: Problem[];
   /** Slugs of the profiles rendered this time, and of those kept unchanged from the last build (the cache). */
   rendered: string[];
   unchanged: string[];
@@ -122,8 +126,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
     const opened = await openOutput(out, { waitMs: options.lockWaitMs, onWait: say });
     lock = opened.lock;
-    const warnings: string[] = [...opened.notes];
-    for (const r of results) warnings.push(...(r.kind === "rendered" ? r.warnings : r.entry.warnings));
+    // each warning as an object (--json) and as the line the CLI prints
+    const warnings: Problem[] = [];
+    const lines: string[] = [];
+    const warn = (problem: Problem, line = asWarning(problem)) => (warnings.push(problem), lines.push(line));
+    for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
+    for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
     const faces = [...new Set([...rendered, ...unchanged].flatMap((r) => r.faces))];
     if (formats.includes("html") && faces.length) await writeSharedAssets(out, faces);
 
@@ -143,7 +151,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       });
       if (pdf.missingBrowser) {
         if (options.formatsExplicit) throw new PolicyError({ code: "NO_BROWSER", message: pdf.missingBrowser.message, hint: pdf.missingBrowser.hint });
-        warnings.push(`${pdf.missingBrowser.message} PDFs were skipped; Markdown and HTML were written. ${pdf.missingBrowser.hint}`);
+        const message = `${pdf.missingBrowser.message} PDFs were skipped; Markdown and HTML were written.`;
+        warn({ code: "NO_BROWSER", message, hint: pdf.missingBrowser.hint }, `${message} ${pdf.missingBrowser.hint}`);
         complete = false;
       }
       await rm(staging.path(ASSETS_FOLDER), { recursive: true, force: true });
@@ -158,7 +167,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       out,
       manifest,
       files: [...entries, ...kept].sort((a, b) => a.path.localeCompare(b.path)),
-      warnings,
+      warnings: lines,
+      warningProblems: warnings,
       rendered: renderedSlugs,
       unchanged: unchangedSlugs,
       threads,

@@ -1,3 +1,4 @@
+import type { Problem } from "./errors.js";
 import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
@@ -23,7 +24,7 @@ import type { ManifestEntry } from "./write.js";
  *   clause (rendered again) from those that do not (kept).
  */
 export const CACHE_FILE = ".policypress-cache.json";
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface CacheEntry {
   slug: string;
@@ -34,7 +35,7 @@ export interface CacheEntry {
   files: CachedFile[];
   /** The font subsets its pages need (src/site/assets.ts). */
   faces: number[];
-  warnings: string[];
+  warnings: Problem[];
 }
 
 export type CachedFile = ManifestEntry & { mtimeMs: number };
@@ -68,7 +69,8 @@ const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x ==
 /** The shape `writeCache` writes, each file inside its profile's folder (`slug/...`, no way out). */
 function isEntry(e: unknown): e is CacheEntry {
   if (!isRecord(e) || typeof e.slug !== "string" || !e.slug || e.slug.includes("/") || e.slug.startsWith(".")) return false;
-  if (typeof e.quick !== "string" || typeof e.key !== "string" || !isStrings(e.ownDirs) || !isStrings(e.warnings)) return false;
+  if (typeof e.quick !== "string" || typeof e.key !== "string" || !isStrings(e.ownDirs)) return false;
+  if (!Array.isArray(e.warnings) || !e.warnings.every((w) => isRecord(w) && typeof w.code === "string" && typeof w.message === "string")) return false;
   if (!Array.isArray(e.faces) || !e.faces.every((n) => Number.isInteger(n) && n >= 0)) return false;
   return Array.isArray(e.files) && e.files.every((f: unknown) =>
     isRecord(f) && typeof f.path === "string" && f.path.startsWith(`${e.slug}/`) && !f.path.split("/").includes("..") &&

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { filesIntact, quickKey, resolvedKey, type CacheEntry, type SharedKeys } from "./cache.js";
-import { asWarning, complianceWarnings } from "./check/compliance.js";
+import { checkCompliance } from "./check/compliance.js";
+import type { Problem } from "./errors.js";
 import { glyphProblems } from "./check/glyphs.js";
 import { displayPath, readText } from "./load/files.js";
 import { forgetWhenChanged } from "./load/fresh.js";
@@ -61,7 +62,8 @@ export type TaskResult =
       faces: number[];
       /** HTML pages written only to print PDFs from (HTML was not asked for): removed after printing. */
       printOnly: string[];
-      warnings: string[];
+      /** Problems that do not stop the build (compliance, a replaced built-in clause, a missing glyph). */
+      warnings: Problem[];
       /** What the cache remembers once the output is in place (undefined when the cache is off). */
       keys?: { quick: string; key: string; ownDirs: string[] };
     };
@@ -140,10 +142,10 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
     faces: facesUsed([STYLESHEET_TEXT(), ...pages.map((f) => f.content)]),
     printOnly: formats.includes("html") ? [] : toPrint.map((f) => f.path),
     warnings: [
-      ...library.replaced.map((r) => `${loaded.file}: own clause ${r}`),
+      ...library.replaced.map((r): Problem => ({ code: "CLAUSE_REPLACED", file: loaded.file, message: `own clause ${r}` })),
       // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
-      ...(await complianceWarnings(built)),
-      ...glyphProblems(loaded).map(asWarning),
+      ...(await checkCompliance(built)).problems,
+      ...glyphProblems(loaded),
     ],
     keys,
   };

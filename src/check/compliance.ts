@@ -33,11 +33,5 @@ export async function checkCompliance(policy: BuiltPolicy): Promise<ComplianceRe
   };
 }
 
-/** A build is not a compliance gate: what `check` would fail on becomes warnings, one line each. */
-export async function complianceWarnings(policy: BuiltPolicy): Promise<string[]> {
-  const report = await checkCompliance(policy);
-  return report.problems.map(asWarning);
-}
-
 /** A problem as a build's warning line: the same text, without "error". */
-export const asWarning = (p: Problem) => formatProblem(p).replace(/^(\S+\s+)error /, "$1");
+export const asWarning = (p: Problem) => formatProblem(p).replace(/^(\S+\s+)?error /, "$1");

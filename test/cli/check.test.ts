@@ -89,5 +89,8 @@ describe("policypress build is not a compliance gate", () => {
     expect(r.stderr).toContain("warning: ");
     expect(r.stderr).toContain("REQUIREMENT_MISSING [PIPL-17-1-1]: PIPL Art. 17(1)(i) not met: give the handler's name and contact details");
     expect(r.stderr).not.toContain("error REQUIREMENT_MISSING");
+    // with --json, each warning is an object a script can read, with the line of the profile
+    const json = JSON.parse(cli(["build", caseProfile("no-contact"), "--out", tempDir(), "--formats", "md", "--json"]).stdout) as { warnings: Record<string, unknown>[] };
+    expect(json.warnings).toContainEqual(expect.objectContaining({ code: "REQUIREMENT_MISSING", field: "PIPL-17-1-1", line: expect.any(Number), file: expect.stringMatching(/\.yaml$/), hint: expect.any(String) }));
   });
 });
