@@ -126,10 +126,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
     const opened = await openOutput(out, { waitMs: options.lockWaitMs, onWait: say });
     lock = opened.lock;
-    // each warning as an object (--json) and as the line the CLI prints
+    // each warning as an object (--json); the line the CLI prints is made when asked for (lines.get), so
+    // a build of thousands of profiles does not hold every warning twice
     const warnings: Problem[] = [];
-    const lines: string[] = [];
-    const warn = (problem: Problem, line = asWarning(problem)) => (warnings.push(problem), lines.push(line));
+    const ownLines = new Map<Problem, string>();
+    const warn = (problem: Problem, line?: string) => (warnings.push(problem), line !== undefined && ownLines.set(problem, line));
+    let lines: string[] | undefined;
     for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
     for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
     const faces = [...new Set([...rendered, ...unchanged].flatMap((r) => r.faces))];
@@ -167,7 +169,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       out,
       manifest,
       files: [...entries, ...kept].sort((a, b) => a.path.localeCompare(b.path)),
-      warnings: lines,
+      get warnings() {
+        return (lines ??= warnings.map((w) => ownLines.get(w) ?? asWarning(w)));
+      },
       warningProblems: warnings,
       rendered: renderedSlugs,
       unchanged: unchangedSlugs,
