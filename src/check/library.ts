@@ -114,7 +114,11 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
     if (p.parts.length === 0 || p.original === "this") return;
     const context = stack[stack.length - 1 - p.depth];
     const field = context && schemaAt(context, p.parts);
-    if (!field)
+    // inside {{#each}} a name is the item's field: a field of the whole profile is @root.x (or ../x)
+    const fromRoot = !field && stack.length > 1 && p.depth === 0 && schemaAt(profileSchema, p.parts);
+    if (fromRoot)
+      report(p, `the ${locale} text uses {{${p.original}}} inside {{#each}}, where names are the item's fields`, `For the profile's own field write {{@root.${p.original}}} (or {{../${p.original}}}).`);
+    else if (!field)
       report(p, `the ${locale} text uses {{${p.original}}}, which is not a profile field`, "Check the spelling against schema/profile.schema.json (docs/clause-format.md lists the common ones).");
     // an object or a list printed as it is reads "[object Object]" or nothing in the policy
     else if (printed && !isPrintable(field)) {

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
-import { BLOCK_HELPERS, HELPERS } from "../render/handlebars.js";
 import { checkLibrary } from "../check/library.js";
 import { PolicyError } from "../errors.js";
 import { loadLibrary, lookupClause, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
 import { closest } from "../schema/zod-problems.js";
+import { fieldsRead } from "../check/evidence.js";
 import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
 
@@ -71,6 +71,8 @@ function refuseWhatDoesNotApply(sub: string, args: string[], values: Record<stri
   if (takes.args === "one" && args.length > 1) throw new UsageError(`clauses ${sub} takes one clause id (got ${args.length}: ${args.join(" ")})`);
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 const summary = (c: Clause) => ({ key: c.key, topic: c.topic, title: c.title, sources: c.sources, law: c.law, when: c.when, file: c.file });
 const sourcesText = (c: Clause) => c.sources.map((s) => `${s.policy} ${s.section}`).join("; ");
 
@@ -85,6 +87,7 @@ function list(library: Library, io: Io, json: boolean, topic?: string): number {
     io.out(JSON.stringify(byTopic.map((g) => ({ topic: g.topic, clauses: g.clauses.map(summary) })), null, 2));
     return EXIT.ok;
   }
+  if (topic && byTopic.every((g) => !g.clauses.length)) io.err(`no clause of the library has the topic ${topic} yet (write one: docs/clause-format.md)`);
   for (const g of byTopic) {
     if (!g.clauses.length) continue;
     io.out(`\n${g.topic.id}  ${g.topic["zh-CN"]} / ${g.topic.en}`);
@@ -102,7 +105,8 @@ function show(library: Library, io: Io, json: boolean, ref?: string): number {
     const hint = variants.length ? `; its variants: ${variants.map((v) => v.variant).join(", ")}` : guess ? `; did you mean ${guess}?` : " (try `policypress clauses search`)";
     throw new UsageError(`no clause "${ref}"${hint}`);
   }
-  const fields = [...new Set([...Object.values(clause.bodies).join("\n").matchAll(/{{[#/]?(?:\w+\s+)?([A-Za-z][\w.]*)/g)].map((m) => m[1]!).filter((f) => ![...BLOCK_HELPERS, ...HELPERS, "else", "this"].includes(f)))];
+  // full paths: inside {{#each collection}}, {{purpose}} is collection.purpose
+  const fields = [...fieldsRead(clause)];
   if (json) {
     io.out(JSON.stringify({ ...summary(clause), variant: clause.variant, bodies: clause.bodies, fields, otherVariants: variants.filter((v) => v !== clause).map((v) => v.key) }, null, 2));
     return EXIT.ok;
@@ -166,6 +170,6 @@ function sets(library: Library, io: Io, json: boolean): number {
     io.out(JSON.stringify(all.map((s) => ({ id: s.id, title: s.title, file: s.file, sections: s.sections.map((x) => ({ id: x.id, clauses: x.clauses.length })) })), null, 2));
     return EXIT.ok;
   }
-  for (const s of all) io.out(`${s.id.padEnd(26)} ${s.title["zh-CN"]} / ${s.title.en}  (${s.sections.length} sections, ${s.sections.reduce((n, x) => n + x.clauses.length, 0)} clauses)`);
+  for (const s of all) io.out(`${s.id.padEnd(26)} ${s.title["zh-CN"]} / ${s.title.en}  (${count(s.sections.length, "section")}, ${count(s.sections.reduce((n, x) => n + x.clauses.length, 0), "clause")})`);
   return EXIT.ok;
 }

@@ -91,6 +91,15 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     ]);
   });
 
+  it("says that inside {{#each}} a field of the whole profile is @root.field", async () => {
+    const library = await libraryWith({ "bad.md": clause({ zh: "{{#each collection}}{{company.name}}{{@root.company.name}}{{/each}}", en: "A." }) });
+    const own = [...library.clauses.values()].filter((c) => c.origin === "own");
+    const problems = checkLibrary({ ...library, clauses: new Map(own.map((c) => [c.key, c])) });
+    expect(problems.map((p) => `${p.line} ${p.message} / ${p.hint}`)).toEqual([
+      "7 the zh-CN text uses {{company.name}} inside {{#each}}, where names are the item's fields / For the profile's own field write {{@root.company.name}} (or {{../company.name}}).",
+    ]);
+  });
+
   it("points at the line of the id, the topic and the condition, wherever they are in the front matter", async () => {
     const front = (id: string, extra: string) => `# reviewed by the legal team\n# second comment\ntitle: { zh-CN: 甲, en: A }\n${extra}\nid: ${id}`;
     const error = await libraryWith({

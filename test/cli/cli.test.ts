@@ -145,6 +145,13 @@ describe("policypress clauses, asked what it cannot do", () => {
     }
   });
 
+  it("shows a clause's fields by their full path, and says when a topic has no clause yet", () => {
+    expect(cli(["clauses", "show", "collection.scenarios:bulleted"]).stdout).toMatch(/^fields: +collection, collection\.scenario, collection\.purpose/m);
+    const empty = cli(["clauses", "list", "--topic", "collection.invoices-contracts"]);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain("no clause of the library has the topic collection.invoices-contracts yet");
+  });
+
   it("searches within a topic with --topic", () => {
     const all = JSON.parse(cli(["clauses", "search", "个人信息", "--json"]).stdout) as { topic: string }[];
     const cookies = JSON.parse(cli(["clauses", "search", "个人信息", "--topic", "children", "--json"]).stdout) as { topic: string }[];
