@@ -1,9 +1,10 @@
 import type { Problem } from "../errors.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
-import type { Clause } from "../schema/clause.js";
+import { conditionPaths, type Clause } from "../schema/clause.js";
+import { stringsOf } from "./profile-strings.js";
+import { unescapeMarkdown } from "../render/text.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
-import { conditionPaths } from "./library.js";
 import { evidenceFor, included, isDeclared, suggestions, type BuiltPolicy } from "./evidence.js";
 
 /**
@@ -110,7 +111,7 @@ export const placeholdersResolved: Rule = {
     const whole = plainText(policy);
     const suspect = LOCALES.filter((l) => LEFTOVERS.some((re) => re.test(whole[l])));
     for (const { clause, locale, markdown } of renderedClauses(policy, suspect)) {
-      const text = unescape(markdown);
+      const text = unescapeMarkdown(markdown);
       const found = LEFTOVERS.map((re) => re.exec(text)?.[0]).find(Boolean);
       // a marker that comes from a profile value is the profile's to fix, not the clause's
       const source = found && stringsOf(policy.loaded.profile, (path, value) => value.includes(found) && path[path.length - 1] !== (locale === "en" ? "zh-CN" : "en"))[0];
@@ -198,33 +199,8 @@ function plainText(policy: BuiltPolicy): Record<Locale, string> {
   plainTexts.set(policy, out);
   for (const locale of LOCALES) {
     const d = policy.documents[locale];
-    out[locale] = d ? unescape([d.title, d.company, d.shortName, ...d.sections.flatMap((s) => [s.title ?? "", ...s.clauses.flatMap((c) => [c.title, c.markdown])])].join("\n")) : "";
+    out[locale] = d ? unescapeMarkdown([d.title, d.company, d.shortName, ...d.sections.flatMap((s) => [s.title ?? "", ...s.clauses.flatMap((c) => [c.title, c.markdown])])].join("\n")) : "";
   }
   return out;
 }
 
-const unescape = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
-
-/** The strings of a profile that `wanted` keeps, with their paths (a profile has hundreds: the path is copied only for those kept). */
-function stringsOf(value: unknown, wanted: (path: (string | number)[], value: string) => boolean): { path: (string | number)[]; value: string }[] {
-  const found: { path: (string | number)[]; value: string }[] = [];
-  const path: (string | number)[] = [];
-  const visit = (v: unknown): void => {
-    if (typeof v === "string") {
-      if (wanted(path, v)) found.push({ path: [...path], value: v });
-    } else if (Array.isArray(v))
-      v.forEach((item, i) => {
-        path.push(i);
-        visit(item);
-        path.pop();
-      });
-    else if (v && typeof v === "object")
-      for (const [k, item] of Object.entries(v)) {
-        path.push(k);
-        visit(item);
-        path.pop();
-      }
-  };
-  visit(value);
-  return found;
-}

@@ -2,10 +2,9 @@ import type { ProfileBuild } from "../build.js";
 import { HELPERS, parseTemplate } from "../render/handlebars.js";
 import { anchorsOf } from "../render/document.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
-import type { Clause, Condition } from "../schema/clause.js";
+import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
-import { conditionPaths } from "./library.js";
 
 /** What the checks read of a built policy (a ProfileBuild has all of it). */
 export type BuiltPolicy = Pick<ProfileBuild, "loaded" | "library" | "resolved" | "documents">;

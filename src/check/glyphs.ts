@@ -1,6 +1,7 @@
 import type { Problem } from "../errors.js";
 import type { LoadedProfile } from "../load/profile.js";
 import { charactersWithoutGlyph } from "../render/fonts.js";
+import { stringsOf } from "./profile-strings.js";
 
 /**
  * Profile values with characters the bundled fonts do not have (an emoji in a company name): a PDF
@@ -8,19 +9,12 @@ import { charactersWithoutGlyph } from "../render/fonts.js";
  * A build warns, with the field; nothing stops it.
  */
 export function glyphProblems(loaded: LoadedProfile): Problem[] {
-  const problems: Problem[] = [];
-  const visit = (value: unknown, path: (string | number)[]): void => {
-    if (typeof value === "string") {
-      const missing = charactersWithoutGlyph(value);
-      if (missing.length)
-        problems.push({
-          code: "NO_GLYPH", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),
-          message: `${missing.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`).join(", ")} ${missing.length > 1 ? "are" : "is"} in none of the bundled fonts: PDFs print an empty box`,
-          hint: "Write the value without it, or with a character the fonts have.",
-        });
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
-  };
-  visit(loaded.profile, []);
-  return problems;
+  return stringsOf(loaded.profile, (_, value) => charactersWithoutGlyph(value).length > 0).map(({ path, value }) => {
+    const missing = charactersWithoutGlyph(value);
+    return {
+      code: "NO_GLYPH", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),
+      message: `${missing.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`).join(", ")} ${missing.length > 1 ? "are" : "is"} in none of the bundled fonts: PDFs print an empty box`,
+      hint: "Write the value without it, or with a character the fonts have.",
+    };
+  });
 }

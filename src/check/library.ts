@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
-import type { Clause, Condition } from "../schema/clause.js";
+import { conditionPaths, type Clause } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { defOf, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
@@ -76,11 +76,6 @@ function parserTrouble(message: string): string {
   if (got === "INVALID") return ": a placeholder is not closed by }}, or holds a character a field name cannot";
   if (got === "INVERSE") return ": {{else}} appears where it cannot (twice in a block, or outside one)";
   return last ? ` (${last})` : "";
-}
-
-/** Every field path a condition reads, inside `any:` too. */
-export function conditionPaths(condition: Condition): string[] {
-  return Object.entries(condition).flatMap(([k, v]) => (k === "any" && Array.isArray(v) ? (v as Condition[]).flatMap(conditionPaths) : [k]));
 }
 
 function indexOutsidePlaceholders(body: string, ch: string): number {

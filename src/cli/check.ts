@@ -4,6 +4,7 @@ import { checkCompliance, type ComplianceReport } from "../check/compliance.js";
 import { reportHtml } from "../check/html.js";
 import { reportJson, reportMarkdown, reportTable, type Unchecked } from "../check/report.js";
 import { formatError, PolicyError, type Problem } from "../errors.js";
+import { displayPath } from "../load/files.js";
 import { builtinPaths } from "../paths.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
@@ -44,7 +45,8 @@ error, 2 bad arguments, 70 internal error.`,
       } catch (e) {
         if (!(e instanceof PolicyError)) throw e;
         problems.push(...e.problems);
-        unchecked.push({ profile: e.problems[0]?.file ?? path, problems: e.problems });
+        // named as the user named it: the first problem may be in one of its clause files
+        unchecked.push({ profile: displayPath(resolve(path)), problems: e.problems });
       }
     }
     if (values.html) {

@@ -71,17 +71,24 @@ function refuseWhatDoesNotApply(sub: string, args: string[], values: Record<stri
   if (takes.args === "one" && args.length > 1) throw new UsageError(`clauses ${sub} takes one clause id (got ${args.length}: ${args.join(" ")})`);
 }
 
+/** A topic and the topics below it: `rights` takes in `rights.deletion`. */
+const inTopic = (id: string, topic: string) => id === topic || id.startsWith(`${topic}.`);
+
+/** `--topic` names a topic of the library, or says which one was meant. */
+function checkTopic(library: Library, topic: string | undefined): void {
+  if (!topic || library.topics.some((t) => inTopic(t.id, topic))) return;
+  const guess = closest(topic, library.topics.map((t) => t.id));
+  throw new UsageError(`unknown topic "${topic}"${guess ? `; did you mean ${guess}?` : ""} (\`policypress clauses list\` shows them all)`);
+}
+
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 const summary = (c: Clause) => ({ key: c.key, topic: c.topic, title: c.title, sources: c.sources, law: c.law, when: c.when, file: c.file });
 const sourcesText = (c: Clause) => c.sources.map((s) => `${s.policy} ${s.section}`).join("; ");
 
 function list(library: Library, io: Io, json: boolean, topic?: string): number {
-  const topics = library.topics.filter((t) => !topic || t.id === topic || t.id.startsWith(`${topic}.`));
-  if (topic && !topics.length) {
-    const guess = closest(topic, library.topics.map((t) => t.id));
-    throw new UsageError(`unknown topic "${topic}"${guess ? `; did you mean ${guess}?` : ""} (\`policypress clauses list\` shows them all)`);
-  }
+  checkTopic(library, topic);
+  const topics = library.topics.filter((t) => !topic || inTopic(t.id, topic));
   const byTopic = topics.map((t) => ({ topic: t, clauses: [...library.clauses.values()].filter((c) => c.topic === t.id).sort((a, b) => a.key.localeCompare(b.key)) }));
   if (json) {
     io.out(JSON.stringify(byTopic.map((g) => ({ topic: g.topic, clauses: g.clauses.map(summary) })), null, 2));
@@ -127,10 +134,10 @@ function show(library: Library, io: Io, json: boolean, ref?: string): number {
 
 function search(library: Library, io: Io, json: boolean, text: string, topic?: string): number {
   if (!text.trim()) throw new UsageError("search needs some text");
-  if (topic && !library.topics.some((t) => t.id === topic || t.id.startsWith(`${topic}.`))) throw new UsageError(`unknown topic "${topic}"; \`policypress clauses list\` shows the topics`);
+  checkTopic(library, topic);
   const needle = text.toLowerCase();
   const hits = [...library.clauses.values()].filter((c) =>
-    (!topic || c.topic === topic || c.topic.startsWith(`${topic}.`)) &&
+    (!topic || inTopic(c.topic, topic)) &&
     [c.key, c.title["zh-CN"], c.title.en, c.bodies["zh-CN"], c.bodies.en].some((s) => s.toLowerCase().includes(needle)),
   );
   if (json) io.out(JSON.stringify(hits.map(summary), null, 2));

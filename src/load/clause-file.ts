@@ -1,5 +1,5 @@
 import type { Problem } from "../errors.js";
-import { clauseFrontMatterSchema, type Clause, type ClauseFrontMatter, type Condition } from "../schema/clause.js";
+import { clauseFrontMatterSchema, conditionPaths, type Clause, type ClauseFrontMatter } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { normaliseText, parseYaml } from "./yaml.js";
@@ -58,16 +58,13 @@ function fieldLines(front: string[], fm: ClauseFrontMatter): Record<string, numb
   }
   for (const key of ["when", "assumes"] as const) {
     const from = (lines[key] ?? 2) - 2;
-    for (const path of pathsOf(fm[key] ?? {})) {
+    for (const path of conditionPaths(fm[key] ?? {})) {
       const i = front.findIndex((l, j) => j >= from && l.includes(`${path}:`));
       if (i >= 0) lines[`${key}.${path}`] = lineAt(i);
     }
   }
   return lines;
 }
-
-const pathsOf = (condition: Condition): string[] =>
-  Object.entries(condition).flatMap(([k, v]) => (k === "any" && Array.isArray(v) ? (v as Condition[]).flatMap(pathsOf) : [k]));
 
 function readBodies(lines: string[], start: number, file: string) {
   const bodies: Partial<Record<Locale, string>> = {};

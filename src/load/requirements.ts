@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { conditionPaths } from "../check/library.js";
+import { conditionPaths, type Condition } from "../schema/clause.js";
 import { PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
-import type { Condition } from "../schema/clause.js";
 import { profileSchema } from "../schema/profile.js";
 import { requirementFileSchema, type Law, type Requirement } from "../schema/requirement.js";
 import { schemaAt } from "../schema/walk.js";

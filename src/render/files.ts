@@ -4,7 +4,7 @@ import type { PolicyDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
 import { cleanCopyOf, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
-import { upFrom, type SitePlace } from "../site/chrome.js";
+import { pageLocalesOf, upFrom, type SitePlace } from "../site/chrome.js";
 
 /** A file of one profile's output, relative to its folder (`<out>/<slug>/`). */
 export interface RenderedFile {
@@ -36,7 +36,7 @@ export const ASSETS = `../${ASSETS_FOLDER}`;
 export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = "", site?: Omit<SitePlace, "folder" | "locales">): RenderedFile[] {
   const files: RenderedFile[] = [];
   const assets = `${upFrom(folder)}${ASSETS}`;
-  const locales: DocLocale[] = [...(Object.keys(documents) as Locale[]), ...(documents["zh-CN"] && documents.en ? ["bilingual" as const] : [])];
+  const locales = pageLocalesOf(Object.keys(documents) as Locale[]);
   const place = site ? { ...site, folder, locales } : undefined;
   const file = (locale: DocLocale, format: Format, name: string, content: string, docs: PolicyDocument[]) =>
     files.push({ locale, format, path: `${folder}${name}`, version: docs[0]!.version, content, documents: docs });

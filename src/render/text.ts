@@ -11,6 +11,9 @@ export function cleanText(raw: string): string {
   return raw.replace(CONTROL, " ").replace(BIDI_CONTROL, "").replace(/[\t\n]+/g, " ");
 }
 
+/** Markdown text as it reads once printed: each backslash escape (`\*`, `\<`, `1\.`) is its character again. */
+export const unescapeMarkdown = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
+
 export function escapeMarkdown(raw: string): string {
   return escapeInline(raw)
     // a value that starts a line must not start a list, heading, quote or thematic break

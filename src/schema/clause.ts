@@ -11,6 +11,11 @@ type ConditionValue = z.infer<typeof conditionValueSchema>;
 /** `field.path: expected`, all of which must hold; `any: [ {...}, {...} ]` holds when one of its conditions does. */
 export type Condition = { [path: string]: ConditionValue | Condition[] };
 
+/** Every field path a condition reads, inside `any:` too. */
+export function conditionPaths(condition: Condition): string[] {
+  return Object.entries(condition).flatMap(([k, v]) => (k === "any" && Array.isArray(v) ? (v as Condition[]).flatMap(conditionPaths) : [k]));
+}
+
 /** See docs/clause-format.md. */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.record(

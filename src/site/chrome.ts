@@ -1,4 +1,5 @@
 import { translator } from "../render/i18n.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
 import type { DocLocale, Format } from "../write.js";
 
 /** What a page of the site shows around the policy: language switch, links, downloads, banner. */
@@ -30,6 +31,11 @@ export interface SitePlace {
 const LABEL: Record<DocLocale, string> = { "zh-CN": "中文", en: "English", bilingual: "中英对照 / Bilingual" };
 
 export const pageName = (locale: DocLocale) => `policy.${locale}.html`;
+
+/** The pages of a build of `locales`: one per language, in their order, and the bilingual one when both are built. */
+export function pageLocalesOf(locales: readonly Locale[]): DocLocale[] {
+  return LOCALES.every((l) => locales.includes(l)) ? [...locales, "bilingual"] : [...locales];
+}
 
 /** The way back up from a folder inside the profile's output to its top: "" or "../../". */
 export const upFrom = (folder: string) => "../".repeat(folder.split("/").filter(Boolean).length);

@@ -6,8 +6,8 @@ import { formatDate } from "../render/numbering.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { noticeBlock, noticeText, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
-import type { DocLocale, Format } from "../write.js";
-import { pageName } from "./chrome.js";
+import type { Format } from "../write.js";
+import { pageLocalesOf, pageName } from "./chrome.js";
 import { escapeHtml as esc } from "../render/text.js";
 
 
@@ -24,11 +24,7 @@ export interface SiteInput {
 
 /** The languages of this build (--locales): the released versions are published in these only. */
 const builtLocales = (current: SiteInput["current"]) => LOCALES.filter((l) => current[l]);
-/** Its pages: one per language, and the bilingual one when both are built. */
-const pageLocales = (current: SiteInput["current"]): DocLocale[] => {
-  const locales: DocLocale[] = builtLocales(current);
-  return locales.length === LOCALES.length ? [...locales, "bilingual"] : locales;
-};
+const pageLocales = (current: SiteInput["current"]) => pageLocalesOf(builtLocales(current));
 
 function shell(lang: string, title: string, body: string, extraHead = "", assets = ASSETS): string {
   return `<!doctype html>

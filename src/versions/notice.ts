@@ -1,8 +1,9 @@
-import { escapeInline, escapeHtml as esc } from "../render/text.js";
+import { escapeInline, escapeHtml as esc, unescapeMarkdown } from "../render/text.js";
 import { formatDate } from "../render/numbering.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
 import { changedLines, type RedlinePart } from "./redline.js";
+import { pageLocalesOf } from "../site/chrome.js";
 
 /** A change notice: the ChangeSet plus what a reader needs around it. */
 export interface Notice {
@@ -118,10 +119,7 @@ export const CLEAN_COPY: CleanCopy = { "zh-CN": "policy.zh-CN.html", en: "policy
 
 /** The clean copy of a build of `locales` only (the bilingual page needs both). */
 export function cleanCopyOf(locales: readonly Locale[]): CleanCopy {
-  const pages: CleanCopy = {};
-  for (const l of locales) pages[l] = CLEAN_COPY[l];
-  if (locales.includes("zh-CN") && locales.includes("en")) pages.bilingual = CLEAN_COPY.bilingual;
-  return pages;
+  return Object.fromEntries(pageLocalesOf(locales).map((l) => [l, CLEAN_COPY[l]]));
 }
 
 const COPY_LABEL = { "zh-CN": ["中文", ' lang="zh-CN"'], en: ["English", ' lang="en"'], bilingual: ["中英对照 / bilingual", ""] } as const;
@@ -175,7 +173,7 @@ ${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删
 
 /** The redline as HTML: the clause's Markdown escapes (\* \_ \<) taken out, so a reader sees the text as printed. */
 function redlineHtml(parts: RedlinePart[]): string {
-  const text = (t: string) => esc(t.replace(/\\([\\`*_[\]<>&|~#!{}$.+-])/g, "$1"));
+  const text = (t: string) => esc(unescapeMarkdown(t));
   return changedLines(parts)
     .map((line) => line.map((p) => (p.op === "same" ? text(p.text) : `<${p.op}>${text(p.text)}</${p.op}>`)).join(""))
     .join('<br><span class="gap">…</span><br>');
