@@ -211,7 +211,7 @@ function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
 async function updateCache(out: string, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
   const cache = await readCache(out);
   const filesOf = new Map<string, CachedFile[]>();
-  for (const f of complete ? await cachedFiles(out, entries) : []) {
+  for (const f of complete ? cachedFiles(out, entries) : []) {
     const list = filesOf.get(f.slug);
     if (list) list.push(f);
     else filesOf.set(f.slug, [f]);

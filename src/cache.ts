@@ -1,7 +1,7 @@
 import type { Problem } from "./errors.js";
 import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LoadedProfile } from "./load/profile.js";
@@ -102,9 +102,12 @@ export function filesIntact(out: string, files: { path: string; bytes: number; m
   return true;
 }
 
-/** The files just written, with their times (taken after the swap, so they are the final ones). */
-export async function cachedFiles<T extends { path: string }>(out: string, files: T[]): Promise<(T & { mtimeMs: number })[]> {
-  return Promise.all(files.map(async (f) => ({ ...f, mtimeMs: (await stat(join(out, f.path))).mtimeMs })));
+/**
+ * The files just written, with their times (taken after the swap, so they are the final ones). Looked at
+ * one after another: a promise per file took 20-70 ms for 2,200 files at the end of a build, this 8-11.
+ */
+export function cachedFiles<T extends { path: string }>(out: string, files: T[]): (T & { mtimeMs: number })[] {
+  return files.map((f) => ({ ...f, mtimeMs: statSync(join(out, f.path)).mtimeMs }));
 }
 
 /**
@@ -150,15 +153,15 @@ function clauseDigest(clause: Clause): string {
   return digest;
 }
 
-/** Every file's name and content under `dir`, in a stable order (nothing when it does not exist). */
-function hashFolder(hash: Hash, dir: string): void {
+/** Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it does not exist). */
+export function hashFolder(hash: Hash, dir: string, take: (name: string) => boolean = () => true): void {
   if (!existsSync(dir)) return;
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       const s = statSync(p);
       if (s.isDirectory()) walk(p);
-      else if (s.isFile()) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
+      else if (s.isFile() && take(name)) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
     }
   };
   walk(dir);

@@ -8,6 +8,7 @@ import { zodProblems } from "../schema/zod-problems.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
 import { FolderCache, recheckFiles } from "./fresh.js";
+import { readSnapshot } from "./library-snapshot.js";
 import { parseYaml } from "./yaml.js";
 
 /** The clause library: every clause variant, clause set and topic, from the built-in folders and a profile's own. */
@@ -37,7 +38,12 @@ export function loadLibrary(dirs: LibraryDirs = { own: [] }): Promise<Library> {
 
 /** `loadLibrary` for a profile of a build: its files are looked at once per build (src/load/fresh.ts). */
 export function loadLibraryOfRound(dirs: LibraryDirs): Promise<Library> {
-  return cache.get(JSON.stringify(dirs.own), [builtinPaths.clauses, ...dirs.own], () => readLibrary(dirs));
+  // the built-in library alone comes from its snapshot when that is current (src/load/library-snapshot.ts)
+  const snapshot = () => (dirs.own.length ? undefined : readSnapshot());
+  return cache.get(JSON.stringify(dirs.own), [builtinPaths.clauses, ...dirs.own], () => {
+    const library = snapshot();
+    return library ? Promise.resolve(library) : readLibrary(dirs);
+  });
 }
 
 /** The built-in library as it is read in this build, copied into a render thread (src/parallel.ts). */
