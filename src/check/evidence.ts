@@ -204,10 +204,24 @@ export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefi
  * section being the set's first whose clauses share the clause's topic family (rights, cookies...).
  */
 export function addSnippet(clauseKey: string, policy: BuiltPolicy): string {
-  const clause = policy.library.clauses.get(clauseKey);
-  const family = clause?.topic.split(".")[0];
-  const section = policy.resolved.set.sections.find((s) =>
-    s.clauses.some((e) => policy.library.variants.get((typeof e === "string" ? e : e.clause).split(":")[0]!)?.[0]?.topic.split(".")[0] === family),
-  );
-  return `clauses: { add: [{ clause: ${clauseKey}, section: ${section?.id ?? "SECTION"} }] }`;
+  const family = policy.library.clauses.get(clauseKey)?.topic.split(".")[0];
+  const section = family && sectionsByFamily(policy).get(family);
+  return `clauses: { add: [{ clause: ${clauseKey}, section: ${section ?? "SECTION"} }] }`;
 }
+
+/** The first section of the policy's clause set holding each topic family (found once per set and library: every missing item of every profile asks). */
+function sectionsByFamily({ resolved: { set }, library }: BuiltPolicy): Map<string, string> {
+  let byLibrary = familySections.get(set);
+  if (!byLibrary) familySections.set(set, (byLibrary = new WeakMap()));
+  let sections = byLibrary.get(library);
+  if (!sections) {
+    byLibrary.set(library, (sections = new Map()));
+    for (const s of set.sections)
+      for (const e of s.clauses) {
+        const family = library.variants.get((typeof e === "string" ? e : e.clause).split(":")[0]!)?.[0]?.topic.split(".")[0];
+        if (family && !sections.has(family)) sections.set(family, s.id);
+      }
+  }
+  return sections;
+}
+const familySections = new WeakMap<BuiltPolicy["resolved"]["set"], WeakMap<BuiltPolicy["library"], Map<string, string>>>();
