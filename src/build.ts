@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { cachedFiles, emptyCache, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
+import { cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { asWarning } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
@@ -19,7 +19,7 @@ import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
-import { Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
+import { manifestProfile, Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
 
@@ -148,7 +148,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         save: async (job, bytes) => {
           const written = await staging.write(`${job.slug}/${job.pdfPath}`, bytes);
           const from = rendered.find((r) => r.slug === job.slug)!;
-          entries.push({ profile: from.file, slug: job.slug, version: job.version, locale: job.locale, format: "pdf", path: `${job.slug}/${job.pdfPath}`, ...written });
+          entries.push({ profile: manifestProfile(out, from.path), slug: job.slug, version: job.version, locale: job.locale, format: "pdf", path: `${job.slug}/${job.pdfPath}`, ...written });
         },
       });
       if (pdf.missingBrowser) {
@@ -161,7 +161,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const r of rendered) for (const page of r.printOnly) await rm(staging.path(`${r.slug}/${page}`), { force: true });
     }
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
-    const kept = unchanged.flatMap((e) => e.files.map(({ mtimeMs: _m, ...f }) => f));
+    const kept = results.flatMap((r) => (r.kind === "unchanged" ? keptEntries(out, r.path, r.entry) : []));
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
     const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assetEntries(out));
     if (useCache) await updateCache(out, rendered, results, entries, complete);

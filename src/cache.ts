@@ -8,7 +8,7 @@ import type { LoadedProfile } from "./load/profile.js";
 import { builtinPaths, packageRoot } from "./paths.js";
 import type { ResolvedPolicy } from "./resolve.js";
 import type { Clause } from "./schema/clause.js";
-import type { ManifestEntry } from "./write.js";
+import { manifestProfile, type ManifestEntry } from "./write.js";
 
 /**
  * The incremental build cache, `<out>/.policypress-cache.json`: per profile file, two keys over what its
@@ -24,7 +24,9 @@ import type { ManifestEntry } from "./write.js";
  *   clause (rendered again) from those that do not (kept).
  */
 export const CACHE_FILE = ".policypress-cache.json";
-const CACHE_VERSION = 3;
+// 4: files no longer hold `profile` (a manifest entry's, relative to the working directory of the build
+// that wrote them until then); a kept profile's entries get it from the profile's path (src/build.ts)
+const CACHE_VERSION = 4;
 
 export interface CacheEntry {
   slug: string;
@@ -38,7 +40,8 @@ export interface CacheEntry {
   warnings: Problem[];
 }
 
-export type CachedFile = ManifestEntry & { mtimeMs: number };
+/** A manifest entry of the profile, without `profile` (the cache entry's own key says it), and its file's time. */
+export type CachedFile = Omit<ManifestEntry, "profile"> & { mtimeMs: number };
 
 export interface BuildCache {
   version: number;
@@ -106,8 +109,14 @@ export function filesIntact(out: string, files: { path: string; bytes: number; m
  * The files just written, with their times (taken after the swap, so they are the final ones). Looked at
  * one after another: a promise per file took 20-70 ms for 2,200 files at the end of a build, this 8-11.
  */
-export function cachedFiles<T extends { path: string }>(out: string, files: T[]): (T & { mtimeMs: number })[] {
-  return files.map((f) => ({ ...f, mtimeMs: statSync(join(out, f.path)).mtimeMs }));
+export function cachedFiles(out: string, files: ManifestEntry[]): CachedFile[] {
+  return files.map(({ profile: _p, ...f }) => ({ ...f, mtimeMs: statSync(join(out, f.path)).mtimeMs }));
+}
+
+/** The manifest entries of a profile kept from the cache, `profile` taken from its file's path, whatever cwd the cache was written from. */
+export function keptEntries(out: string, path: string, entry: CacheEntry): ManifestEntry[] {
+  const profile = manifestProfile(out, path);
+  return entry.files.map(({ mtimeMs: _m, ...f }) => ({ profile, ...f }));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { RenderedFile } from "./render/files.js";
 import { facesUsed } from "./render/fonts.js";
 import { builtinPaths } from "./paths.js";
 import { resolvePolicy } from "./resolve.js";
-import { Staging, type DocLocale, type Format, type ManifestEntry } from "./write.js";
+import { manifestProfile, Staging, type DocLocale, type Format, type ManifestEntry } from "./write.js";
 
 /**
  * One profile's part of a build, run in a render thread: key -> load -> resolve -> key -> render ->
@@ -124,9 +124,10 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
   const printed = (f: RenderedFile) => f.format === "html" && formats.includes("pdf") && PRINTED.test(f.path);
   const staging = new Staging(task.out, task.staging);
   const writes = built.files.filter((f) => wanted(f) || printed(f)).map(async (f) => ({ f, written: await staging.write(`${loaded.slug}/${f.path}`, f.content) }));
+  const profile = manifestProfile(task.out, abs);
   const entries: ManifestEntry[] = (await Promise.all(writes))
     .filter(({ f }) => wanted(f))
-    .map(({ f, written }) => ({ profile: loaded.file, slug: loaded.slug, version: f.version, locale: f.locale, format: f.format, path: `${loaded.slug}/${f.path}`, ...written }));
+    .map(({ f, written }) => ({ profile, slug: loaded.slug, version: f.version, locale: f.locale, format: f.format, path: `${loaded.slug}/${f.path}`, ...written }));
   const toPrint = built.files.filter(printed);
   // an embeddable fragment is its page without the page's chrome: its characters are the page's
   const pages = built.files.filter((f) => f.format === "html" && (wanted(f) || printed(f)) && !f.path.endsWith(".fragment.html"));

@@ -13,6 +13,10 @@ export type DocLocale = "zh-CN" | "en" | "bilingual";
 
 /** One line of manifest.json: what a pipeline needs to publish or verify a file. */
 export interface ManifestEntry {
+  /**
+   * The profile file, relative to the output folder (forward slashes): the manifest is read from there by
+   * pipelines running anywhere, so a path relative to the build's working directory would lead nowhere.
+   */
   profile: string;
   slug: string;
   version: string;
@@ -346,3 +350,5 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
 
 export const toPosix = (p: string) => p.split(sep).join("/");
 export const relativeTo = (from: string, to: string) => toPosix(relative(from, to));
+/** A manifest entry's `profile`: the profile file `abs` as seen from the output folder `out`. */
+export const manifestProfile = (out: string, abs: string) => relativeTo(out, abs);

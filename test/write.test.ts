@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { findBrowser } from "../src/pdf/browser.js";
 import { recoverOutput, Staging } from "../src/write.js";
-import { tempDir } from "./helpers.js";
+import { cli, fixtures, tempDir } from "./helpers.js";
 
 /**
  * Builds render into their own staging folder before they take the output lock, so the recovery a
@@ -41,5 +42,43 @@ describe("recovering an output folder", () => {
     const staging = await new Staging(out).create();
     expect(existsSync(staging.dir)).toBe(true);
     await staging.discard();
+  });
+});
+
+/**
+ * manifest.json is read by pipelines that run anywhere (a publish step, another repository): its
+ * `profile` must lead to the profile file from the folder the manifest is in, whatever folder the
+ * build ran in, for every kind of entry and for profiles kept from the cache.
+ */
+describe("manifest.json's profile field", () => {
+  const dir = tempDir();
+  const profile = join(dir, "legal", "acme", "profile.yaml");
+  cpSync(join(fixtures, "golden"), dirname(profile), { recursive: true, filter: (p) => !p.includes("expected") });
+  const out = join(dir, "public", "site");
+  // the build runs in the repository holding the profile (a CI job), the site goes elsewhere
+  const repository = join(dir, "legal");
+  const formats = "path" in findBrowser({}) ? "md,html,pdf" : "md,html";
+  const build = (cwd: string) => cli(["build", relative(cwd, profile), "--out", relative(cwd, out), "--formats", formats, "--json"], { cwd });
+  const manifest = () => JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { profile: string; format: string }[] };
+
+  it("is the profile file relative to the output folder, with forward slashes, for every entry", () => {
+    const r = build(repository);
+    expect(r.code, r.stderr).toBe(0);
+    const files = manifest().files;
+    expect(new Set(files.map((f) => f.format))).toEqual(new Set([...formats.split(","), "xml"]));
+    for (const f of files) {
+      expect(f.profile).toBe("../../legal/acme/profile.yaml");
+      expect(resolve(out, f.profile)).toBe(profile);
+    }
+  });
+
+  it("is the same for a profile kept from the cache by a build run from another folder", () => {
+    const before = readFileSync(join(out, "manifest.json"), "utf8");
+    rmSync(join(out, "manifest.json"));
+    const r = build(join(dir, "public"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rendered: [], unchanged: ["golden"] });
+    expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe(before);
+    for (const f of (JSON.parse(r.stdout) as { files: { profile: string }[] }).files) expect(resolve(out, f.profile)).toBe(profile);
   });
 });
