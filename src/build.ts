@@ -14,7 +14,7 @@ import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
 import type { ProfileOptions } from "./profile-build.js";
 import type { TaskResult } from "./profile-task.js";
 import { ASSETS_FOLDER } from "./render/files.js";
-import { assetEntries, stageSharedAssets, writeSharedAssets } from "./site/assets.js";
+import { pruneSharedAssets, stageSharedAssets, writeSharedAssets, type KnownFaces } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
@@ -80,8 +80,8 @@ function retiredSlugs(cache: BuildCache, rendered: Rendered[]): string[] {
 /**
  * The pipeline, in order: for each profile, in the render threads, load (read + validate with zod) ->
  * resolve the clause set -> render each locale -> write Markdown and HTML into the staging folder;
- * then lock the output folder -> the shared stylesheet and fonts -> print PDFs -> swap the profiles'
- * folders in -> write the manifest and the cache.
+ * then lock the output folder -> print PDFs -> the shared stylesheet and fonts every listed page needs ->
+ * swap the profiles' folders in and write the manifest -> remove the fonts no page needs -> the cache.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const wrong = buildOptionProblems(options);
@@ -126,6 +126,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
     const opened = await openOutput(out, { waitMs: options.lockWaitMs, onWait: say });
     lock = opened.lock;
+    // read again under the lock: another build into the folder may have written it since this one read it
+    const latest = useCache ? await readCache(out) : undefined;
     // each warning as an object (--json); the line the CLI prints is made when asked for (lines.get), so
     // a build of thousands of profiles does not hold every warning twice
     const warnings: Problem[] = [];
@@ -134,9 +136,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let lines: string[] | undefined;
     for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
     for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
-    const faces = [...new Set([...rendered, ...unchanged].flatMap((r) => r.faces))];
-    if (formats.includes("html") && faces.length) await writeSharedAssets(out, faces);
-
     const entries = rendered.flatMap((r) => r.entries);
     let complete = true;
     if (formats.includes("pdf") && rendered.some((r) => r.pdf.length)) {
@@ -163,8 +162,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // the profiles kept from the last build are listed as the cache knows them, whatever the manifest file holds
     const kept = results.flatMap((r) => (r.kind === "unchanged" ? keptEntries(out, r.path, r.entry) : []));
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
-    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assetEntries(out));
-    if (useCache) await updateCache(out, rendered, results, entries, complete);
+    // the shared assets serve every page the manifest lists: this build's, and other builds' (another shard)
+    const faces: KnownFaces[] = [...rendered.map((r) => ({ faces: r.faces, files: r.entries })), ...unchanged, ...Object.values(latest?.entries ?? {})];
+    const assets = (files: ManifestEntry[]) => writeSharedAssets(out, files, faces);
+    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assets);
+    // only now that the pages using them are gone: the subsets no page needs any more
+    await pruneSharedAssets(out, manifest.assets ?? []);
+    if (latest) await updateCache(out, latest, rendered, results, entries, complete);
     return {
       out,
       manifest,
@@ -204,12 +208,10 @@ function pdfJobs(rendered: Rendered[], staging: Staging): PdfJob[] {
 }
 
 /**
- * Remembers each profile's keys and files (rendered now or kept); a profile left incomplete (no browser
- * for its PDFs) is forgotten, so the next build renders it again. The cache is read again here, under the
- * lock: another build into the folder may have written it since this one read it.
+ * Remembers each profile's keys and files (rendered now or kept) in `cache`, as read under the lock; a
+ * profile left incomplete (no browser for its PDFs) is forgotten, so the next build renders it again.
  */
-async function updateCache(out: string, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
-  const cache = await readCache(out);
+async function updateCache(out: string, cache: BuildCache, rendered: Rendered[], results: TaskResult[], entries: ManifestEntry[], complete: boolean) {
   const filesOf = new Map<string, CachedFile[]>();
   for (const f of complete ? cachedFiles(out, entries) : []) {
     const list = filesOf.get(f.slug);

@@ -1,20 +1,17 @@
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { filesIntact, quickKey, resolvedKey, type CacheEntry, type SharedKeys } from "./cache.js";
 import { checkCompliance } from "./check/compliance.js";
 import type { Problem } from "./errors.js";
 import { glyphProblems } from "./check/glyphs.js";
 import { displayPath, readText } from "./load/files.js";
-import { forgetWhenChanged } from "./load/fresh.js";
 import { loadLibraryOfRound } from "./load/library.js";
 import { ownClauseDirs, parseProfile } from "./load/profile.js";
 import { checkOutputTargets } from "./output-guard.js";
 import type { PdfDocument } from "./pdf/print.js";
 import { renderProfile, type ProfileOptions } from "./profile-build.js";
 import type { RenderedFile } from "./render/files.js";
-import { facesUsed } from "./render/fonts.js";
-import { builtinPaths } from "./paths.js";
 import { resolvePolicy } from "./resolve.js";
+import { pageFaces } from "./site/assets.js";
 import { manifestProfile, Staging, type DocLocale, type Format, type ManifestEntry } from "./write.js";
 
 /**
@@ -67,11 +64,6 @@ export type TaskResult =
       /** What the cache remembers once the output is in place (undefined when the cache is off). */
       keys?: { quick: string; key: string; ownDirs: string[] };
     };
-
-// the stylesheet's own text (generated content) needs its glyphs too
-let stylesheet: string | undefined;
-const STYLESHEET_TEXT = () => (stylesheet ??= readFileSync(join(builtinPaths.templates, "policy.css"), "utf8"));
-forgetWhenChanged([builtinPaths.templates], () => (stylesheet = undefined));
 
 const PRINTED = /(^|\/)(policy\.(zh-CN|en|bilingual)|changes)\.html$/;
 
@@ -140,7 +132,7 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
     locales: Object.keys(built.documents),
     entries,
     pdf: toPrint.map(pdfSource),
-    faces: facesUsed([STYLESHEET_TEXT(), ...pages.map((f) => f.content)]),
+    faces: pageFaces(pages.map((f) => f.content)),
     printOnly: formats.includes("html") ? [] : toPrint.map((f) => f.path),
     warnings: [
       ...library.replaced.map((r): Problem => ({ code: "CLAUSE_REPLACED", file: loaded.file, message: `own clause ${r}` })),

@@ -116,16 +116,26 @@ export class Staging {
   }
 
   /**
-   * Swaps each staged top-level folder (`slugs`, and the shared assets) into place, then writes the
-   * manifest: `entries` replace those of the profiles in `replaced`, the others' are kept. A folder in
-   * the way that no earlier build wrote (neither the manifest nor `known`, the cache's slugs, names it)
-   * is not replaced: it may be someone's files.
+   * Swaps each staged top-level folder (`slugs`) into place, then writes the manifest: `entries` replace
+   * those of the profiles in `replaced`, the others' are kept. A folder in the way that no earlier build
+   * wrote (neither the manifest nor `known`, the cache's slugs, names it) is not replaced: it may be
+   * someone's files. `assets` gives the manifest's asset list from its files (see writeSharedAssets),
+   * before anything is swapped.
    */
-  async commit(slugs: string[], entries: ManifestEntry[], replaced = slugs, known: ReadonlySet<string> = new Set(), retired: string[] = [], assets: AssetEntry[] = []): Promise<Manifest> {
+  async commit(
+    slugs: string[],
+    entries: ManifestEntry[],
+    replaced = slugs,
+    known: ReadonlySet<string> = new Set(),
+    retired: string[] = [],
+    assets: (files: ManifestEntry[]) => Promise<AssetEntry[]> = async () => [],
+  ): Promise<Manifest> {
     for (const slug of [...slugs, ...retired]) inside(this.out, slug);
-    const { manifest, previous, listed } = await mergeManifest(this.out, [...replaced, ...retired], entries, assets);
+    const { files, previous, listed } = await mergeManifest(this.out, [...replaced, ...retired], entries);
     const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
+    const shared = await assets(files);
+    const manifest: Manifest = shared.length ? { files, assets: shared } : { files };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     // a rebuild with nothing changed has nothing to swap and a manifest that is already there
     if (!slugs.length && !retired.length && text === previous) {
@@ -332,7 +342,7 @@ function foreignFolder(out: string, slug: string): Problem {
  * Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours.
  * Returns the file's text as it was, too, and the slugs it listed.
  */
-async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[], assets: AssetEntry[]): Promise<{ manifest: Manifest; previous?: string; listed: Set<string> }> {
+async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ files: ManifestEntry[]; previous?: string; listed: Set<string> }> {
   let previous: ManifestEntry[] = [];
   let text: string | undefined;
   try {
@@ -345,7 +355,7 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   const ours = new Set(slugs);
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return { manifest: assets.length ? { files, assets } : { files }, previous: text, listed: new Set(previous.map((e) => e.slug)) };
+  return { files, previous: text, listed: new Set(previous.map((e) => e.slug)) };
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");
