@@ -53,7 +53,10 @@ export function profileSite(loaded: LoadedProfile, resolved: ResolvedPolicy, dra
     const notice = notices.get(folder);
     if (notice) files.push(...noticeFiles(notice, Object.values(docs), folder));
   }
-  const input: SiteInput = { slug: loaded.slug, current, history, notices, formats: options.formats, baseUrl: options.baseUrl };
+  // the dates the documents show as "updated": the draft's from the profile, a release's its release date
+  const updated = new Map(history.map((s) => [s.version, s.released]));
+  updated.set("draft", loaded.profile.policy.updatedDate ?? loaded.profile.policy.effectiveDate);
+  const input: SiteInput = { slug: loaded.slug, current, history, notices, formats: options.formats, baseUrl: options.baseUrl, updated };
   const docs = Object.values(current) as PolicyDocument[];
   const version = currentVersion ?? "draft";
   const page = (path: string, content: string, format: Format = "html"): RenderedFile => ({ locale: "bilingual", format, path, version, content, documents: docs });

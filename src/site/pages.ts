@@ -4,6 +4,7 @@ import { ASSETS, type RenderedFile } from "../render/files.js";
 import { translator } from "../render/i18n.js";
 import { formatDate } from "../render/numbering.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
+import { isoDateSchema } from "../schema/primitives.js";
 import { noticeBlock, noticeText, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
 import type { Format } from "../write.js";
@@ -20,6 +21,8 @@ export interface SiteInput {
   notices: Map<string, Notice>;
   formats: Format[];
   baseUrl: string;
+  /** YYYY-MM-DD each version's documents were last updated, by version ("draft" too): a release's is its release date. */
+  updated: Map<string, string>;
 }
 
 /** The languages of this build (--locales): the released versions are published in these only. */
@@ -164,7 +167,8 @@ export function sitemap(site: SiteInput, pages: RenderedFile[]): string {
     .map((f) => {
       const folder = f.path.slice(0, f.path.lastIndexOf("/") + 1);
       const alts = builtLocales(site.current).map((l) => `    <xhtml:link rel="alternate" hreflang="${l}" href="${esc(site.baseUrl)}${folder}${pageName(l)}"/>`).join("\n");
-      return `  <url>\n    <loc>${esc(site.baseUrl)}${f.path}</loc>\n    <lastmod>${f.documents[0]!.effectiveIso}</lastmod>\n${alts}\n  </url>`;
+      const date = lastmod(site, f);
+      return `  <url>\n    <loc>${esc(site.baseUrl)}${f.path}</loc>\n${date ? `    <lastmod>${date}</lastmod>\n` : ""}${alts}\n  </url>`;
     });
   return `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
@@ -172,6 +176,19 @@ export function sitemap(site: SiteInput, pages: RenderedFile[]): string {
 ${urls.join("\n")}
 </urlset>
 `;
+}
+
+/**
+ * When a page last changed, for its sitemap entry: the date its documents were updated (released), but
+ * never after the date they take effect. Not the effective date itself: a policy is often published
+ * before it takes effect, and search engines refuse a lastmod in the future. None when the date is not
+ * a valid W3C date (YYYY-MM-DD), which a hand-edited snapshot could give.
+ */
+function lastmod(site: SiteInput, page: RenderedFile): string | undefined {
+  const effective = page.documents[0]!.effectiveIso;
+  const updated = site.updated.get(page.version) ?? effective;
+  const date = updated < effective ? updated : effective;
+  return isoDateSchema.safeParse(date).success ? date : undefined;
 }
 
 /** policy.<locale>.fragment.html: the current policy without page chrome, to embed in an existing site. */
