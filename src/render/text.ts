@@ -14,11 +14,52 @@ export function cleanText(raw: string): string {
 /** Markdown text as it reads once printed: each backslash escape (`\*`, `\<`, `1\.`) is its character again. */
 export const unescapeMarkdown = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
 
+/**
+ * A profile value as Markdown text: it shows as typed and is never syntax. Each word (a run without
+ * white space) that is a web or e-mail address a viewer can link as it stands (`isPlainAddress`) is
+ * written without escapes, so that viewers which link bare addresses (GitHub, markdown-it with linkify)
+ * link exactly it: a backslash in `privacy\_policy` cuts such a link short or shows in it. Any other
+ * word is escaped, its `://` and `@` too, so that no viewer links a part of it (`https://x.example/a)b[c]`
+ * would be linked as far as the `)`).
+ */
 export function escapeMarkdown(raw: string): string {
-  return escapeInline(raw)
+  const text = cleanText(raw);
+  // only a word holding :// or @ can be an address, or be linked by a viewer: most values are escaped at once
+  const words = /:\/\/|@/.test(text) ? text.split(/(\s+)/).map((word, i) => (i % 2 ? word : escapeWord(word))) : [text.replace(INLINE_SYNTAX, (c) => `\\${c}`)];
+  return words
+    .join("")
     // a value that starts a line must not start a list, heading, quote or thematic break
     .replace(/^([-+=])/, "\\$1")
     .replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+/** A word of a value: an address as it is (its closing punctuation, as in a list "A, B and C", apart), anything else escaped. */
+function escapeWord(word: string): string {
+  const [, address, after] = /^(.*?)([.,;:?]*)$/.exec(word)!;
+  if (isPlainAddress(address!)) return `${address}${after}`;
+  return word.replace(INLINE_SYNTAX, (c) => `\\${c}`).replace(/:(?=\/\/)|@/g, (c) => `\\${c}`);
+}
+
+// http(s)://host[:port][/path?query#fragment]: letters and digits of any script, and of the other
+// characters of a URL only those Markdown never reads as syntax inside a word (no * ~ $ [ ] { } | \ ` < > ")
+const WEB_ADDRESS = /^https?:\/\/[\p{L}\p{N}\p{M}.-]+(?::\d+)?(?:[/?#][\p{L}\p{N}\p{M}\-._:/?#@!&'()+,;=%]*)?$/u;
+// what GitHub and linkify-it link as an e-mail address
+const EMAIL_ADDRESS = /^[A-Za-z0-9][A-Za-z0-9._+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+
+/**
+ * A web (http, https) or e-mail address that needs no escape: nothing in it is Markdown syntax wherever
+ * it stands, and a viewer that links bare addresses links all of it and no more. So an `_` only between
+ * two ASCII letters or digits (there it cannot open or close emphasis), no `&` that reads as a character
+ * reference (`&amp;`), balanced parentheses (a link's address may hold only those), and an end that
+ * linkify keeps (not `.`, `!`, `?`...: those it leaves out of the link); not `1.` first (a list item).
+ */
+export function isPlainAddress(word: string): boolean {
+  if (!WEB_ADDRESS.test(word) && !EMAIL_ADDRESS.test(word)) return false;
+  if (/(?:^|[^A-Za-z0-9])_|_(?:$|[^A-Za-z0-9])/.test(word) || /&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i.test(word) || /^\d+[.)]/.test(word)) return false;
+  if (!/[\p{L}\p{N}/)]$/u.test(word)) return false;
+  let depth = 0;
+  for (const c of word) if ((depth += c === "(" ? 1 : c === ")" ? -1 : 0) < 0) return false;
+  return depth === 0;
 }
 
 /** For text that never starts a line (after `## `, inside a table cell). */

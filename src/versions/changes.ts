@@ -1,4 +1,5 @@
 import type { PolicyDocument } from "../render/document.js";
+import { markdownToHtml } from "../render/html.js";
 import { pick, type Locale } from "../schema/localized.js";
 import type { Profile } from "../schema/profile.js";
 import { redline, type RedlinePart } from "./redline.js";
@@ -70,7 +71,11 @@ export function diffVersions(before: VersionView | null, after: VersionView): Ch
 }
 
 function clauseChanges(before: FlatClause[], after: FlatClause[], datesBefore: Record<Locale, string[]>, datesAfter: Record<Locale, string[]>): ClauseChange[] {
-  const sameButDates = (locale: Locale, a: string, b: string) => a === b || withoutDates(a, datesBefore[locale]) === withoutDates(b, datesAfter[locale]);
+  const sameButDates = (locale: Locale, a: string, b: string) => {
+    if (a === b) return true;
+    const [was, now] = [withoutDates(a, datesBefore[locale]), withoutDates(b, datesAfter[locale])];
+    return was === now || readsTheSame(was, now);
+  };
   const old = new Map(before.map((c) => [c.id, c]));
   const now = new Map(after.map((c) => [c.id, c]));
   const changes: ClauseChange[] = [];
@@ -96,6 +101,9 @@ function clauseChanges(before: FlatClause[], after: FlatClause[], datesBefore: R
 // other date in a clause (a deadline, "backups until 2027") is substance.
 const policyDates = (docs: Record<Locale, PolicyDocument>): Record<Locale, string[]> =>
   ({ "zh-CN": [docs["zh-CN"].effective, docs["zh-CN"].updated], en: [docs.en.effective, docs.en.updated] });
+// The same words written with other escapes read the same: a release made before a value's escaping changed
+// (an address is written as it is, no longer `privacy\_team@...`) has not changed for that alone.
+const readsTheSame = (a: string, b: string) => markdownToHtml(a) === markdownToHtml(b);
 const withoutDates = (text: string, dates: string[]) => dates.filter(Boolean).reduce((t, d) => t.split(d).join("\u0000DATE\u0000"), text);
 
 /** The ids that keep their relative order (a longest common subsequence); the others moved. */

@@ -73,6 +73,16 @@ describe("dates in clauses", () => {
   });
 });
 
+describe("escapes in clauses", () => {
+  it("the same words escaped otherwise are no change (a release made when addresses were escaped); other words are", () => {
+    const released = { zh: "请发送邮件至 privacy\\_team@acme.example。", en: "Write to privacy\\_team@acme.example or visit https://acme.example/privacy\\_policy?a=1\\&b=2." };
+    const draft = { zh: "请发送邮件至 privacy_team@acme.example。", en: "Write to privacy_team@acme.example or visit https://acme.example/privacy_policy?a=1&b=2." };
+    expect(diffVersions(view("1.0.0", acme, released), view("draft", acme, draft)).unchanged).toBe(true);
+    const emphasis = { ...draft, en: draft.en.replace("Write to", "Write _only_ to") };
+    expect(diffVersions(view("1.0.0", acme, released), view("draft", acme, emphasis)).clauses.map((c) => c.kind)).toEqual(["changed"]);
+  });
+});
+
 describe("the notice page's redline", () => {
   it("shows the text as printed: no Markdown escapes", () => {
     const before = view("1.0.0", acme, { zh: "甲。", en: "We keep \\*logs\\* of \\<script\\>." });
