@@ -6,6 +6,7 @@ import cjkFriendly from "markdown-it-cjk-friendly";
 import { forgetWhenChanged } from "../load/fresh.js";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
+import { truncateToWidth, widthEm } from "./advance.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
@@ -156,7 +157,7 @@ function sectionsView(docs: PolicyDocument[]) {
  * print with the document's own fonts, from the browser's print dialog as well as in our PDFs.
  */
 function pageCss(docs: PolicyDocument[]): string {
-  const header = cssString(docs.map((d) => `${d.shortName} · ${d.title}`).join(" / "));
+  const header = cssString(runningHeader(docs));
   const version = cssString(docs.map((d) => translator(d.locale)("policy.version", { version: d.version === "draft" ? translator(d.locale)("policy.draft") : d.version })).join(" / "));
   const pageOf = docs
     .map((d) => {
@@ -166,6 +167,43 @@ function pageCss(docs: PolicyDocument[]): string {
     .join(' " / " ');
   const box = 'font-family: "Noto Sans SC", sans-serif; font-size: 8pt; color: #555;';
   return `@page { @top-left { content: ${header}; ${box} } @bottom-left { content: ${version}; ${box} } @bottom-right { content: ${pageOf}; ${box} } }`;
+}
+
+/**
+ * Room for the running header, in em of its 8 pt type: the width of an A4 page (the narrower paper) less
+ * the 18 mm side margins of policy.css, less 3% for rounding in the browser's layout.
+ */
+const HEADER_EM = (((210 - 2 * 18) / 25.4) * 72 * 0.97) / 8;
+const HEADER_SEPARATOR = " / ";
+
+/**
+ * "short name · title" per language, cut with "…" to fit on one line: Chromium lets a page-margin box's
+ * text run past the page's edge (one long word) or wrap down over the body, and clips neither.
+ */
+function runningHeader(docs: PolicyDocument[]): string {
+  const parts = docs.map((d) => ({ name: d.shortName, tail: ` · ${d.title}` }));
+  const room = HEADER_EM - widthEm(HEADER_SEPARATOR) * (docs.length - 1);
+  const shares = fairShares(parts.map((p) => widthEm(p.name + p.tail)), room);
+  return parts.map((p, i) => fitHeaderPart(p.name, p.tail, shares[i]!)).join(HEADER_SEPARATOR);
+}
+
+/** Splits `room` equally, except that what a short part does not need goes to the longer ones. */
+function fairShares(widths: number[], room: number): number[] {
+  const shares: number[] = [];
+  const order = widths.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+  let left = room;
+  order.forEach((i, done) => {
+    shares[i] = Math.min(widths[i]!, left / (order.length - done));
+    left -= shares[i]!;
+  });
+  return shares;
+}
+
+/** The name is cut first, so the title, what a reader looks for on a printed page, stays whole if it can. */
+function fitHeaderPart(name: string, tail: string, maxEm: number): string {
+  if (widthEm(name + tail) <= maxEm) return name + tail;
+  if (widthEm(tail) <= maxEm / 2) return truncateToWidth(name, maxEm - widthEm(tail)) + tail;
+  return truncateToWidth(name + tail, maxEm);
 }
 
 /** A CSS string literal that no value can break out of (quotes, backslashes, `</style>`, newlines). */

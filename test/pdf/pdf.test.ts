@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findBrowser } from "../../src/pdf/browser.js";
@@ -140,5 +140,46 @@ describe.runIf(hasBrowser)("English typography in the PDF", () => {
     expect(fonts).not.toContain("Type 3");
     // with the CJK font's full-width quotes a reader got wide gaps; with its half-width forms, no spaces ("as“we”")
     expect(execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ")).toContain("also referred to as “we”, “us” or “our”), and welcome");
+  });
+});
+
+describe.runIf(hasBrowser)("the running header", () => {
+  /** Each word of page 2 with its box, in points from the top left, as a PDF reader lays it out. */
+  const wordsOfPage2 = (file: string) => {
+    const xml = execFileSync("pdftotext", ["-f", "2", "-l", "2", "-bbox", file, "-"], { encoding: "utf8" });
+    const width = Number(/<page width="([\d.]+)"/.exec(xml)![1]);
+    const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+      xMin: Number(m[1]),
+      yMin: Number(m[2]),
+      xMax: Number(m[3]),
+      yMax: Number(m[4]),
+      text: m[5]!,
+    }));
+    return { width, words };
+  };
+
+  it("stays on one line inside the page when the company's short name is one 3,000-character word", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true });
+    const profile = join(dir, "profile.yaml");
+    const source = readFileSync(profile, "utf8");
+    const long = source.replace(/shortName: .*/, `shortName: { zh-CN: ${"长".repeat(3000)}, en: ${"W".repeat(3000)} }`);
+    expect(long).not.toBe(source);
+    writeFileSync(profile, long);
+    const out = tempDir();
+    const r = cli(["build", profile, "--out", out, "--formats", "pdf", "--quiet"]);
+    expect(r.code).toBe(0);
+    const mm = 72 / 25.4;
+    for (const [locale, title] of [["zh-CN", "隐私政策"], ["en", "Privacy Policy"], ["bilingual", "Privacy Policy"]]) {
+      const { width, words } = wordsOfPage2(join(out, "golden", `policy.${locale}.pdf`));
+      // the header prints in the 22 mm top margin; the body starts below it
+      const header = words.filter((w) => w.yMax < 22 * mm);
+      expect(header.length).toBeGreaterThan(0);
+      expect(new Set(header.map((w) => w.yMin)).size).toBe(1);
+      expect(Math.max(...header.map((w) => w.xMax))).toBeLessThanOrEqual(width - 18 * mm);
+      const text = header.map((w) => w.text).join(" ");
+      expect(text).toContain("…");
+      expect(text.endsWith(title)).toBe(true);
+    }
   });
 });
