@@ -91,6 +91,15 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     shard: { type: "string" },
     "no-cache": { type: "boolean" },
   },
+  takes: {
+    out: "give the output folder, e.g. --out public/legal, or drop --out for the default folder, output",
+    formats: `give one or more of ${FORMATS.join(", ")}`,
+    locales: `give one or more of ${LOCALES.join(", ")}`,
+    browser: "give the path of a Chrome or Chromium binary, or drop --browser to use the one found",
+    "browser-ws": "give the address of a running browser, ws://HOST:PORT/..., or drop --browser-ws to launch one",
+    base: "give the path the output folder is published under, e.g. --base /legal/, or drop --base for /",
+    arguments: "give the path of a profile.yaml, or no profile for the bundled example",
+  },
   async run({ values, positionals, io }) {
     const formats = listOption(values.formats, "--formats", FORMATS) ?? FORMATS;
     for (const f of formats) if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}"; use md, html or pdf`);

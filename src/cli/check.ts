@@ -29,6 +29,10 @@ Options:
 Exit codes: 0 no problem, 1 a problem in the input, a required item missing or a consistency
 error, 2 bad arguments, 70 internal error.`,
   options: { markdown: { type: "boolean" }, html: { type: "string" } },
+  takes: {
+    html: "give the file to write the page to, e.g. --html compliance.html",
+    arguments: "give the path of a profile.yaml, or no profile for the bundled example",
+  },
   async run({ values, positionals, io }) {
     if (values.json && values.markdown) throw new UsageError("give --json or --markdown, not both");
     const paths = positionals.length ? positionals : [builtinPaths.example];

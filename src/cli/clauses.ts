@@ -25,6 +25,11 @@ Options:
   --dir DIR   also load your own clauses and clause sets from DIR (repeatable)
   --json      machine-readable output`,
   options: { topic: { type: "string" }, dir: { type: "string", multiple: true }, html: { type: "string" } },
+  takes: {
+    dir: "give a folder of your own clauses, e.g. --dir legal/clauses (the current folder: --dir .)",
+    html: "give the file to write the matrix page to, e.g. --html matrix.html",
+    arguments: "give a subcommand and what it takes (a clause id, a search text)",
+  },
   async run({ values, positionals, io }) {
     const [sub = "list", ...args] = positionals;
     refuseWhatDoesNotApply(sub, args, values);

@@ -25,6 +25,11 @@ export interface CommandDef<O extends Options> {
   /** Lines of help below the usage line. */
   help: string;
   options: O;
+  /**
+   * What each option that names a file, folder or address takes (under `arguments`: what the arguments
+   * are), said when it is given empty: an empty value must not read as "not given" or as "this folder".
+   */
+  takes?: Partial<Record<Extract<keyof O, string> | "arguments", string>>;
   run(args: { values: Record<string, unknown>; positionals: string[]; io: Io }): Promise<number>;
 }
 
@@ -71,6 +76,7 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
     },
   };
   try {
+    refuseEmpty(def, values, positionals);
     return await def.run({ values, positionals, io });
   } catch (e) {
     if (e instanceof UsageError) {
@@ -90,6 +96,21 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
     else io.err("Run again with --debug for the stack trace, and report it with the command you ran.");
     return EXIT.internal;
   }
+}
+
+/**
+ * An empty value ("" from an unset variable in a script) is a mistake to say, whatever the option: read
+ * as a path it would resolve to the current folder (`--dir ""` loaded it as a clause folder), and read as
+ * "not given" it would silently do the default (`--html ""` wrote no page).
+ */
+function refuseEmpty(def: CommandDef<Options>, values: Record<string, unknown>, positionals: string[]): void {
+  const takes = (def.takes ?? {}) as Record<string, string | undefined>;
+  for (const [name, value] of Object.entries(values)) {
+    const given = Array.isArray(value) ? value : [value];
+    if (given.includes(""))
+      throw new UsageError(`--${name} is empty; ${takes[name] ?? `give it a value (see policypress ${def.name} --help), or drop it`}`);
+  }
+  if (positionals.includes("")) throw new UsageError(`an argument is empty (""); ${takes.arguments ?? "give a value, or drop it"}`);
 }
 
 /** With --json, a script reads every outcome from stdout: a usage mistake too. */

@@ -15,6 +15,7 @@ Options:
   --port N      the port (default 5173)
   --host HOST   the address to listen on (default 127.0.0.1)`,
   options: { port: { type: "string" }, host: { type: "string" } },
+  takes: { arguments: "give the path of a profile.yaml, or no profile for the bundled example" },
   async run({ values, positionals, io }) {
     if (positionals.length > 1) throw new UsageError("dev takes one profile");
     const port = values.port === undefined ? undefined : Number(values.port);

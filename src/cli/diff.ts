@@ -19,6 +19,7 @@ Options:
   --to V            the newer version, or draft (default: draft)
   --format F        md (default), html or json`,
   options: { from: { type: "string" }, to: { type: "string" }, format: { type: "string" } },
+  takes: { arguments: "give the path of a profile.yaml, or no profile for the bundled example" },
   async run({ values, positionals, io }) {
     const format = (values.format as string | undefined) ?? "md";
     if (!["md", "html", "json"].includes(format)) throw new UsageError(`--format takes md, html or json, not "${format}"`);

@@ -59,6 +59,7 @@ Options:
   --yes, -y   take every default without asking
   --force     overwrite an existing profile.yaml`,
   options: { yes: { type: "boolean", short: "y" }, force: { type: "boolean" } },
+  takes: { arguments: "give the folder to write profile.yaml in, or leave it out for the current folder" },
   async run({ values, positionals, io }) {
     if (positionals.length > 1) throw new UsageError("init takes at most one folder");
     const dir = resolve(positionals[0] ?? ".");

@@ -31,6 +31,7 @@ Options:
     "summary-en": { type: "string" },
     date: { type: "string" },
   },
+  takes: { arguments: "give the path of a profile.yaml, or no profile for the bundled example" },
   async run({ values, positionals, io }) {
     if (positionals.length > 1) throw new UsageError("release takes one profile");
     if (values.version && values.bump) throw new UsageError("give --version or --bump, not both");

@@ -9,6 +9,7 @@ export default defineCommand({
   usage: "policypress schema [--out FILE]",
   help: "Editors use it to autocomplete and check profile.yaml (the yaml-language-server $schema comment).",
   options: { out: { type: "string", short: "o" } },
+  takes: { out: "give the file to write, e.g. --out profile.schema.json, or drop --out to print the schema" },
   async run({ values, io }) {
     const text = `${JSON.stringify(profileJsonSchema(), null, 2)}\n`;
     if (typeof values.out === "string") {

@@ -120,6 +120,37 @@ describe("policypress init", () => {
   });
 });
 
+describe("an empty path or value (an unset variable in a script)", () => {
+  it("is a usage error saying what to pass, never the current folder or the default", () => {
+    // the current folder holds a clause file and a clause set: `--dir ""` used to load them as a clause folder
+    const cwd = tempDir();
+    mkdirSync(join(cwd, "sets"));
+    writeFileSync(join(cwd, "sets", "mine.yaml"), "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections: []\n");
+    const cases: [string[], string][] = [
+      [["clauses", "sets", "--dir", ""], "--dir is empty; give a folder of your own clauses, e.g. --dir legal/clauses (the current folder: --dir .)"],
+      [["clauses", "--dir", "own", "--dir", ""], "--dir is empty; give a folder of your own clauses"],
+      [["clauses", "matrix", "--html", ""], "--html is empty; give the file to write the matrix page to, e.g. --html matrix.html"],
+      [["build", "--out", "", "--formats", "md"], "--out is empty; give the output folder, e.g. --out public/legal, or drop --out for the default folder, output"],
+      [["build", "--browser", ""], "--browser is empty; give the path of a Chrome or Chromium binary, or drop --browser to use the one found"],
+      [["build", "--browser-ws", ""], "--browser-ws is empty; give the address of a running browser"],
+      [["build", "--base", ""], "--base is empty; give the path the output folder is published under, e.g. --base /legal/, or drop --base for /"],
+      [["build", ""], 'an argument is empty (""); give the path of a profile.yaml, or no profile for the bundled example'],
+      [["check", "--html", ""], "--html is empty; give the file to write the page to, e.g. --html compliance.html"],
+      [["schema", "--out", ""], "--out is empty; give the file to write, e.g. --out profile.schema.json, or drop --out to print the schema"],
+      [["init", "", "--yes"], 'an argument is empty (""); give the folder to write profile.yaml in, or leave it out for the current folder'],
+      [["diff", "--from", ""], "--from is empty; give it a value (see policypress diff --help), or drop it"],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, { cwd });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    // nothing was written where an empty path would have pointed
+    expect(existsSync(join(cwd, "profile.yaml"))).toBe(false);
+    expect(existsSync(join(cwd, "output"))).toBe(false);
+  });
+});
+
 describe("policypress clauses, asked what it cannot do", () => {
   it("refuses an option or argument that would be ignored, and suggests the clause or topic meant", () => {
     const cases: [string[], string][] = [
