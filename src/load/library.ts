@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { checkClause } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
@@ -91,6 +91,9 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
     // clause sets live in a folder named `sets` (clauses/sets/ in the library, <dir>/sets/ in a profile's own)
     for (const file of files ?? [])
       if (!file.endsWith(".md") && inSetsFolder(root.dir, file)) sets.push(...(await addSet(library, file, root.origin, problems)));
+      // the built-in library's other YAML (topics, the checklist) is its own; in an own folder, a set in
+      // the wrong place would be skipped without a word, and the build fail later on an unknown set
+      else if (!file.endsWith(".md") && root.origin === "own") problems.addAll(await misplacedSet(root.dir, file));
   }
   const unreadable = !problems.empty;
   for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf, unreadable));
@@ -142,6 +145,27 @@ async function addClause(library: Library, path: string, origin: Clause["origin"
 /** Clause sets live in a folder named `sets` inside a clause folder (clauses/sets/, <dir>/sets/), at any depth below it. */
 function inSetsFolder(root: string, file: string): boolean {
   return relative(root, file).split(sep).slice(0, -1).includes("sets");
+}
+
+/**
+ * A clause set outside a `sets` folder, which is not read: an error rather than a warning, since the
+ * library's warnings reach only a build that succeeds, and a profile naming the set fails. Other YAML in a
+ * clause folder (the profile itself, when `clauses.dirs` lists its own folder) has no `sections`: it is
+ * left alone, and so is a file that is not YAML at all, since nothing says it was meant as a set.
+ */
+async function misplacedSet(root: string, path: string): Promise<Problem[]> {
+  const text = await readText(path, "clause set").catch(() => undefined);
+  if (text === undefined || !/\bsections\b/.test(text)) return [];
+  const { data } = parseYaml(text, displayPath(path));
+  if (!data || typeof data !== "object" || Array.isArray(data) || !("sections" in data)) return [];
+  return [
+    {
+      code: "CLAUSE_SET_NOT_READ",
+      file: displayPath(path),
+      message: `this clause set was not read: clause sets are read only from a folder named "sets" inside a clause folder (${displayPath(root)})`,
+      hint: `Move it to ${displayPath(join(root, "sets", basename(path)))}.`,
+    },
+  ];
 }
 
 interface ReadSet {
