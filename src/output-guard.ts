@@ -121,6 +121,12 @@ export function checkOutputTargets(out: string, builds: BuildInputs[]): void {
   if (problems.length) throw new PolicyError(dedupe(problems));
 }
 
+/** Whether the output folder is one of `folders` (clause folders) or the built-in library's, or inside one: what is written there would be read as clauses. */
+export function outputInside(out: string, folders: string[]): boolean {
+  const outReal = real(out);
+  return [...folders, builtinPaths.clauses].some((folder) => within(outReal, real(folder)));
+}
+
 /** The real path of `p`, or of its nearest existing ancestor plus the rest (the output may not exist yet). */
 function real(p: string): string {
   const abs = resolve(p);

@@ -1,10 +1,11 @@
+import { resolve } from "node:path";
 import { checkClause } from "./check/library.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { loadLibrary, type Library } from "./load/library.js";
-import { loadProfile, ownClauseDirs, type LoadedProfile } from "./load/profile.js";
+import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
 import type { RenderedFile } from "./render/files.js";
-import { resolvePolicy, type ResolvedPolicy } from "./resolve.js";
+import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import type { Clause } from "./schema/clause.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { profileSite } from "./site/assemble.js";
@@ -36,9 +37,32 @@ export interface ProfileOptions {
 
 /** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
 export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
-  const loaded = await loadProfile(path);
+  const loaded = await withReferenceProblems(loadProfile(path), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   return renderProfile(loaded, library, resolvePolicy(loaded, library), site);
+}
+
+/**
+ * A profile that fails to load may still name a valid clause set and overrides: those are checked against
+ * the clause library (read by `readLibrary`, which may decline) and their problems, or the library's own,
+ * come with the profile's. Fixing a date and then meeting an unknown clause is two runs for one file.
+ */
+export async function withReferenceProblems<T>(loading: Promise<T>, readLibrary: (own: string[]) => Promise<Library> | undefined): Promise<T> {
+  try {
+    return await loading;
+  } catch (e) {
+    if (!(e instanceof ProfileError) || !e.references) throw e;
+    const refs = e.references;
+    let more: Problem[] = [];
+    try {
+      const library = await readLibrary(refs.clauses.dirs.map((d) => resolve(refs.dir, d)));
+      if (library) more = referenceProblems(refs, library);
+    } catch (l) {
+      if (!(l instanceof PolicyError)) throw l;
+      more = l.problems;
+    }
+    throw new PolicyError([...e.problems, ...more]);
+  }
 }
 
 /** The render stage of `buildProfile`, for a profile already loaded and resolved. */

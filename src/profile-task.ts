@@ -6,9 +6,9 @@ import { glyphProblems } from "./check/glyphs.js";
 import { displayPath, readText } from "./load/files.js";
 import { loadLibraryOfRound } from "./load/library.js";
 import { ownClauseDirs, parseProfile } from "./load/profile.js";
-import { checkOutputTargets } from "./output-guard.js";
+import { checkOutputTargets, outputInside } from "./output-guard.js";
 import type { PdfDocument } from "./pdf/print.js";
-import { renderProfile, type ProfileOptions } from "./profile-build.js";
+import { renderProfile, withReferenceProblems, type ProfileOptions } from "./profile-build.js";
 import type { RenderedFile } from "./render/files.js";
 import { resolvePolicy } from "./resolve.js";
 import { pageFaces } from "./site/assets.js";
@@ -97,7 +97,11 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
 
 async function renderTask(task: ProfileTask, abs: string, text: string, bytes: Buffer): Promise<TaskResult> {
   const previous = task.previous;
-  const loaded = parseProfile(text, displayPath(abs), abs);
+  // the own clause folders are read only when the output is not inside one (checkOutputTargets, below)
+  const loaded = await withReferenceProblems(
+    (async () => parseProfile(text, displayPath(abs), abs))(),
+    (own) => (outputInside(task.out, own) ? undefined : loadLibraryOfRound({ own })),
+  );
   const ownDirs = ownClauseDirs(loaded);
   // before anything is read from the clause folders or written: an output folder that overlaps the inputs
   checkOutputTargets(task.out, [{ file: loaded.file, slug: loaded.slug, profileDir: loaded.dir, clauseDirs: ownDirs }]);

@@ -1,7 +1,7 @@
-import { PolicyError, ProblemList } from "./errors.js";
+import { PolicyError, ProblemList, type Problem } from "./errors.js";
 import { closest } from "./schema/zod-problems.js";
 import { lookupClause, unknownRef, type Library } from "./load/library.js";
-import type { LoadedProfile } from "./load/profile.js";
+import type { LoadedProfile, ProfileReferences } from "./load/profile.js";
 import type { Clause, ClauseSet, Condition } from "./schema/clause.js";
 
 export interface ResolvedSection {
@@ -30,16 +30,10 @@ export interface ResolvedPolicy {
 /** The clause set for this profile, with its overrides applied and every condition evaluated. */
 export function resolvePolicy(loaded: LoadedProfile, library: Library): ResolvedPolicy {
   const { profile } = loaded;
+  const unknown = referenceProblems({ ...loaded, clauseSet: profile.clauseSet, clauses: profile.clauses }, library);
+  if (unknown.length) throw new PolicyError(unknown);
   const problems = new ProblemList();
-  const set = library.sets.get(profile.clauseSet);
-  if (!set)
-    throw new PolicyError({
-      code: "UNKNOWN_CLAUSE_SET", file: loaded.file, line: loaded.lineOf(["clauseSet"]), field: "clauseSet",
-      message: `unknown clause set "${profile.clauseSet}"${guessSet(profile.clauseSet, library)}`,
-      hint: `Use one of: ${[...library.sets.keys()].sort().join(", ")}.`,
-    });
-  checkOverrides(loaded, library, set, problems);
-  problems.throwIfAny();
+  const set = library.sets.get(profile.clauseSet)!;
 
   const decisions: Decision[] = [];
   const removed = new Set(profile.clauses.remove);
@@ -105,8 +99,25 @@ function withVariant(ref: string, variants: Record<string, string>): string {
   return variants[id] ? `${id}:${variants[id]}` : ref;
 }
 
-function checkOverrides(loaded: LoadedProfile, library: Library, set: ClauseSet, problems: ProblemList) {
-  const { clauses } = loaded.profile;
+/**
+ * The clause set and the clauses, sections and variants the profile names that the library does not
+ * have. They depend on nothing else in the profile: they are checked for a profile with other problems too.
+ */
+export function referenceProblems(refs: ProfileReferences, library: Library): Problem[] {
+  const set = library.sets.get(refs.clauseSet);
+  if (!set)
+    return [{
+      code: "UNKNOWN_CLAUSE_SET", file: refs.file, line: refs.lineOf(["clauseSet"]), field: "clauseSet",
+      message: `unknown clause set "${refs.clauseSet}"${guessSet(refs.clauseSet, library)}`,
+      hint: `Use one of: ${[...library.sets.keys()].sort().join(", ")}.`,
+    }];
+  const problems = new ProblemList();
+  checkOverrides(refs, library, set, problems);
+  return problems.items;
+}
+
+function checkOverrides(loaded: ProfileReferences, library: Library, set: ClauseSet, problems: ProblemList) {
+  const { clauses } = loaded;
   const report = (path: PropertyKey[], ref: string) => {
     const why = unknownRef(ref, library);
     if (why) problems.add({ code: "UNKNOWN_CLAUSE", file: loaded.file, line: loaded.lineOf(path), field: path.join("."), message: why.message, hint: why.hint });

@@ -4,7 +4,7 @@ import { pick } from "../schema/localized.js";
 import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, readText } from "./files.js";
-import { parseYaml } from "./yaml.js";
+import { parseYaml, type YamlSource } from "./yaml.js";
 import { BIDI_CONTROL } from "../render/text.js";
 
 /** A validated profile and where it came from. */
@@ -28,13 +28,64 @@ export async function loadProfile(path: string): Promise<LoadedProfile> {
 
 export function parseProfile(text: string, file: string, abs = resolve(file)): LoadedProfile {
   const yaml = parseYaml(text, file);
-  if (yaml.problems.length) throw new PolicyError(yaml.problems);
+  const dir = dirname(abs);
+  if (yaml.problems.length) {
+    // the entries the syntax errors leave whole are checked too, so one run reports both kinds; a field
+    // in a damaged entry, or missing (it may be in one), is not judged: that would be the error's echo
+    const whole = yaml.undamaged && (withoutBidiControls(yaml.undamaged) as Record<string, unknown>);
+    const checked = whole ? schemaProblems(whole, yaml).filter((p) => p.field !== undefined && topField(p.field) in whole) : [];
+    throw new ProfileError([...yaml.problems, ...checked], whole && referencesOf(whole, yaml, dir, false));
+  }
   if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
     throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
-  const parsed = profileSchema.safeParse(withoutBidiControls(yaml.data), { reportInput: true });
-  if (!parsed.success) throw new PolicyError(firstPerField(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE")));
-  const dir = dirname(abs);
+  const data = withoutBidiControls(yaml.data) as Record<string, unknown>;
+  const parsed = profileSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new ProfileError(schemaProblems(data, yaml), referencesOf(data, yaml, dir, true));
   return { path: abs, file, dir, slug: parsed.data.slug ?? defaultSlug(abs, parsed.data), profile: parsed.data, lineOf: yaml.lineOf };
+}
+
+/**
+ * A profile's problems, with the parts of it that are valid on their own and that the later checks read
+ * (its clause set and clause overrides): those checks can still run, and their problems come in the same
+ * run (src/profile-build.ts, `withReferenceProblems`).
+ */
+export class ProfileError extends PolicyError {
+  constructor(
+    problems: Problem[],
+    readonly references?: ProfileReferences,
+  ) {
+    super(problems);
+  }
+}
+
+/** What a profile names in the clause library, and where it names it. */
+export interface ProfileReferences {
+  file: string;
+  /** The profile's folder, which clauses.dirs is relative to. */
+  dir: string;
+  lineOf(path: readonly PropertyKey[]): number | undefined;
+  clauseSet: Profile["clauseSet"];
+  clauses: Profile["clauses"];
+}
+
+function schemaProblems(data: unknown, yaml: YamlSource): Problem[] {
+  const parsed = profileSchema.safeParse(data, { reportInput: true });
+  return parsed.success ? [] : firstPerField(zodProblems(parsed.error, yaml, profileSchema, "INVALID_PROFILE"));
+}
+
+/** `clauses.add[0].section` -> `clauses`. */
+const topField = (field: string) => field.split(/[.[]/)[0]!;
+
+/**
+ * The clause set and overrides, when each is valid by itself. With syntax errors, only as written: an
+ * absent one may be in a damaged entry, and its default would be checked in its place.
+ */
+function referencesOf(data: Record<string, unknown>, yaml: YamlSource, dir: string, complete: boolean): ProfileReferences | undefined {
+  if (!complete && !("clauseSet" in data && "clauses" in data)) return undefined;
+  const clauseSet = profileSchema.shape.clauseSet.safeParse(data.clauseSet);
+  const clauses = profileSchema.shape.clauses.safeParse(data.clauses);
+  if (!clauseSet.success || !clauses.success) return undefined;
+  return { file: yaml.file, dir, lineOf: yaml.lineOf, clauseSet: clauseSet.data, clauses: clauses.data };
 }
 
 /**

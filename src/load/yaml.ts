@@ -13,6 +13,12 @@ export interface YamlSource {
   keyLineOf(path: readonly PropertyKey[]): number | undefined;
   /** The keys a mapping at `path` has in the file (for "did you mean"). */
   problems: Problem[];
+  /**
+   * With syntax errors (or a custom tag): the top-level entries no error falls in, as data. The
+   * yaml package recovers a document around an error; what lies outside the damaged entries is as written,
+   * so it can still be checked. Undefined when the file is not a mapping or an error is outside every entry.
+   */
+  undamaged?: Record<string, unknown>;
 }
 
 /** Strips a UTF-8 byte order mark and normalises CRLF/CR line ends, so Windows-edited files read the same. */
@@ -77,9 +83,39 @@ export function parseWithPositions(text: string, file: string, lineOffset: numbe
     file,
     data,
     problems,
+    // an alias that expands too far has no place of its own to leave out: then nothing is trusted
+    undamaged: doc.errors.length || doc.warnings.length ? undamagedEntries(doc, [...doc.errors, ...doc.warnings].map((e) => e.pos[0])) : undefined,
     lineOf: (path) => nodeLine(doc, path, false, lineAt),
     keyLineOf: (path) => nodeLine(doc, path, true, lineAt),
   };
+}
+
+/**
+ * The top-level entries of a document with errors that no error touches. An entry reaches up to the next
+ * one's key, so an error in the gap after a value counts against that value (it may have cut it short);
+ * an error before the first key, or an entry that cannot be read, and no entry is trusted. A key written
+ * twice is left out whole: which of its values the user meant is not known.
+ */
+function undamagedEntries(doc: Document, errorAt: number[]): Record<string, unknown> | undefined {
+  const root = doc.contents;
+  if (!isMap(root) || !root.items.length) return undefined;
+  const starts = root.items.map((pair) => (isNode(pair.key) && pair.key.range ? pair.key.range[0] : undefined));
+  if (starts.some((s) => s === undefined) || errorAt.some((at) => at < starts[0]!)) return undefined;
+  const damaged = new Set<string>();
+  const entries: [string, unknown][] = [];
+  for (const [i, pair] of root.items.entries()) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined) return undefined;
+    const end = starts[i + 1] ?? Infinity;
+    if (errorAt.some((at) => at >= starts[i]! && at < end)) damaged.add(key);
+    else entries.push([key, pair.value]);
+  }
+  try {
+    // fromEntries, not assignment: a "__proto__" key stays a field (and an unknown one), not a prototype
+    return Object.fromEntries(entries.filter(([key]) => !damaged.has(key)).map(([key, value]) => [key, isNode(value) ? value.toJS(doc, { maxAliasCount: 50 }) : null]));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Offset of the alias an expansion error is about: the one named in the message, else the first. */

@@ -3,6 +3,7 @@ import { loadLibrary } from "../load/library.js";
 import { loadProfile, ownClauseDirs } from "../load/profile.js";
 import { isoDateSchema } from "../schema/primitives.js";
 import { resolvePolicy } from "../resolve.js";
+import { withReferenceProblems } from "../profile-build.js";
 import { diffVersions, type ChangeSet } from "./changes.js";
 import { asView, draftChanges, renderVersion } from "./history.js";
 import { bumpVersion, compareVersions, parseVersion, type Bump } from "./semver.js";
@@ -39,7 +40,7 @@ export interface ReleaseResult {
 
 /** Freezes the working policy as a new version in versions/ beside the profile. */
 export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseResult> {
-  const loaded = await loadProfile(options.profile);
+  const loaded = await withReferenceProblems(loadProfile(options.profile), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
   // one release at a time per profile: two at once would both name the same previous version

@@ -61,6 +61,13 @@ describe("exit codes and messages", () => {
     expect(r.stderr).not.toMatch(/\s+at .*\.js:\d+/);
   });
 
+  it("reports a profile's schema problem and its unknown clause set in one run, through the build's render task too", () => {
+    const r = cli(["build", join(fixtures, "builds", "bad-schema-and-clause-set", "profile.yaml"), "--out", tempDir(), "--formats", "md"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("profile.yaml:13  error INVALID_PROFILE [contact.email]: must be an email address");
+    expect(r.stderr).toContain('profile.yaml:18  error UNKNOWN_CLAUSE_SET [clauseSet]: unknown clause set "startup-defualt"; did you mean "startup-default"?');
+  });
+
   it("exits 2 for a usage error", () => {
     const r = cli(["build", "--formats", "docx"]);
     expect(r.code).toBe(2);

@@ -101,3 +101,25 @@ describe("YAML too deep to read", () => {
     }
   });
 });
+
+describe("the entries a syntax error leaves whole", () => {
+  const undamaged = (text: string) => parseYaml(text, "x.yaml").undamaged;
+
+  it("are the top-level entries no error falls in, up to the next key (an error in the gap counts against the value before)", () => {
+    expect(undamaged("a: 1\nb:\n  c: 2\n   d: 3\ne: [x]\n")).toEqual({ a: 1, e: ["x"] });
+    expect(undamaged("a: 1\nb: [unclosed\n")).toEqual({ a: 1 });
+  });
+
+  it("leave out both values of a key written twice, and every entry after an error before the first key", () => {
+    expect(undamaged("a: 1\nb: 2\na: 3\n")).toEqual({ b: 2 });
+    expect(undamaged("\tx: 1\na: 1\n")).toBeUndefined();
+  });
+
+  it("are not looked for in a well-formed file, nor in one whose aliases expand too far", () => {
+    expect(undamaged("a: 1\n")).toBeUndefined();
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, i) => `${"bcdefg"[i]}: &${"bcdefg"[i]} [${Array(10).fill(`*${"abcdef"[i]}`).join(", ")}]`)].join("\n");
+    const parsed = parseYaml(bomb, "x.yaml");
+    expect(parsed.problems.map((p) => p.code)).toEqual(["YAML_ALIAS"]);
+    expect(parsed.undamaged).toBeUndefined();
+  });
+});
