@@ -1,5 +1,5 @@
 import type { Problem } from "../errors.js";
-import { conditionHolds, describeCondition } from "../resolve.js";
+import { conditionHolds, describeCondition, getPath } from "../resolve.js";
 import { conditionPaths, type Clause } from "../schema/clause.js";
 import { stringsOf } from "./profile-strings.js";
 import { unescapeMarkdown } from "../render/text.js";
@@ -68,14 +68,33 @@ export const declarationsCovered: Rule = {
       .map((d) => {
         const offer = suggestions(coverage(d), policy);
         const clauses = offer.length ? `Add a clause that covers it (clauses.add in the profile, or the clause set): ${offer.join("; ")}` : "Write a clause that covers it and add it";
+        const path = d.field.split(".");
+        // on by default (features.cookies): the profile does not write it, so there is no line of its own
+        const byDefault = !loaded.written(path) && typeof getPath(loaded.profile, d.field) === "boolean";
         return {
-          code: "DECLARATION_NOT_COVERED", file: loaded.file, line: loaded.lineOf(d.field.split(".")), field: d.field,
-          message: `the profile declares ${d.what} (${d.field}), but no clause of the policy covers it`,
-          hint: d.mentions ? `${clauses}, or name it in the collection scenario that collects it (collection[].items, sensitive: true).` : `${clauses}.`,
+          code: "DECLARATION_NOT_COVERED", file: loaded.file, line: declarationLine(loaded, path), field: d.field,
+          message: `the profile declares ${d.what} (${d.field}${byDefault ? ", on by default" : ""}), but no clause of the policy covers it`,
+          hint: byDefault
+            ? `${clauses}; or, if it does not apply, turn it off in the profile: ${offYaml(path)}.`
+            : d.mentions ? `${clauses}, or name it in the collection scenario that collects it (collection[].items, sensitive: true).` : `${clauses}.`,
         };
       });
   },
 };
+
+/**
+ * Where a declaration is written: its own line; for a default the profile does not write, the key of the
+ * nearest mapping around it that the profile does write (`features:`); else no line at all (line 1 of the
+ * file would point at something unrelated).
+ */
+function declarationLine(loaded: BuiltPolicy["loaded"], path: string[]): number | undefined {
+  if (loaded.written(path)) return loaded.lineOf(path);
+  for (let n = path.length - 1; n > 0; n--) if (loaded.written(path.slice(0, n))) return loaded.keyLineOf(path.slice(0, n));
+  return undefined;
+}
+
+/** `features.cookies` -> `features: { cookies: false }`, as it is written in profile.yaml. */
+const offYaml = (path: string[]): string => path.reduceRight<string>((inner, key, i) => (i === path.length - 1 ? `${key}: false` : `${key}: { ${inner} }`), "");
 
 /** A clause takes for granted (its `assumes:`) what the profile denies: the policy says something false. */
 export const noContradictions: Rule = {

@@ -14,8 +14,12 @@ export interface LoadedProfile {
   dir: string;
   slug: string;
   profile: Profile;
-  /** Line of a field in profile.yaml, for checks that run after validation. */
+  /** Line of a field in profile.yaml, for checks that run after validation (of its nearest ancestor when it is not written). */
   lineOf(path: readonly PropertyKey[]): number | undefined;
+  /** Line of a field's key (`features:`), likewise. */
+  keyLineOf(path: readonly PropertyKey[]): number | undefined;
+  /** Whether profile.yaml writes the field itself, rather than leaving it to its default. */
+  written(path: readonly PropertyKey[]): boolean;
 }
 
 /** Reads and validates a profile.yaml; every problem in the file is reported at once. */
@@ -41,7 +45,17 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   const data = withoutBidiControls(yaml.data) as Record<string, unknown>;
   const parsed = profileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ProfileError(schemaProblems(data, yaml), referencesOf(data, yaml, dir, true));
-  return { path: abs, file, dir, slug: parsed.data.slug ?? defaultSlug(abs, parsed.data), profile: parsed.data, lineOf: yaml.lineOf };
+  const slug = parsed.data.slug ?? defaultSlug(abs, parsed.data);
+  return { path: abs, file, dir, slug, profile: parsed.data, lineOf: yaml.lineOf, keyLineOf: yaml.keyLineOf, written: (path) => isWritten(data, path) };
+}
+
+function isWritten(data: unknown, path: readonly PropertyKey[]): boolean {
+  let at = data;
+  for (const key of path) {
+    if (!at || typeof at !== "object" || !Object.hasOwn(at, key)) return false;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
 }
 
 /**

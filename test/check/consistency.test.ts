@@ -18,7 +18,7 @@ describe("consistency rules", () => {
   const CASES: Record<string, { pass: string[]; fail: string[] }> = {
     "declarations-covered": {
       pass: ["pass-base", "children-directed-consistent"],
-      fail: ["cookies-not-covered", "app-no-sdk-list", "cross-border-no-list", "children-directed-no-clause", "face-data-not-mentioned", "sensitive-features-not-mentioned", "marketing-no-opt-out", "automated-decisions-no-clause"],
+      fail: ["cookies-not-covered", "cookies-by-default-not-covered", "cookies-by-default-no-features", "app-no-sdk-list", "cross-border-no-list", "children-directed-no-clause", "face-data-not-mentioned", "sensitive-features-not-mentioned", "marketing-no-opt-out", "automated-decisions-no-clause"],
     },
     "no-contradictions": { pass: ["pass-base", "children-directed-consistent", "outside-china"], fail: ["children-directed", "representative-inside-china"] },
     "placeholders-resolved": { pass: ["pass-base"], fail: ["placeholder-left"] },
@@ -43,6 +43,14 @@ describe("consistency rules", () => {
     expect(lines[p.line! - 1]).toContain("directed: true");
     const cookies = await runCase("cookies-not-covered");
     expect(cookies.lines[cookies.report.problems[0]!.line! - 1]).toContain("cookies: true");
+  });
+
+  it("for a default the profile does not write, points at the mapping around it, else at no line (not line 1)", async () => {
+    const unwritten = await runCase("cookies-by-default-not-covered");
+    const p = unwritten.report.problems.find((x) => x.code === "DECLARATION_NOT_COVERED")!;
+    expect(unwritten.lines[p.line! - 1]).toBe("features:");
+    const none = await runCase("cookies-by-default-no-features");
+    expect(none.report.problems.find((x) => x.code === "DECLARATION_NOT_COVERED")!.line).toBeUndefined();
   });
 
   it("finds a draft's fill-in markers in a profile value that a clause prints, in each language", async () => {

@@ -10,9 +10,11 @@ export const checkDir = join(fixtures, "check");
 
 type Data = Record<string, unknown>;
 const isMap = (v: unknown): v is Data => !!v && typeof v === "object" && !Array.isArray(v);
-/** Mappings merge, everything else (lists too) replaces. */
+/** Mappings merge, everything else (lists too) replaces; null removes the field (to leave it to its default). */
 const merge = (a: unknown, b: unknown): unknown =>
-  isMap(a) && isMap(b) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]])) : b;
+  isMap(a) && isMap(b)
+    ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => b[k] !== null).map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]]))
+    : b;
 
 /**
  * The profile of a case: test/fixtures/check/base.yaml with cases/<name>.yaml merged over it, written to a
