@@ -120,6 +120,16 @@ export function charactersWithoutGlyph(text: string): string[] {
 
 const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
 
+/** The indexes (into `allFaces()`) of the faces that have a character, from the table for the BMP. */
+export function facesCovering(point: number): readonly number[] {
+  const all = allFaces();
+  if (point <= 0xffff && !isSurrogate(point)) {
+    const { group, faces } = (coverage ??= coverageOf(all));
+    return faces[group[point]!]!;
+  }
+  return all.flatMap((f, face) => (f.ranges.some(([lo, hi]) => point >= lo && point <= hi) ? [face] : []));
+}
+
 function coverageOf(all: FontFace[]): Coverage {
   // the faces of each code, as a key: most codes have one face or none, so no array per code (65,536 of
   // them took 80 ms, on every render thread)
