@@ -37,7 +37,7 @@ export interface ProfileOptions {
 
 /** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
 export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
-  const loaded = await withReferenceProblems(loadProfile(path), (own) => loadLibrary({ own }));
+  const loaded = await withReferenceProblems(() => loadProfile(path), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   return renderProfile(loaded, library, resolvePolicy(loaded, library), site);
 }
@@ -47,9 +47,9 @@ export async function buildProfile(path: string, site: ProfileOptions = {}): Pro
  * the clause library (read by `readLibrary`, which may decline) and their problems, or the library's own,
  * come with the profile's. Fixing a date and then meeting an unknown clause is two runs for one file.
  */
-export async function withReferenceProblems<T>(loading: Promise<T>, readLibrary: (own: string[]) => Promise<Library> | undefined): Promise<T> {
+export async function withReferenceProblems<T>(load: () => T | Promise<T>, readLibrary: (own: string[]) => Promise<Library> | undefined): Promise<T> {
   try {
-    return await loading;
+    return await load();
   } catch (e) {
     if (!(e instanceof ProfileError) || !e.references) throw e;
     const refs = e.references;

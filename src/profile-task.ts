@@ -99,7 +99,7 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
   const previous = task.previous;
   // the own clause folders are read only when the output is not inside one (checkOutputTargets, below)
   const loaded = await withReferenceProblems(
-    (async () => parseProfile(text, displayPath(abs), abs))(),
+    () => parseProfile(text, displayPath(abs), abs),
     (own) => (outputInside(task.out, own) ? undefined : loadLibraryOfRound({ own })),
   );
   const ownDirs = ownClauseDirs(loaded);

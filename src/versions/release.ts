@@ -40,7 +40,7 @@ export interface ReleaseResult {
 
 /** Freezes the working policy as a new version in versions/ beside the profile. */
 export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseResult> {
-  const loaded = await withReferenceProblems(loadProfile(options.profile), (own) => loadLibrary({ own }));
+  const loaded = await withReferenceProblems(() => loadProfile(options.profile), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
   // one release at a time per profile: two at once would both name the same previous version
