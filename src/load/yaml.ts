@@ -1,7 +1,10 @@
-import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
+import type { Document } from "yaml";
 import type { Problem } from "../errors.js";
+import { onFirstUse } from "./on-first-use.js";
 import { linesOf } from "./yaml-lines.js";
 import { quickYaml } from "./yaml-quick.js";
+
+const yaml = onFirstUse<typeof import("yaml")>("yaml");
 
 /** A parsed YAML file that can say on which line any value stands, for `file:line` errors. */
 export interface YamlSource {
@@ -49,6 +52,7 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
 
 /** The `yaml` package's reading, with every node's position (also what the fast reader is tested against). */
 export function parseWithPositions(text: string, file: string, lineOffset: number): YamlSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -97,6 +101,7 @@ export function parseWithPositions(text: string, file: string, lineOffset: numbe
  * twice is left out whole: which of its values the user meant is not known.
  */
 function undamagedEntries(doc: Document, errorAt: number[]): Record<string, unknown> | undefined {
+  const { isMap, isNode, isScalar } = yaml();
   const root = doc.contents;
   if (!isMap(root) || !root.items.length) return undefined;
   const starts = root.items.map((pair) => (isNode(pair.key) && pair.key.range ? pair.key.range[0] : undefined));
@@ -120,6 +125,7 @@ function undamagedEntries(doc: Document, errorAt: number[]): Record<string, unkn
 
 /** Offset of the alias an expansion error is about: the one named in the message, else the first. */
 function firstAlias(doc: Document, message: string): number | undefined {
+  const { isAlias, visit } = yaml();
   let first: number | undefined;
   let named: number | undefined;
   visit(doc, {
@@ -157,6 +163,7 @@ function nodeLine(
   wantKey: boolean,
   lineAt: (offset: number) => number,
 ): number | undefined {
+  const { isMap, isNode, isScalar } = yaml();
   for (let n = path.length; n >= 0; n--) {
     const sub = path.slice(0, n);
     if (wantKey && n === path.length && n > 0) {

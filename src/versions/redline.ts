@@ -1,18 +1,21 @@
-import { diffArrays, diffWords } from "diff";
+import { onFirstUse } from "../load/on-first-use.js";
 import type { Locale } from "../schema/localized.js";
+
+const diff = onFirstUse<typeof import("diff")>("diff");
 
 export interface RedlinePart {
   op: "same" | "ins" | "del";
   text: string;
 }
 
-const segmenter = new Intl.Segmenter("zh-CN", { granularity: "word" });
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Word-level changes between two texts: English by words, Chinese by the words Intl.Segmenter finds
  * (ICU's dictionary), so a one-word change never shows as a whole paragraph replaced.
  */
 export function redline(before: string, after: string, locale: Locale): RedlinePart[] {
+  const { diffArrays, diffWords } = diff();
   const parts =
     locale === "zh-CN"
       ? diffArrays(tokens(before), tokens(after)).map((c) => ({ added: c.added, removed: c.removed, value: c.value.join("") }))
@@ -23,6 +26,7 @@ export function redline(before: string, after: string, locale: Locale): RedlineP
 }
 
 function tokens(text: string): string[] {
+  segmenter ??= new Intl.Segmenter("zh-CN", { granularity: "word" });
   return [...segmenter.segment(text)].map((s) => s.segment);
 }
 
