@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProfile } from "../../src/build.js";
-import { allFaces, facesUsed } from "../../src/render/fonts.js";
+import { allFaces, facesCovering, facesUsed } from "../../src/render/fonts.js";
 import { root } from "../helpers.js";
 
 /** Every distinct character on its own, against every face's ranges: slow, plainly right. */
@@ -40,5 +40,29 @@ describe("the font subsets a page needs", () => {
       expect(facesUsed([text]), JSON.stringify(text)).toEqual(reference([text]));
     }
     expect(facesUsed(["$%^`~+@N_|", "a=b"])).toEqual(reference(["$%^`~+@N_|", "a=b"]));
+  });
+});
+
+describe("the faces covering a character", () => {
+  it("are, for every character of the Basic Multilingual Plane, the faces with a range holding it", () => {
+    const covering: number[][] = Array.from({ length: 0x10000 }, () => []);
+    allFaces().forEach((f, face) => {
+      for (const [lo, hi] of f.ranges) for (let code = lo; code <= Math.min(hi, 0xffff); code++) if (!covering[code]!.includes(face)) covering[code]!.push(face);
+    });
+    const wrong: string[] = [];
+    for (let code = 0; code < 0x10000; code++) {
+      const expected = code >= 0xd800 && code <= 0xdfff ? [] : covering[code]!;
+      const found = [...new Set(facesCovering(code))];
+      if (found.join() !== expected.join()) wrong.push(`U+${code.toString(16)}: ${found.join()} instead of ${expected.join()}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+  });
+
+  it("are read from both weights' stylesheets, each subset with its own ranges", () => {
+    const faces = allFaces();
+    expect(new Set(faces.map((f) => f.weight))).toEqual(new Set([400, 700]));
+    // U+4E00 (一) is in one subset per weight; U+0041 (A) too, and every range is well formed
+    expect(faces.filter((f) => f.family === "Noto Sans SC" && f.ranges.some(([lo, hi]) => lo <= 0x4e00 && 0x4e00 <= hi)).map((f) => f.weight).sort()).toEqual([400, 700]);
+    expect(faces.every((f) => f.ranges.length > 0 && f.ranges.every(([lo, hi]) => Number.isInteger(lo) && lo <= hi))).toBe(true);
   });
 });
