@@ -5,7 +5,7 @@ import { loadLibrary, lookupClause, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
 import { closest } from "../schema/zod-problems.js";
-import { fieldsRead } from "../check/evidence.js";
+import { fieldsRead } from "../check/fields-read.js";
 import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dependencyVersions, hashFolder } from "../cache.js";
+import { fieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { isPolicyError } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import type { Clause, ClauseSet, Topic } from "../schema/clause.js";
@@ -21,7 +22,7 @@ import type { Library } from "./library.js";
  * if there were no snapshot. A profile with its own clause folders reads everything from the files too.
  */
 export const SNAPSHOT_FILE = fileURLToPath(new URL("../library-snapshot.json", import.meta.url));
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Snapshot {
   format: typeof FORMAT;
@@ -32,6 +33,8 @@ interface Snapshot {
   variants: [string, string[]][];
   sets: ClauseSet[];
   topics: Topic[];
+  /** The profile fields each clause reads, in the order of `clauses` (what the compliance hints ask for). */
+  reads: string[][];
 }
 
 /** What the snapshot depends on: the clause files, the code that reads them, the packages it uses. */
@@ -57,7 +60,10 @@ export function readSnapshot(file = SNAPSHOT_FILE): Library | undefined {
   // paths are shown relative to the working directory, as a library read from its files shows them
   const shown = (rel: string) => displayPath(join(builtinPaths.clauses, rel));
   const clauses = new Map<string, Clause>();
-  for (const clause of snapshot.clauses) clauses.set(clause.key, Object.assign(clause, { file: shown(clause.file) }));
+  snapshot.clauses.forEach((clause, i) => {
+    clauses.set(clause.key, Object.assign(clause, { file: shown(clause.file) }));
+    rememberFieldsRead(clause, snapshot.reads[i]!);
+  });
   const sets = new Map<string, ClauseSet>();
   for (const set of snapshot.sets) sets.set(set.id, Object.assign(set, { file: shown(set.file) }));
   const variants = new Map(snapshot.variants.map(([id, keys]) => [id, keys.map((k) => clauses.get(k)!)]));
@@ -74,6 +80,7 @@ export function writeSnapshot(library: Library, file = SNAPSHOT_FILE): void {
     variants: [...library.variants].map(([id, list]) => [id, list.map((c) => c.key)]),
     sets: [...library.sets.values()].map((s) => ({ ...s, file: inFolder(s.file) })),
     topics: library.topics,
+    reads: [...library.clauses.values()].map((c) => [...fieldsRead(c)]),
   };
   const tmp = `${file}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify(snapshot));

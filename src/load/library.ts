@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
+import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkClause } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
@@ -50,6 +51,8 @@ export function loadLibraryOfRound(dirs: LibraryDirs): Promise<Library> {
 export interface SharedLibrary {
   library: Library;
   stamp: string;
+  /** The fields each clause reads, where this thread knows them already (by clause key). */
+  reads: [string, string[]][];
 }
 
 /**
@@ -60,11 +63,17 @@ export interface SharedLibrary {
 export async function libraryToShare(): Promise<SharedLibrary | undefined> {
   const library = await loadLibraryOfRound({ own: [] }).catch(() => undefined);
   const current = cache.current(BUILTIN_ONLY);
-  return library && current ? { library, stamp: current.stamp } : undefined;
+  if (!library || !current) return undefined;
+  const reads = [...library.clauses.values()].flatMap((c): [string, string[]][] => {
+    const known = knownFieldsRead(c);
+    return known ? [[c.key, [...known]]] : [];
+  });
+  return { library, stamp: current.stamp, reads };
 }
 
 /** In a render thread: the built-in library the build's first thread read (see `libraryToShare`). */
 export function adoptLibrary(shared: SharedLibrary): void {
+  for (const [key, paths] of shared.reads) rememberFieldsRead(shared.library.clauses.get(key)!, paths);
   cache.adopt(BUILTIN_ONLY, Promise.resolve(shared.library), shared.stamp);
 }
 

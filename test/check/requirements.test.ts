@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCompliance } from "../../src/check/compliance.js";
-import { fieldsRead } from "../../src/check/evidence.js";
+import { fieldsRead } from "../../src/check/fields-read.js";
 import { evaluateRequirements, type ItemResult } from "../../src/check/requirements.js";
 import { loadChecklist } from "../../src/load/requirements.js";
 import { tempDir } from "../helpers.js";

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadLibrary } from "../../src/load/library.js";
+import { fieldsRead, knownFieldsRead } from "../../src/check/fields-read.js";
+import { adoptLibrary, libraryToShare, loadLibrary } from "../../src/load/library.js";
 import { readSnapshot, writeSnapshot } from "../../src/load/library-snapshot.js";
 import { root, tempDir } from "../helpers.js";
 
@@ -26,6 +27,15 @@ describe("the library snapshot (src/load/library-snapshot.ts)", async () => {
     expect(id).toBe(list[0]!.id);
   });
 
+  it("knows the fields each clause reads, as parsing its bodies finds them", () => {
+    const revived = readSnapshot(file)!;
+    for (const clause of revived.clauses.values()) {
+      const fresh = fieldsRead(fromFiles.clauses.get(clause.key)!);
+      expect([...knownFieldsRead(clause)!], clause.key).toEqual([...fresh]);
+    }
+    expect([...knownFieldsRead(revived.clauses.get("cross-border.list:default")!)!]).toEqual(expect.arrayContaining(["storage.crossBorder.recipient"]));
+  });
+
   it("is not used when its key is not current, or when it cannot be read", () => {
     const stale = JSON.parse(readFileSync(file, "utf8"));
     stale.key = "0".repeat(64);
@@ -34,6 +44,21 @@ describe("the library snapshot (src/load/library-snapshot.ts)", async () => {
     writeFileSync(`${file}.broken`, readFileSync(file, "utf8").slice(0, 1000));
     expect(readSnapshot(`${file}.broken`)).toBeUndefined();
     expect(readSnapshot(`${file}.missing`)).toBeUndefined();
+  });
+});
+
+describe("the library a render thread is sent (libraryToShare)", () => {
+  it("brings the fields its clauses read, and the thread that adopts it knows them without parsing", async () => {
+    const shared = (await libraryToShare())!;
+    for (const clause of shared.library.clauses.values()) fieldsRead(clause);
+    const withReads = (await libraryToShare())!;
+    expect(withReads.reads.length).toBe(withReads.library.clauses.size);
+    // what a worker gets: a structured clone, other objects than this thread's
+    const copy = structuredClone(withReads);
+    const clause = copy.library.clauses.get("contact.officer:designated")!;
+    expect(knownFieldsRead(clause)).toBeUndefined();
+    adoptLibrary(copy);
+    expect([...knownFieldsRead(clause)!]).toEqual([...fieldsRead(withReads.library.clauses.get("contact.officer:designated")!)]);
   });
 });
 
