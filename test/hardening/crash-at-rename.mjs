@@ -5,12 +5,13 @@ import { createRequire, syncBuiltinESMExports } from "node:module";
 
 const [n, profile, out] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
-const fsp = require("fs/promises");
-const rename = fsp.rename;
+// the swap renames in the build's own thread (finishCommit in src/write.ts)
+const fs = require("fs");
+const renameSync = fs.renameSync;
 let calls = 0;
-fsp.rename = async (...args) => {
+fs.renameSync = (...args) => {
   if (++calls === Number(n)) process.kill(process.pid, "SIGKILL");
-  return rename(...args);
+  return renameSync(...args);
 };
 syncBuiltinESMExports();
 const { build } = await import(new URL("../../dist/build.js", import.meta.url).href);

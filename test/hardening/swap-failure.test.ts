@@ -6,17 +6,17 @@ import { fixtures, tempDir } from "../helpers.js";
 import { leftovers, outputProblems, treeHashes } from "./support.js";
 
 /**
- * The swap's renames failing one by one (an I/O error from the disk, injected into node:fs/promises):
+ * The swap's renames failing one by one (an I/O error from the disk, injected into node:fs's renameSync):
  * the build fails, and undoes what it had swapped, so the previous output is whole and nothing is left.
  */
 const fault = vi.hoisted(() => ({ at: 0, count: 0 }));
-vi.mock("node:fs/promises", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:fs/promises")>();
-  const rename: typeof real.rename = async (from, to) => {
+vi.mock("node:fs", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:fs")>();
+  const renameSync: typeof real.renameSync = (from, to) => {
     if (fault.at && ++fault.count === fault.at) throw Object.assign(new Error(`EIO: i/o error, rename '${String(from)}'`), { code: "EIO", syscall: "rename" });
-    return real.rename(from, to);
+    return real.renameSync(from, to);
   };
-  return { ...real, rename, default: { ...real, rename } };
+  return { ...real, renameSync, default: { ...real, renameSync } };
 });
 
 const published = (out: string) => Object.fromEntries(Object.entries(treeHashes(out)).filter(([p]) => !p.startsWith(".")));
