@@ -55,17 +55,39 @@ export function recordSkeleton(render: () => string): Skeleton {
 
 /** A profile value on its way into a clause body: its Markdown, or a token while a skeleton is recorded. */
 export function valueMarkdown(raw: string): string {
-  const markdown = escapeMarkdown(raw);
-  if (!recording) return markdown;
+  const value = valueForms(raw);
+  if (!recording) return value.markdown;
   if (raw.includes(OPEN) || raw.includes(CLOSE)) throw CLASH;
-  const text = cleanText(raw);
-  const first = tokenClass(text.charCodeAt(0));
-  const last = tokenClass(text.charCodeAt(text.length - 1));
-  // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
-  if (!first || !last || raw.includes("|")) return markdown;
-  const n = recording.values.push({ markdown, html: utils.escapeHtml(text) }) - 1;
-  return `${first}${OPEN}${n}${CLOSE}${last}`;
+  if (!value.ends) return value.markdown;
+  const n = recording.values.push(value) - 1;
+  return `${value.ends[0]}${OPEN}${n}${CLOSE}${value.ends[1]}`;
 }
+
+/** A value as Markdown and as HTML text, and the stand-ins for its ends when it can be a token. */
+interface ValueForms {
+  markdown: string;
+  html: string;
+  ends?: ["a" | "中", "a" | "中"];
+}
+
+/**
+ * Each value's forms, made once: a profile's company name or e-mail is printed dozens of times, and
+ * escaping it each time took 100 ms of a 200-profile build. Forgotten now and then, like the other memos.
+ */
+function valueForms(raw: string): ValueForms {
+  let value = forms.get(raw);
+  if (!value) {
+    if (forms.size > 5_000) forms.clear();
+    const text = cleanText(raw);
+    const first = tokenClass(text.charCodeAt(0));
+    const last = tokenClass(text.charCodeAt(text.length - 1));
+    // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
+    const ends = first && last && !raw.includes("|") ? ([first, last] as ValueForms["ends"]) : undefined;
+    forms.set(raw, (value = { markdown: escapeMarkdown(raw), html: utils.escapeHtml(text), ends }));
+  }
+  return value;
+}
+const forms = new Map<string, ValueForms>();
 
 /** The body's Markdown, values in place. */
 export function fillMarkdown(skeleton: Skeleton): string {

@@ -7,7 +7,7 @@ import { clauseHtml, markdownToHtml } from "../../src/render/html.js";
 import { fillMarkdown } from "../../src/render/slots.js";
 import { MdText } from "../../src/render/view.js";
 import { chineseNumeral, formatDate, joinList } from "../../src/render/numbering.js";
-import { escapeInline, escapeMarkdown } from "../../src/render/text.js";
+import { cleanText, escapeInline, escapeMarkdown } from "../../src/render/text.js";
 
 describe("numbers, dates and lists per locale", () => {
   it("writes Chinese numerals", () => {
@@ -142,5 +142,24 @@ describe("addresses in Markdown", () => {
         }
         expect(markdownToHtml(markdown), where).toBe(markdownToHtml(fill(shape, strict(value))));
       }
+  });
+});
+
+describe("cleanText", () => {
+  // the three replacements it makes when a value needs any (its quick test must miss none)
+  const reference = (raw: string) => raw.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, " ").replace(/[\u202A-\u202E\u2066-\u2069]/g, "").replace(/[\t\n]+/g, " ");
+
+  it("changes a value exactly where a control, bidi control, tab or line break stands", () => {
+    const specials = [0x00, 0x07, 0x09, 0x0a, 0x0b, 0x0d, 0x1f, 0x7f, 0x85, 0x9f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066, 0x2069].map((c) => String.fromCharCode(c));
+    const plain = ["a", "中", " ", "\u00a0", "\u200b", "\u2067x", "\u202f", "😀"];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = (list: string[]) => list[Math.floor(next() * list.length)]!;
+    for (let n = 0; n < 500; n++) {
+      const raw = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pick(next() < 0.3 ? specials : plain)).join("");
+      expect(cleanText(raw), JSON.stringify(raw)).toBe(reference(raw));
+    }
+    for (const c of specials) expect(cleanText(`a${c}b`), JSON.stringify(c)).not.toBe(`a${c}b`);
+    expect(cleanText("金样科技 Golden Sample")).toBe("金样科技 Golden Sample");
   });
 });
