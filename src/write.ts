@@ -50,7 +50,8 @@ export interface AssetEntry {
 export class Staging {
   readonly dir: string;
   /** Folders created (or being created), so writing many files into one folder asks for it once. */
-  private readonly made = new Map<string, Promise<unknown>>();
+  /** Folders made (or found) under the staging folder already. */
+  private readonly made = new Set<string>();
   /** A new staging folder for a build into `out`, or (in a render thread) the build's existing one. */
   constructor(
     readonly out: string,
@@ -78,11 +79,13 @@ export class Staging {
     return this;
   }
 
-  private async folderFor(abs: string): Promise<void> {
+  // made in this thread, as the files are written: a render thread waited for each profile's folder
+  // through the thread pool, with its next profile held back (one renders at a time, profile-task.ts)
+  private folderFor(abs: string): void {
     const folder = dirname(abs);
-    let made = this.made.get(folder);
-    if (!made) this.made.set(folder, (made = mkdir(folder, { recursive: true })));
-    await made;
+    if (this.made.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    this.made.add(folder);
   }
 
   /** Absolute path for a file under the staging folder; refuses anything that would escape it. */
@@ -93,7 +96,7 @@ export class Staging {
   async write(rel: string, content: string | Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const abs = this.path(rel);
     return guarded(this.out, async () => {
-      await this.folderFor(abs);
+      this.folderFor(abs);
       // synchronous from here: the scratch buffer holds this text until it is written and hashed
       const bytes = typeof content === "string" ? encoded(content) : content;
       // written in this thread: through the thread pool (open, write, close: three hand-overs a file) a
@@ -106,7 +109,7 @@ export class Staging {
   async copy(from: string, rel: string): Promise<void> {
     const abs = this.path(rel);
     await guarded(this.out, async () => {
-      await this.folderFor(abs);
+      this.folderFor(abs);
       await copyFile(from, abs);
     });
   }
