@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { oncePerRound } from "./load/fresh.js";
 import type { LoadedProfile } from "./load/profile.js";
 import { builtinPaths, packageRoot } from "./paths.js";
 import type { ResolvedPolicy } from "./resolve.js";
@@ -132,9 +133,7 @@ export interface SharedKeys {
 
 export function sharedKeys(options: unknown): SharedKeys {
   const code = createHash("sha256").update(codeFingerprint()).update(JSON.stringify(options)).digest("hex");
-  const library = createHash("sha256").update(code);
-  hashFolder(library, builtinPaths.clauses);
-  return { code, inputs: library.digest("hex") };
+  return { code, inputs: createHash("sha256").update(code).update(clausesDigest()).digest("hex") };
 }
 
 /** The quick key of a profile file (see above); `ownDirs` are its own clause folders as last resolved. */
@@ -161,6 +160,16 @@ function clauseDigest(clause: Clause): string {
   if (!digest) digests.set(clause, (digest = createHash("sha256").update(JSON.stringify(clause)).digest("hex")));
   return digest;
 }
+
+/**
+ * The content of the built-in clause library, hashed once per build: the cache's keys and the library
+ * snapshot's key (src/load/library-snapshot.ts) both cover it.
+ */
+export const clausesDigest = oncePerRound(() => {
+  const hash = createHash("sha256");
+  hashFolder(hash, builtinPaths.clauses);
+  return hash.digest("hex");
+});
 
 /** Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it does not exist). */
 export function hashFolder(hash: Hash, dir: string, take: (name: string) => boolean = () => true): void {

@@ -29,6 +29,15 @@ export function recheckFiles(): void {
   }
 }
 
+/** Something computed once per round (a build): `compute` runs again in the next round. */
+export function oncePerRound<T>(compute: () => T): () => T {
+  let value: { round: number; value: T } | undefined;
+  return () => {
+    if (value?.round !== round) value = { round, value: compute() };
+    return value.value;
+  };
+}
+
 /** For what a module keeps read from `folders` (page templates, locale files): `forget` runs when they change. */
 export function forgetWhenChanged(folders: string[], forget: () => void): void {
   watched.push({ folders, stamp: folderStamp(folders), forget });

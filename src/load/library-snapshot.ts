@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { dependencyVersions, hashFolder } from "../cache.js";
+import { clausesDigest, dependencyVersions, hashFolder } from "../cache.js";
 import { fieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { isPolicyError } from "../errors.js";
 import { builtinPaths } from "../paths.js";
@@ -43,7 +43,7 @@ export function snapshotKey(): string {
   for (const dep of dependencyVersions()) hash.update(`${dep}\0`);
   // every compiled module, by content (a rebuild of unchanged sources keeps the key), the snapshot aside
   hashFolder(hash.update("code\0"), fileURLToPath(new URL("..", import.meta.url)), (name) => /\.[cm]?[jt]s$/.test(name) && !name.endsWith(".d.ts"));
-  hashFolder(hash.update("clauses\0"), builtinPaths.clauses);
+  hash.update(`clauses\0${clausesDigest()}`);
   return hash.digest("hex");
 }
 

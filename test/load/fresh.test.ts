@@ -2,7 +2,7 @@ import { cpSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { build } from "../../src/build.js";
-import { folderStamp, forgetWhenChanged, recheckFiles } from "../../src/load/fresh.js";
+import { folderStamp, forgetWhenChanged, oncePerRound, recheckFiles } from "../../src/load/fresh.js";
 import { loadLibrary, loadLibraryOfRound } from "../../src/load/library.js";
 import { fixtures, tempDir } from "../helpers.js";
 
@@ -79,5 +79,16 @@ describe("what was read from files is read again when they change", () => {
     const again = await build({ profiles: [join(dir, "profile.yaml")], out, formats: ["md"] });
     expect(again.rendered).toEqual(["golden"]);
     expect(readFileSync(join(out, "golden", "policy.en.md"), "utf8")).toContain("We shall answer");
+  });
+});
+
+describe("oncePerRound", () => {
+  it("computes once per build round, and again in the next", () => {
+    let runs = 0;
+    const value = oncePerRound(() => ++runs);
+    recheckFiles();
+    expect([value(), value()]).toEqual([1, 1]);
+    recheckFiles();
+    expect([value(), value(), runs]).toEqual([2, 2, 2]);
   });
 });
