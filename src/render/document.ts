@@ -96,10 +96,18 @@ export interface DocumentMeta {
   updated?: string;
 }
 
+// each locale's document starts from the same filled profile (one fill per profile, not per locale)
+const filled = new WeakMap<LoadedProfile["profile"], LoadedProfile["profile"]>();
+function filledProfile(profile: LoadedProfile["profile"]): LoadedProfile["profile"] {
+  let view = filled.get(profile);
+  if (!view) filled.set(profile, (view = withEmptyObjects(profileSchema, profile) as typeof profile));
+  return view;
+}
+
 export function renderDocument(loaded: LoadedProfile, resolved: ResolvedPolicy, locale: Locale, meta: DocumentMeta = { version: "draft" }): PolicyDocument {
   const { profile } = loaded;
   const t = translator(locale);
-  const view = localView(withEmptyObjects(profileSchema, profile) as typeof profile, locale);
+  const view = localView(filledProfile(profile), locale);
   const problems = new ProblemList();
   const collect = (render: () => Skeleton): Skeleton => {
     try {
