@@ -91,7 +91,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const locales = options.locales ?? [...LOCALES];
   const say = options.onProgress ?? (() => {});
   const useCache = options.cache !== false;
-  const profileOptions = { locales, formats, base: options.base, siteUrl: options.siteUrl };
+  const paper = options.browser?.paper ?? "A4";
+  const profileOptions = { locales, formats, base: options.base, siteUrl: options.siteUrl, paper };
   const paths = shardOf(options.profiles?.length ? options.profiles : [builtinPaths.example], options.shard).map((p) => resolve(p));
   checkRepeatedPaths(paths);
 
@@ -109,7 +110,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const cache = useCache ? await readCache(out) : emptyCache();
     // a PDF depends on the browser that prints it: another Chromium is another key
     const browser = formats.includes("pdf") ? browserIdentity(options.browser ?? {}) : undefined;
-    const shared = useCache ? sharedKeys({ ...profileOptions, paper: options.browser?.paper ?? "A4", browser }) : undefined;
+    const shared = useCache ? sharedKeys({ ...profileOptions, browser }) : undefined;
     const tasks = paths.map((path) => ({ path, options: profileOptions, out, staging: staging.dir, shared, previous: cache.entries[path] }));
     const { results, threads } = await runAll(
       tasks,

@@ -5,6 +5,7 @@ import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
 import type { RenderedFile } from "./render/files.js";
+import type { Paper } from "./render/paper.js";
 import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import type { Clause } from "./schema/clause.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
@@ -33,6 +34,8 @@ export interface ProfileOptions {
   base?: string;
   /** Origin of the published site; defaults to that of policy.url, else company.website. */
   siteUrl?: string;
+  /** The paper the PDFs are printed on (default A4): the HTML they are printed from is cut to fit it. */
+  paper?: Paper;
 }
 
 /** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
@@ -82,7 +85,7 @@ export async function renderProfile(loaded: LoadedProfile, library: Library, res
   }
   if (problems.length) throw new PolicyError(dedupe(problems));
   const history = await readVersions(loaded.dir);
-  const files = profileSite(loaded, resolved, documents, history, { formats: site.formats ?? ["md", "html", "pdf"], locales, baseUrl: siteBaseUrl(loaded, site) });
+  const files = profileSite(loaded, resolved, documents, history, { formats: site.formats ?? ["md", "html", "pdf"], locales, baseUrl: siteBaseUrl(loaded, site), paper: site.paper });
   return { loaded, library, resolved, documents, history, files };
 }
 

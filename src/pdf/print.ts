@@ -6,6 +6,7 @@ import type { DocLocale } from "../write.js";
 import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
 import { finalisePdf } from "./metadata.js";
 import { PolicyError } from "../errors.js";
+import type { Paper } from "../render/paper.js";
 
 export type { BrowserOptions } from "./browser.js";
 
@@ -28,7 +29,7 @@ export interface PdfJob {
 export type PdfDocument = Pick<PolicyDocument, "title" | "company" | "shortName" | "version" | "effectiveIso" | "locale">;
 
 export interface PrintOptions extends BrowserOptions {
-  paper?: "A4" | "Letter";
+  paper?: Paper;
   onProgress?: (message: string) => void;
   /** Called with each PDF as soon as it is printed; then `done` does not keep the bytes (flat memory). */
   save?: (job: PdfJob, pdf: Uint8Array) => Promise<void>;

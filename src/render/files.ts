@@ -2,6 +2,7 @@ import type { Locale } from "../schema/localized.js";
 import type { DocLocale, Format } from "../write.js";
 import type { PolicyDocument } from "./document.js";
 import { toHtml } from "./html.js";
+import type { Paper } from "./paper.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
 import { cleanCopyOf, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
 import { pageLocalesOf, upFrom, type SitePlace } from "../site/chrome.js";
@@ -31,9 +32,9 @@ export const ASSETS = `../${ASSETS_FOLDER}`;
 /**
  * Markdown and HTML for each locale, and the bilingual pair when both locales are built. `folder` is
  * where they go inside the profile's output (`versions/1.0.0/` for a release); `assets` the relative
- * way from there to the shared assets folder.
+ * way from there to the shared assets folder; `paper` what the HTML pages' PDFs are printed on.
  */
-export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = "", site?: Omit<SitePlace, "folder" | "locales">): RenderedFile[] {
+export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, folder = "", site?: Omit<SitePlace, "folder" | "locales">, paper: Paper = "A4"): RenderedFile[] {
   const files: RenderedFile[] = [];
   const assets = `${upFrom(folder)}${ASSETS}`;
   const locales = pageLocalesOf(Object.keys(documents) as Locale[]);
@@ -42,12 +43,12 @@ export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, 
     files.push({ locale, format, path: `${folder}${name}`, version: docs[0]!.version, content, documents: docs });
   for (const doc of Object.values(documents)) {
     file(doc.locale, "md", `policy.${doc.locale}.md`, toMarkdown(doc), [doc]);
-    file(doc.locale, "html", `policy.${doc.locale}.html`, toHtml([doc], { assets, site: place }), [doc]);
+    file(doc.locale, "html", `policy.${doc.locale}.html`, toHtml([doc], { assets, site: place, paper }), [doc]);
   }
   const { "zh-CN": zh, en } = documents;
   if (zh && en) {
     file("bilingual", "md", "policy.bilingual.md", toBilingualMarkdown(zh, en), [zh, en]);
-    file("bilingual", "html", "policy.bilingual.html", toHtml([zh, en], { assets, site: place }), [zh, en]);
+    file("bilingual", "html", "policy.bilingual.html", toHtml([zh, en], { assets, site: place, paper }), [zh, en]);
   }
   return files;
 }

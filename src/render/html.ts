@@ -7,6 +7,7 @@ import { forgetWhenChanged } from "../load/fresh.js";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import { truncateToWidth, widthEm } from "./advance.js";
+import { PAPER_WIDTH_MM, type Paper } from "./paper.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
@@ -80,6 +81,8 @@ export interface HtmlOptions {
   site?: SitePlace;
   /** Only the policy (title block, contents, sections), to embed in another site's page. */
   fragment?: boolean;
+  /** The paper the page's PDF is printed on (default A4): the running header is cut to its width. */
+  paper?: Paper;
 }
 
 type Col = { lang: Locale; text: string };
@@ -114,7 +117,7 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
       .filter((e) => e.text),
     sectionsHtml: sectionsHtml(docs),
     assets: options.assets,
-    pageCss: pageCss(docs),
+    pageCss: pageCss(docs, options.paper ?? "A4"),
     skipLabel: t("site.skip"),
     fragment: options.fragment ?? false,
     site: options.site && !options.fragment ? siteChrome(options.site, bilingual ? "bilingual" : first.locale) : undefined,
@@ -156,8 +159,8 @@ function sectionsView(docs: PolicyDocument[]) {
  * Running header (company and title) and footer (version, page X of Y) as CSS page-margin boxes: they
  * print with the document's own fonts, from the browser's print dialog as well as in our PDFs.
  */
-function pageCss(docs: PolicyDocument[]): string {
-  const header = cssString(runningHeader(docs));
+function pageCss(docs: PolicyDocument[], paper: Paper): string {
+  const header = cssString(runningHeader(docs, headerRoomEm(paper)));
   const version = cssString(docs.map((d) => translator(d.locale)("policy.version", { version: d.version === "draft" ? translator(d.locale)("policy.draft") : d.version })).join(" / "));
   const pageOf = docs
     .map((d) => {
@@ -165,24 +168,28 @@ function pageCss(docs: PolicyDocument[]): string {
       return `${cssString(before ?? "")} counter(page) ${cssString(middle ?? "")} counter(pages) ${cssString(after ?? "")}`;
     })
     .join(' " / " ');
-  const box = 'font-family: "Noto Sans SC", sans-serif; font-size: 8pt; color: #555;';
+  const box = `font-family: "Noto Sans SC", sans-serif; font-size: ${HEADER_FONT_PT}pt; color: #555;`;
   return `@page { @top-left { content: ${header}; ${box} } @bottom-left { content: ${version}; ${box} } @bottom-right { content: ${pageOf}; ${box} } }`;
 }
 
 /**
- * Room for the running header, in em of its 8 pt type: the width of an A4 page (the narrower paper) less
+ * Room for the running header, in em of its 8 pt type: the width of the paper the PDF is printed on less
  * the 18 mm side margins of policy.css, less 3% for rounding in the browser's layout.
  */
-const HEADER_EM = (((210 - 2 * 18) / 25.4) * 72 * 0.97) / 8;
+export function headerRoomEm(paper: Paper): number {
+  return (((PAPER_WIDTH_MM[paper] - 2 * HEADER_SIDE_MARGIN_MM) / 25.4) * 72 * 0.97) / HEADER_FONT_PT;
+}
+const HEADER_SIDE_MARGIN_MM = 18;
+const HEADER_FONT_PT = 8;
 const HEADER_SEPARATOR = " / ";
 
 /**
  * "short name · title" per language, cut with "…" to fit on one line: Chromium lets a page-margin box's
  * text run past the page's edge (one long word) or wrap down over the body, and clips neither.
  */
-function runningHeader(docs: PolicyDocument[]): string {
+export function runningHeader(docs: PolicyDocument[], roomEm: number): string {
   const parts = docs.map((d) => ({ name: d.shortName, tail: ` · ${d.title}` }));
-  const room = HEADER_EM - widthEm(HEADER_SEPARATOR) * (docs.length - 1);
+  const room = roomEm - widthEm(HEADER_SEPARATOR) * (docs.length - 1);
   const shares = fairShares(parts.map((p) => widthEm(p.name + p.tail)), room);
   return parts.map((p, i) => fitHeaderPart(p.name, p.tail, shares[i]!)).join(HEADER_SEPARATOR);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { localeSchema } from "./localized.js";
+import { PAPERS } from "../render/paper.js";
 
 /** The formats a build is asked for (json and xml come with the site). */
 export const BUILD_FORMATS = ["md", "html", "pdf"] as const;
@@ -41,6 +42,8 @@ export const buildOptionsSchema = z.looseObject({
     .optional(),
   cache: z.boolean().optional(),
   lockWaitMs: z.number().min(0).optional(),
+  // the paper sizes the HTML's running header is measured against: another would leave it unmeasured
+  browser: z.looseObject({ paper: z.enum(PAPERS).optional() }).optional(),
 });
 
 /** Every problem with the options, as problems with the option's name as the field. */

@@ -8,6 +8,7 @@ import { asView, draftChanges } from "../versions/history.js";
 import { makeNotice, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
 import type { Format } from "../write.js";
+import type { Paper } from "../render/paper.js";
 import { archivePage, atomFeed, fragments, landingPage, sitemap, versionsJson, type SiteInput } from "./pages.js";
 
 export interface SiteOptions {
@@ -15,6 +16,8 @@ export interface SiteOptions {
   locales: Locale[];
   /** Absolute URL of the profile's folder once published, e.g. https://example.com/legal/acme/ */
   baseUrl: string;
+  /** The paper the PDFs are printed on (default A4). */
+  paper?: Paper;
 }
 
 /**
@@ -43,13 +46,13 @@ export function profileSite(loaded: LoadedProfile, resolved: ResolvedPolicy, dra
   }
   const place = (folder: string) => ({ formats: options.formats, notice: notices.has(folder), archive: history.length > 0, archived: folder !== "", baseUrl: options.baseUrl });
   const currentVersion = Object.values(current)[0]?.version;
-  const files: RenderedFile[] = [...renderFiles(current, "", place(""))];
+  const files: RenderedFile[] = [...renderFiles(current, "", place(""), options.paper)];
   const top = notices.get("");
   if (top) files.push(...noticeFiles(top, Object.values(current), ""));
   for (const snapshot of history) {
     const folder = `versions/${snapshot.version}/`;
     const docs = pick(snapshot.documents, options.locales);
-    files.push(...renderFiles(docs, folder, place(folder)));
+    files.push(...renderFiles(docs, folder, place(folder), options.paper));
     const notice = notices.get(folder);
     if (notice) files.push(...noticeFiles(notice, Object.values(docs), folder));
   }

@@ -182,4 +182,23 @@ describe.runIf(hasBrowser)("the running header", () => {
       expect(text.endsWith(title)).toBe(true);
     }
   });
+
+  it("on Letter paper is cut to Letter's width, not A4's: inside the page and as long as fits", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true });
+    const profile = join(dir, "profile.yaml");
+    writeFileSync(profile, readFileSync(profile, "utf8").replace(/shortName: .*/, `shortName: { zh-CN: ${"长".repeat(300)}, en: ${"W".repeat(300)} }`));
+    const out = tempDir();
+    expect(cli(["build", profile, "--out", out, "--formats", "pdf", "--locales", "en", "--paper", "Letter", "--quiet"]).code).toBe(0);
+    const mm = 72 / 25.4;
+    const { width, words } = wordsOfPage2(join(out, "golden", "policy.en.pdf"));
+    expect(width).toBeCloseTo(612, 0); // 8.5 in
+    const header = words.filter((w) => w.yMax < 22 * mm);
+    expect(new Set(header.map((w) => w.yMin)).size).toBe(1);
+    const right = Math.max(...header.map((w) => w.xMax));
+    expect(right).toBeLessThanOrEqual(width - 18 * mm);
+    // cut to A4's budget the header ended 31.7 mm from Letter's edge; to Letter's it ends about 24 mm from it
+    expect(right).toBeGreaterThan(width - 27 * mm);
+    expect(header.map((w) => w.text).join(" ")).toMatch(/^W+… · Privacy Policy$/);
+  });
 });

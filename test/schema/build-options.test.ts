@@ -13,6 +13,11 @@ describe("build() checks its options before reading or writing anything", () => 
     expect(buildOptionProblems({ formats: ["md"], locales: ["en"], base: "/legal/", siteUrl: "https://example.com", onProgress: () => {}, browser: { paper: "A4" } })).toEqual([]);
   });
 
+  it("refuses a paper size it cannot measure the running header against", () => {
+    expect(buildOptionProblems({ browser: { paper: "Legal" } }).map((p) => `${p.code} ${p.field}`)).toEqual(["BAD_OPTION browser.paper"]);
+    expect(buildOptionProblems({ browser: { paper: "Letter", executablePath: "/usr/bin/chromium" } })).toEqual([]);
+  });
+
   it("throws a PolicyError and writes nothing (an empty formats list used to empty the manifest)", async () => {
     const out = tempDir();
     const error = await build({ out, formats: [] }).catch((e: unknown) => e as PolicyError);

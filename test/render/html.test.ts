@@ -1,0 +1,38 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildProfile } from "../../src/build.js";
+import { widthEm } from "../../src/render/advance.js";
+import { headerRoomEm } from "../../src/render/html.js";
+import { fixtures, tempDir } from "../helpers.js";
+
+/** The running header's text, from the page's `@top-left { content: "..." }` (CSS escapes undone). */
+const runningHeaderOf = (html: string) =>
+  /@top-left \{ content: "((?:[^"\\]|\\[0-9a-f]+ )*)"/.exec(html)![1]!.replace(/\\([0-9a-f]+) /g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)));
+
+describe("the running header's width", () => {
+  const dir = tempDir();
+  cpSync(join(fixtures, "golden"), dir, { recursive: true });
+  const profile = join(dir, "profile.yaml");
+  writeFileSync(profile, readFileSync(profile, "utf8").replace(/shortName: .*/, `shortName: { zh-CN: ${"长".repeat(300)}, en: ${"W".repeat(300)} }`));
+  const headerOn = async (paper: "A4" | "Letter") => {
+    const built = await buildProfile(profile, { formats: ["html"], paper });
+    return runningHeaderOf(built.files.find((f) => f.path === "policy.en.html")!.content);
+  };
+
+  it("is the paper's width less its margins: Letter is 5.9 mm wider than A4", () => {
+    expect(headerRoomEm("Letter") - headerRoomEm("A4")).toBeCloseTo(((5.9 / 25.4) * 72 * 0.97) / 8, 6);
+  });
+
+  it("cuts a long name to the paper the PDF is printed on, not to A4 whatever the paper", async () => {
+    const a4 = await headerOn("A4");
+    const letter = await headerOn("Letter");
+    for (const [header, paper] of [[a4, "A4"], [letter, "Letter"]] as const) {
+      expect(header).toMatch(/^W+… · Privacy Policy$/);
+      expect(widthEm(header)).toBeLessThanOrEqual(headerRoomEm(paper));
+      // nothing more would have fitted: one more W passes the room
+      expect(widthEm(header) + widthEm("W")).toBeGreaterThan(headerRoomEm(paper));
+    }
+    expect(letter.length).toBeGreaterThan(a4.length);
+  });
+});
