@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
 import { buildProfile } from "../build.js";
-import { checkCompliance, type ComplianceReport } from "../check/compliance.js";
+import { asWarning, checkCompliance, type ComplianceReport } from "../check/compliance.js";
 import { reportHtml } from "../check/html.js";
 import { reportJson, reportMarkdown, reportTable, type Unchecked } from "../check/report.js";
 import { formatError, PolicyError, type Problem } from "../errors.js";
 import { displayPath } from "../load/files.js";
 import { builtinPaths } from "../paths.js";
+import { unreadFileWarnings } from "../load/library.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
 
@@ -39,9 +40,12 @@ error, 2 bad arguments, 70 internal error.`,
     const problems: Problem[] = [];
     const reports: ComplianceReport[] = [];
     const unchecked: Unchecked[] = [];
+    // files of the profile's own clause folders that are not read: said, but not a failed check
+    const warnings: Problem[] = [];
     for (const path of paths) {
       try {
         const b = await buildProfile(path);
+        warnings.push(...unreadFileWarnings(b.library, resolve(path)));
         const report = await checkCompliance(b);
         reports.push(report);
         problems.push(...report.problems);
@@ -58,8 +62,9 @@ error, 2 bad arguments, 70 internal error.`,
       await writeNamedFile(file, reportHtml(reports, unchecked), "--html");
       io.progress(`wrote ${file}`);
     }
-    if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, results: reports.map(reportJson), problems }, null, 2));
+    if (values.json) io.out(JSON.stringify({ ok: problems.length === 0, results: reports.map(reportJson), problems, warnings }, null, 2));
     else {
+      for (const w of warnings) io.err(`warning: ${asWarning(w)}`);
       if (values.markdown) io.out(reportMarkdown(reports, unchecked));
       else for (const report of reports) io.out(`${reportTable(report)}\n`);
       if (problems.length) io.err(formatError(new PolicyError(problems)));

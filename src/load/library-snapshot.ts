@@ -67,7 +67,7 @@ export function readSnapshot(file = SNAPSHOT_FILE): Library | undefined {
   const sets = new Map<string, ClauseSet>();
   for (const set of snapshot.sets) sets.set(set.id, Object.assign(set, { file: shown(set.file) }));
   const variants = new Map(snapshot.variants.map(([id, keys]) => [id, keys.map((k) => clauses.get(k)!)]));
-  return { clauses, variants, sets, topics: snapshot.topics, replaced: [] };
+  return { clauses, variants, sets, topics: snapshot.topics, replaced: [], unread: [] };
 }
 
 /** Writes the snapshot of `library` (the built-in library, read from its files). */

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkClause } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
@@ -21,6 +21,14 @@ export interface Library {
   topics: Topic[];
   /** Own clauses or sets that replaced built-in ones, said aloud (never silent). */
   replaced: string[];
+  /** YAML files in own clause folders that are neither clause sets nor in `sets/`: not read (see `unreadFileWarnings`). */
+  unread: UnreadFile[];
+}
+
+/** A file of an own clause folder (`root`) that the library does not read. */
+export interface UnreadFile {
+  root: string;
+  path: string;
 }
 
 export interface LibraryDirs {
@@ -79,7 +87,7 @@ export function adoptLibrary(shared: SharedLibrary): void {
 
 async function readLibrary(dirs: LibraryDirs): Promise<Library> {
   const problems = new ProblemList();
-  const library: Library = { clauses: new Map(), variants: new Map(), sets: new Map(), topics: [], replaced: [] };
+  const library: Library = { clauses: new Map(), variants: new Map(), sets: new Map(), topics: [], replaced: [], unread: [] };
   library.topics = await readTopics(problems);
 
   const roots: { dir: string; origin: Clause["origin"] }[] = [
@@ -102,7 +110,11 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       if (!file.endsWith(".md") && inSetsFolder(root.dir, file)) sets.push(...(await addSet(library, file, root.origin, problems)));
       // the built-in library's other YAML (topics, the checklist) is its own; in an own folder, a set in
       // the wrong place would be skipped without a word, and the build fail later on an unknown set
-      else if (!file.endsWith(".md") && root.origin === "own") problems.addAll(await misplacedSet(root.dir, file));
+      else if (!file.endsWith(".md") && root.origin === "own") {
+        const misplaced = await misplacedSet(root.dir, file);
+        problems.addAll(misplaced);
+        if (!misplaced.length) library.unread.push({ root: root.dir, path: file });
+      }
   }
   const unreadable = !problems.empty;
   for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf, unreadable));
@@ -159,8 +171,8 @@ function inSetsFolder(root: string, file: string): boolean {
 /**
  * A clause set outside a `sets` folder, which is not read: an error rather than a warning, since the
  * library's warnings reach only a build that succeeds, and a profile naming the set fails. Other YAML in a
- * clause folder (the profile itself, when `clauses.dirs` lists its own folder) has no `sections`: it is
- * left alone, and so is a file that is not YAML at all, since nothing says it was meant as a set.
+ * clause folder has no `sections`: it is not an error, but is listed in `library.unread` and warned about
+ * (`unreadFileWarnings`); a file that is not YAML at all is left alone.
  */
 async function misplacedSet(root: string, path: string): Promise<Problem[]> {
   const text = await readText(path, "clause set").catch(() => undefined);
@@ -175,6 +187,29 @@ async function misplacedSet(root: string, path: string): Promise<Problem[]> {
       hint: `Move it to ${displayPath(join(root, "sets", basename(path)))}.`,
     },
   ];
+}
+
+/**
+ * A warning for each YAML file of an own clause folder that is not read: a lawyer's clause written as
+ * YAML, or a clause set with `section:` misspelt or broken YAML, would otherwise be skipped without a
+ * word, and the policy printed without it. A clause folder that holds the profile itself (`dirs: [.]`)
+ * is the profile's own folder, where other YAML (the profile, other profiles, CI files) belongs: nothing
+ * in it is warned about, except a clause set outside `sets/` (an error, `misplacedSet`).
+ */
+export function unreadFileWarnings(library: Library, profilePath: string): Problem[] {
+  return library.unread
+    .filter((f) => !within(f.root, profilePath))
+    .map((f) => ({
+      code: "CLAUSE_FILE_NOT_READ",
+      file: displayPath(f.path),
+      message: `this file is not read: a clause folder (${displayPath(f.root)}) is read for clauses (*.md) and, in its "sets" folder, clause sets (sets/*.yaml with "sections:"); this YAML file is neither`,
+      hint: `A clause is a Markdown file (docs/clause-format.md); a clause set goes in ${displayPath(join(f.root, "sets", basename(f.path)))} and lists "sections:"; anything else belongs outside the clause folder.`,
+    }));
+}
+
+function within(folder: string, path: string): boolean {
+  const way = relative(folder, path);
+  return way !== ".." && !way.startsWith(`..${sep}`) && !isAbsolute(way);
 }
 
 interface ReadSet {

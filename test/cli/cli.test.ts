@@ -105,6 +105,52 @@ describe("exit codes and messages", () => {
   });
 });
 
+describe("YAML in an own clause folder that is not read", () => {
+  const hello = `---\nid: own.hello\ntopic: intro\ntitle: { zh-CN: 问候, en: Hello }\n---\n:::zh-CN\n{{company.name}}向您问好。\n:::\n\n:::en\n{{company.name}} says hello.\n:::\n`;
+  const set = "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [own.hello]\n";
+  const profileIn = (dir: string, dirs: string) => {
+    writeFileSync(join(dir, "profile.yaml"), readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8") + `clauseSet: mine\nclauses: { dirs: [${dirs}] }\n`);
+    return join(dir, "profile.yaml");
+  };
+
+  it("is named in a warning by build and check, with what such a folder is read for", () => {
+    const dir = tempDir();
+    const clauses = join(dir, "legal", "clauses");
+    mkdirSync(join(clauses, "sets"), { recursive: true });
+    mkdirSync(join(clauses, "drafts"));
+    writeFileSync(join(clauses, "hello.md"), hello);
+    writeFileSync(join(clauses, "sets", "mine.yaml"), set);
+    // a lawyer's clause written as YAML, and a set with "section:" misspelt: both used to be skipped without a word
+    writeFileSync(join(clauses, "consent.yaml"), "id: own.consent\ntopic: rights\nzh-CN: 您可以撤回同意。\nen: You may withdraw consent.\n");
+    writeFileSync(join(clauses, "drafts", "other.yml"), "id: other\nsection:\n  - id: intro\n");
+    const profile = profileIn(dir, "legal/clauses");
+    const warning = (file: string) =>
+      `warning: legal/clauses/${file}  CLAUSE_FILE_NOT_READ: this file is not read: a clause folder (legal/clauses) is read for clauses (*.md) and, in its "sets" folder, clause sets (sets/*.yaml with "sections:"); this YAML file is neither\n` +
+      `    hint: A clause is a Markdown file (docs/clause-format.md); a clause set goes in legal/clauses/sets/${file.split("/").pop()} and lists "sections:"; anything else belongs outside the clause folder.`;
+    const built = cli(["build", profile, "--out", join(dir, "out"), "--formats", "md", "--quiet"], { cwd: dir });
+    expect(built.code).toBe(0);
+    expect(built.stderr).toContain(warning("consent.yaml"));
+    expect(built.stderr).toContain(warning("drafts/other.yml"));
+    expect(built.stderr).not.toContain("sets/mine.yaml  CLAUSE_FILE_NOT_READ");
+    const checked = cli(["check", profile], { cwd: dir });
+    expect(checked.stderr).toContain(warning("consent.yaml"));
+    const json = JSON.parse(cli(["check", profile, "--json"], { cwd: dir }).stdout) as { warnings: { code: string; file: string }[] };
+    expect(json.warnings.map((w) => `${w.code} ${w.file}`)).toEqual(["CLAUSE_FILE_NOT_READ legal/clauses/consent.yaml", "CLAUSE_FILE_NOT_READ legal/clauses/drafts/other.yml"]);
+  });
+
+  it("is not warned about in a clause folder that is the profile's own folder (dirs: [.]): the profile and its neighbours belong there", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "sets"));
+    writeFileSync(join(dir, "hello.md"), hello);
+    writeFileSync(join(dir, "sets", "mine.yaml"), set);
+    writeFileSync(join(dir, "other-profile.yaml"), readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8"));
+    const profile = profileIn(dir, ".");
+    const built = cli(["build", profile, "--out", join(dir, "..", `${dir.split("/").pop()}-out`), "--formats", "md", "--quiet"], { cwd: dir });
+    expect(built.code).toBe(0);
+    expect(built.stderr).not.toContain("CLAUSE_FILE_NOT_READ");
+  });
+});
+
 describe("policypress init", () => {
   it("writes a valid, commented starter profile with --yes, and refuses to overwrite it", () => {
     const dir = tempDir();
