@@ -131,28 +131,45 @@ export const placeholdersResolved: Rule = {
     const suspect = LOCALES.filter((l) => LEFTOVERS.some((re) => re.test(whole[l])));
     for (const { clause, locale, markdown } of renderedClauses(policy, suspect)) {
       const text = unescapeMarkdown(markdown);
-      const found = LEFTOVERS.map((re) => re.exec(text)?.[0]).find(Boolean);
-      // a marker that comes from a profile value is the profile's to fix, not the clause's
-      const source = found && stringsOf(policy.loaded.profile, (path, value) => value.includes(found) && path[path.length - 1] !== (locale === "en" ? "zh-CN" : "en"))[0];
-      if (found && source) {
-        const field = source.path.join(".");
-        problems.push({
-          code: "UNRESOLVED_PLACEHOLDER", file: policy.loaded.file, line: policy.loaded.lineOf(source.path), field,
-          message: `the ${locale} policy still contains "${found}", from the profile's ${field}`,
-          hint: `Fill in ${field} in the profile.`,
-        });
-      } else if (found)
-        problems.push({
-          code: "UNRESOLVED_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale], field: locale,
-          message: `the ${locale} text of ${clause.key} still contains "${found}" after rendering`,
-          hint: "Fill in the profile value it comes from, or correct the clause text.",
-        });
+      // every kind of marker, not the first only: one left in the name must not hide another in the address
+      for (const found of new Set(LEFTOVERS.flatMap((re) => re.exec(text)?.[0] ?? []))) {
+        // a marker that comes from a profile value is the profile's to fix, not the clause's
+        const source = stringsOf(policy.loaded.profile, (path, value) => value.includes(found) && path[path.length - 1] !== (locale === "en" ? "zh-CN" : "en"))[0];
+        if (source) {
+          const field = source.path.join(".");
+          problems.push({
+            code: "UNRESOLVED_PLACEHOLDER", file: policy.loaded.file, line: policy.loaded.lineOf(source.path), field,
+            message: `the ${locale} policy still contains "${found}", from the profile's ${field}`,
+            hint: `Fill in ${field} in the profile.`,
+          });
+        } else
+          problems.push({
+            code: "UNRESOLVED_PLACEHOLDER", file: clause.file, line: clause.bodyLines[locale], field: locale,
+            message: `the ${locale} text of ${clause.key} still contains "${found}" after rendering`,
+            hint: "Fill in the profile value it comes from, or correct the clause text.",
+          });
+      }
     }
-    return problems;
+    // a profile value printed by ten clauses is one thing to fix, said once
+    return uniqueProblems(problems);
   },
 };
 
 const HAN = /\p{Script=Han}/u;
+
+function uniqueProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}\0${p.line}\0${p.field}\0${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/**
+ * A web address is one text for both languages (the schema takes no { zh-CN, en } there): one with a
+ * Chinese domain (https://例子.中国/) is the same address in the English policy, not an untranslated text.
+ */
+const isWebAddress = (value: string) => /^https?:\/\/\S+$/i.test(value);
 
 /** A language version is missing: a clause renders empty in one language, or Chinese text reaches the English policy. */
 export const localesComplete: Rule = {
@@ -170,7 +187,7 @@ export const localesComplete: Rule = {
       if (empty.length < LOCALES.length)
         problems.push({ code: "LOCALE_MISSING", file: clause.file, line: clause.bodyLines[empty[0]!], field: empty[0], message: `${clause.key} renders empty in ${empty.join(" and ")} but not in the other language`, hint: "Give both languages the same conditions ({{#if}} blocks), so the two versions say the same." });
     const english = plainText(policy).en;
-    const untranslated = (path: (string | number)[], value: string) => path[path.length - 1] !== "zh-CN" && HAN.test(value) && english.includes(value);
+    const untranslated = (path: (string | number)[], value: string) => path[path.length - 1] !== "zh-CN" && HAN.test(value) && !isWebAddress(value) && english.includes(value);
     for (const { path, value } of stringsOf(loaded.profile, untranslated))
       problems.push({
         code: "LOCALE_MISSING", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),

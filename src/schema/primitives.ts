@@ -11,10 +11,17 @@ export const isoDateSchema = z
 
 export const emailSchema = z.email("must be an email address, e.g. privacy@example.com");
 
+/**
+ * A host name as the URL parser gives it (a Chinese name already in punycode): labels of letters, digits
+ * and hyphens, and a top-level domain of letters or an internationalised one (`.中国` is `.xn--fiqs8s`),
+ * which zod's own domain pattern, letters only, refused.
+ */
+const hostnamePattern = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+(?:[a-zA-Z]{2,63}|xn--[a-zA-Z0-9-]{1,59})$/;
+
 /** Only http(s) links are ever written into a policy: `javascript:` and friends are refused here. */
 export const webUrlSchema = z.url({
   protocol: /^https?$/,
-  hostname: z.regexes.domain,
+  hostname: hostnamePattern,
   error: "must be a web address starting with https:// or http://",
 });
 
