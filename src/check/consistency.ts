@@ -166,10 +166,11 @@ function uniqueProblems(problems: Problem[]): Problem[] {
 }
 
 /**
- * A web address is one text for both languages (the schema takes no { zh-CN, en } there): one with a
- * Chinese domain (https://例子.中国/) is the same address in the English policy, not an untranslated text.
+ * A web or email address is one text for both languages (the schema takes no { zh-CN, en } there): one
+ * with a Chinese domain (https://例子.中国/, privacy@例子.中国) is the same address in the English policy,
+ * not an untranslated text.
  */
-const isWebAddress = (value: string) => /^https?:\/\/\S+$/i.test(value);
+const isAddress = (value: string) => /^https?:\/\/\S+$/i.test(value) || /^[^\s@]+@[^\s@]+$/.test(value);
 
 /** A language version is missing: a clause renders empty in one language, or Chinese text reaches the English policy. */
 export const localesComplete: Rule = {
@@ -187,7 +188,7 @@ export const localesComplete: Rule = {
       if (empty.length < LOCALES.length)
         problems.push({ code: "LOCALE_MISSING", file: clause.file, line: clause.bodyLines[empty[0]!], field: empty[0], message: `${clause.key} renders empty in ${empty.join(" and ")} but not in the other language`, hint: "Give both languages the same conditions ({{#if}} blocks), so the two versions say the same." });
     const english = plainText(policy).en;
-    const untranslated = (path: (string | number)[], value: string) => path[path.length - 1] !== "zh-CN" && HAN.test(value) && !isWebAddress(value) && english.includes(value);
+    const untranslated = (path: (string | number)[], value: string) => path[path.length - 1] !== "zh-CN" && HAN.test(value) && !isAddress(value) && english.includes(value);
     for (const { path, value } of stringsOf(loaded.profile, untranslated))
       problems.push({
         code: "LOCALE_MISSING", file: loaded.file, line: loaded.lineOf(path), field: path.join("."),

@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import Handlebars from "handlebars";
 import type { z } from "zod";
-import { parseProfile } from "../load/profile.js";
+import { parseProfile, slugify } from "../load/profile.js";
 import { textSchema } from "../schema/localized.js";
 import { emailSchema, isoDateSchema, webUrlSchema } from "../schema/primitives.js";
 import { builtinPaths, packageRoot } from "../paths.js";
@@ -20,6 +20,24 @@ interface Question {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/**
+ * The website's host without "www.", as the URL parser writes it: a Chinese domain name in punycode
+ * (例子.中国 -> xn--fsqu00a.xn--fiqs8s), since the email check takes ASCII addresses only and the offered
+ * default must be one the question accepts.
+ */
+export function mailDomainOf(website: string): string {
+  return new URL(website).hostname.replace(/^www\./, "");
+}
+
+/**
+ * The slug from the English short name, as a profile without one gets it (load/profile.ts): accents
+ * dropped (Ünïcode -> unicode, not "n-code"), at most 63 characters (a longer one was written, then
+ * refused by the profile check); "my-company" when nothing is left (a name in Chinese only).
+ */
+export function slugFromName(name: string): string {
+  return slugify(name.normalize("NFKD").replace(/\p{M}+/gu, "")) || "my-company";
+}
+
 /** An answer is checked by the schema the profile checks the field with, so what init accepts, the profile accepts. */
 const by = (schema: z.ZodType) => (value: string) => {
   const result = schema.safeParse(value);
@@ -33,7 +51,7 @@ const QUESTIONS: Question[] = [
   { key: "shortZh", ask: "公司简称（中文）", fallback: (a) => a.nameZh!.replace(/（.*?）|有限公司|股份|科技/g, "") || a.nameZh!, check: name },
   { key: "shortEn", ask: "Short name (English)", fallback: (a) => a.nameEn!.split(/\s+/).slice(0, 2).join(" "), check: name },
   { key: "website", ask: "Website (https://...)", fallback: "https://www.example.com", check: by(webUrlSchema) },
-  { key: "email", ask: "Privacy contact email", fallback: (a) => `privacy@${a.website!.replace(/^https?:\/\/(www\.)?/, "").split(/[/:?#]/)[0]}`, check: by(emailSchema) },
+  { key: "email", ask: "Privacy contact email", fallback: (a) => `privacy@${mailDomainOf(a.website!)}`, check: by(emailSchema) },
   { key: "kind", ask: "What do you offer? 1 website/app  2 cloud platform  3 SDK for enterprise customers  4 hardware + cloud", fallback: "1", check: (v) => (/^[1-4]$/.test(v) ? undefined : "answer 1, 2, 3 or 4") },
   { key: "effectiveDate", ask: "Effective date (YYYY-MM-DD)", fallback: today, check: by(isoDateSchema) },
 ];
@@ -73,7 +91,7 @@ Options:
       return EXIT.usage;
     }
     const preset = PRESETS[answers.kind!]!;
-    const slug = answers.shortEn!.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "my-company";
+    const slug = slugFromName(answers.shortEn!);
     const q = (s: string) => JSON.stringify(s);
     const template = Handlebars.create().compile(await readFile(join(builtinPaths.templates, "init-profile.yaml.hbs"), "utf8"), { noEscape: true, strict: true });
     const text = template({

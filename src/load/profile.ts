@@ -133,7 +133,7 @@ function defaultSlug(abs: string, profile: Profile): string {
 }
 
 /** Lowercase a-z, 0-9 and dashes, at most 63 characters (accents are dropped from company names: Société -> societe). */
-function slugify(text: string): string {
+export function slugify(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
 }
 
