@@ -311,7 +311,8 @@ async function halfWritten(dir: string): Promise<string[]> {
 /** `root/rel`, refusing anything that would land outside `root` (`..`, an absolute path, a drive). */
 function inside(root: string, rel: string): string {
   const abs = resolve(root, rel);
-  if (!abs.startsWith(root + sep))
+  // a root that ends with a separator already (/, C:\) is not doubled: "//x" never matched "/x"
+  if (!abs.startsWith(root.endsWith(sep) ? root : root + sep) || abs === root)
     throw new PolicyError({ code: "UNSAFE_PATH", message: `refusing to write outside the output folder: ${rel}`, hint: "Slugs and versions may hold only letters, digits, dots and dashes." });
   return abs;
 }

@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { Format } from "../write.js";
@@ -107,6 +108,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     for (const l of locales) if (!(LOCALES as readonly string[]).includes(l)) throw new UsageError(`unknown locale "${l}"; use zh-CN or en`);
     const paper = (values.paper as string | undefined) ?? "A4";
     if (paper !== "A4" && paper !== "Letter") throw new UsageError(`unknown paper "${paper}"; use A4 or Letter`);
+    refuseRootOutput(values.out as string | undefined);
     const timeout = values["pdf-timeout"] === undefined ? 60 : Number(values["pdf-timeout"]);
     if (!(timeout > 0)) throw new UsageError("--pdf-timeout takes a number of seconds");
 
@@ -136,3 +138,14 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     return EXIT.ok;
   },
 });
+
+/**
+ * `--out /` (often `--out $DIR/` with DIR unset) would make the whole file system the site folder: its
+ * manifest, assets/ and a folder per profile at the top of the disk. Refused as the usage mistake it is;
+ * before, it failed deep in the build with UNSAFE_PATH blaming the slug.
+ */
+function refuseRootOutput(out: string | undefined): void {
+  if (out === undefined || out === "") return;
+  const abs = resolve(out);
+  if (dirname(abs) === abs) throw new UsageError(`--out ${out} is the root of the file system; give a folder for the site, e.g. --out output`);
+}

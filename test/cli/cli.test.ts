@@ -151,6 +151,16 @@ describe("YAML in an own clause folder that is not read", () => {
   });
 });
 
+describe("build --out at the root of the file system", () => {
+  it("is refused as a usage mistake (exit 2) before anything is written, not blamed on the slug", () => {
+    const r = cli(["build", "--out", "/", "--formats", "md"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--out / is the root of the file system; give a folder for the site, e.g. --out output");
+    expect(r.stderr).not.toContain("UNSAFE_PATH");
+    expect(existsSync("/manifest.json")).toBe(false);
+  });
+});
+
 describe("policypress init", () => {
   it("writes a valid, commented starter profile with --yes, and refuses to overwrite it", () => {
     const dir = tempDir();
