@@ -9,7 +9,6 @@ export const isoDateSchema = z
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, "is not a real calendar date");
 
-
 /**
  * A host name as the URL parser gives it (a Chinese name already in punycode): labels of letters, digits
  * and hyphens, and a top-level domain of letters or an internationalised one (`.中国` is `.xn--fiqs8s`),
