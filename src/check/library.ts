@@ -97,6 +97,22 @@ function isPrintable(field: z.ZodType): boolean {
   return d.type !== "object" && d.type !== "array" && d.type !== "record";
 }
 
+/** The schema of what `{{#each path}}` goes over, read where the path is (`../x`, `@root.x`, `this`); undefined when it names no field. */
+function eachTarget(p: hbs.AST.PathExpression, stack: z.ZodType[]): z.ZodType | undefined {
+  if (p.data) return p.parts[0] === "root" && p.parts.length > 1 ? schemaAt(profileSchema, p.parts.slice(1)) : undefined;
+  const context = stack[stack.length - 1 - p.depth];
+  if (!context) return undefined;
+  return p.parts.length ? schemaAt(context, p.parts) : context;
+}
+
+/** The schema of a list's items, or undefined when the field is not a list (a union counts if one of its forms is). */
+function listElement(field: z.ZodType): z.ZodType | undefined {
+  const d = defOf(unwrap(field));
+  if (d.type === "array") return d.element;
+  if (d.type === "union") for (const option of d.options ?? []) { const element = listElement(option); if (element) return element; }
+  return undefined;
+}
+
 /** Every placeholder must name a profile field (inside {{#each x}}, a field of x's items). */
 function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale): Problem[] {
   const problems: Problem[] = [];
@@ -177,9 +193,17 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
       let inner = stack;
       if (name === "each" && b.params[0]?.type === "PathExpression") {
         const p = b.params[0] as hbs.AST.PathExpression;
-        const list = stack[stack.length - 1 - p.depth] && schemaAt(stack[stack.length - 1 - p.depth]!, p.parts);
-        const element = list && defOf(unwrap(list)).element;
+        const target = eachTarget(p, stack);
+        const element = target && listElement(target);
         if (element) inner = [...stack, element];
+        // over a text, {{#each}} runs once with the text as `this`: a hidden {{#with}}, whose inside names
+        // fields of nothing (an unknown field is reported by checkParams above)
+        else if (target)
+          problems.push({
+            code: "TEMPLATE_EACH_NOT_LIST", file: clause.file, line: line(b), field: p.original,
+            message: `the ${locale} text loops with {{#each ${p.original}}}, but ${p.original} is ${isPrintable(target) ? "a single value" : "a group of fields"}, not a list`,
+            hint: `{{#each}} goes over a list of the profile (collection, sdks, recipients, storage.crossBorder...); print the value with {{${p.original}}}, or test it with {{#if ${p.original}}}…{{/if}}.`,
+          });
       }
       walk(b.program as unknown as Node, inner);
       walk(b.inverse as unknown as Node | undefined, stack);

@@ -59,6 +59,16 @@ describe("clause templates cannot reach the prototype or unknown helpers", () =>
     expect(problems.find((p) => p.code === "TEMPLATE_UNKNOWN_HELPER")?.hint).toBe("Use only the helpers date, num, language, term, items, list and the blocks #if, #unless, #each (see docs/clause-format.md).");
   });
 
+  it("the library check refuses {{#each}} over a field that is not a list, at its line", () => {
+    const messages = (body: string) => checkClause(clause(body)).filter((p) => p.line! < 11).map((p) => `${p.line} ${p.code} ${p.message}`);
+    // over a text Handlebars runs the block once, a hidden {{#with}}: {{contact.email}} inside would read the text's field
+    expect(messages("{{#each company.name}}[{{contact.email}}]{{/each}}")).toEqual(["7 TEMPLATE_EACH_NOT_LIST the zh-CN text loops with {{#each company.name}}, but company.name is a single value, not a list"]);
+    expect(messages("{{#each company}}x{{/each}}")).toEqual(["7 TEMPLATE_EACH_NOT_LIST the zh-CN text loops with {{#each company}}, but company is a group of fields, not a list"]);
+    expect(messages("{{#each collection}}{{#each scenario}}x{{/each}}{{/each}}")).toEqual(["7 TEMPLATE_EACH_NOT_LIST the zh-CN text loops with {{#each scenario}}, but scenario is a single value, not a list"]);
+    // lists, also read through @root and ../
+    expect(messages("{{#each collection}}{{#each items}}{{this}}{{/each}}{{#each ../sdks}}{{name}}{{/each}}{{/each}} {{#each @root.collection}}{{scenario}}{{/each}}")).toEqual([]);
+  });
+
   it("the library check says what is wrong with a broken block, at its line", () => {
     const messages = (body: string) => checkClause(clause(body)).filter((p) => p.line! < 11).map((p) => `${p.line} ${p.code} ${p.message}`);
     expect(messages("{{#if}}x{{/if}}")).toEqual(["7 TEMPLATE_SYNTAX the zh-CN text opens {{#if}} with 0 fields; it takes exactly one"]);
