@@ -4,7 +4,7 @@ import { checkCompliance } from "./check/compliance.js";
 import type { Problem } from "./errors.js";
 import { glyphProblems } from "./check/glyphs.js";
 import { displayPath, readText } from "./load/files.js";
-import { loadLibraryOfRound, unreadFileWarnings } from "./load/library.js";
+import { loadLibraryOfRound, unreadFileWarnings, untitledSections } from "./load/library.js";
 import { ownClauseDirs, parseProfile } from "./load/profile.js";
 import { checkOutputTargets, outputInside } from "./output-guard.js";
 import type { PdfDocument } from "./pdf/print.js";
@@ -141,6 +141,7 @@ async function renderTask(task: ProfileTask, abs: string, text: string, bytes: B
     warnings: [
       ...library.replaced.map((r): Problem => ({ code: "CLAUSE_REPLACED", file: loaded.file, message: `own clause ${r}` })),
       ...unreadFileWarnings(library, abs),
+      ...untitledSections(resolved.set, resolved.sections.map((s) => s.id)),
       // a build is not a compliance gate: what `check` fails on (a required item missing...) only warns here
       ...(await checkCompliance(built)).problems,
       ...glyphProblems(loaded),

@@ -32,7 +32,8 @@ export function parseClauseFile(raw: string, file: string, origin: Clause["origi
   const yaml = parseYaml(lines.slice(1, end).join("\n"), file, 1);
   problems.push(...yaml.problems);
   const parsed = yaml.problems.length ? undefined : clauseFrontMatterSchema.safeParse(yaml.data ?? {}, { reportInput: true });
-  if (parsed && !parsed.success) problems.push(...zodProblems(parsed.error, yaml, clauseFrontMatterSchema, "INVALID_CLAUSE"));
+  // empty front matter has no line to point at: the missing fields go at its opening ---
+  if (parsed && !parsed.success) problems.push(...zodProblems(parsed.error, yaml, clauseFrontMatterSchema, "INVALID_CLAUSE").map((p) => ({ ...p, line: p.line ?? 1 })));
 
   const { bodies, bodyLines, problems: bodyProblems } = readBodies(lines, end + 1, file);
   problems.push(...bodyProblems);

@@ -4,8 +4,12 @@ import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkClause } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
-import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Topic } from "../schema/clause.js";
-import { zodProblems } from "../schema/zod-problems.js";
+import { hasKey } from "../render/i18n.js";
+import { clauseSetSchema, conditionPaths, topicsSchema, type Clause, type ClauseSet, type Condition, type Topic } from "../schema/clause.js";
+import { LOCALES } from "../schema/localized.js";
+import { profileSchema } from "../schema/profile.js";
+import { knownKeys, schemaAt } from "../schema/walk.js";
+import { closest, zodProblems } from "../schema/zod-problems.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
 import { FolderCache, recheckFiles } from "./fresh.js";
@@ -117,7 +121,8 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       }
   }
   const unreadable = !problems.empty;
-  for (const { set, lineOf } of sets) if (library.sets.get(set.id) === set) problems.addAll(checkSetReferences(set, library, lineOf, unreadable));
+  for (const { set, lineOf } of sets)
+    if (library.sets.get(set.id) === set) problems.addAll([...checkSetReferences(set, library, lineOf, unreadable), ...checkSetSections(set), ...checkSetConditions(set, lineOf)]);
   checkTopics(library, problems);
   // a library that fails to load is not checked clause by clause later: the clauses that did load are
   // checked now, so one run reports every problem of every file
@@ -226,10 +231,11 @@ async function addSet(library: Library, path: string, origin: ClauseSet["origin"
   if (yaml.problems.length) return [];
   const parsed = clauseSetSchema.safeParse(yaml.data, { reportInput: true });
   if (!parsed.success) {
-    problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET"));
+    // an empty file has no line to point at: its problem goes at line 1
+    problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET").map((p) => ({ ...p, line: p.line ?? 1 })));
     return [];
   }
-  const set: ClauseSet = { ...parsed.data, file, origin };
+  const set: ClauseSet = { ...parsed.data, file, origin, sectionLines: parsed.data.sections.map((_, si) => yaml.lineOf(["sections", si, "id"]) ?? yaml.lineOf(["sections", si])) };
   const existing = library.sets.get(set.id);
   if (existing && existing.origin === origin) {
     problems.add({ code: "DUPLICATE_CLAUSE_SET", file, line: yaml.lineOf(["id"]), field: "id", message: `clause set "${set.id}" is already defined in ${existing.file}`, hint: "Rename one of them." });
@@ -264,6 +270,67 @@ function checkSetReferences(set: ClauseSet, library: Library, lineOf: (p: Proper
     }),
   );
   return problems;
+}
+
+/** Section ids are unique in a set: `clauses.add` names a section by its id. */
+function checkSetSections(set: ClauseSet): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  set.sections.forEach((section, si) => {
+    const first = seen.get(section.id);
+    if (first !== undefined)
+      problems.push({ code: "DUPLICATE_SECTION", file: set.file, line: set.sectionLines?.[si], field: `sections[${si}].id`, message: `section "${section.id}" is already the id of sections[${first}]`, hint: "Give each section its own id, or put the clauses of both in one section." });
+    else seen.set(section.id, si);
+  });
+  return problems;
+}
+
+/**
+ * A numbered section's heading is its `title`, or the default one of its id in locales/. A section
+ * with neither prints its clauses under no heading and is left out of the contents: said as a warning
+ * (a set may mean it, and sets written so have been built for a long time), at the section's line.
+ */
+export function untitledSections(set: ClauseSet, printed: readonly string[]): Problem[] {
+  return set.sections.flatMap((section, si) => {
+    const missing = LOCALES.filter((locale) => !hasKey(locale, `sections.${section.id}`));
+    if (!section.heading || section.title || !missing.length || !printed.includes(section.id)) return [];
+    return [{
+      code: "SECTION_NO_TITLE", file: set.file, line: set.sectionLines?.[si], field: `sections[${si}].title`,
+      message: `section "${section.id}" is printed without a heading: it has no title, and locales/${missing.join(".json and locales/")}.json give no default heading for "${section.id}"`,
+      hint: "Give it a title: { zh-CN: ..., en: ... }, or write heading: false if it is meant to have none.",
+    }];
+  });
+}
+
+/** A condition of a set (of a section or an entry) reads profile fields: a misspelt one would always be unset, and silently leave a clause out or in. */
+function checkSetConditions(set: ClauseSet, lineOf: (p: PropertyKey[]) => number | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const check = (condition: Condition | undefined, at: PropertyKey[], field: string) => {
+    for (const path of conditionPaths(condition ?? {}))
+      if (!schemaAt(profileSchema, path.split(".")))
+        problems.push({
+          code: "UNKNOWN_CONDITION_FIELD", file: set.file, line: lineOf([...at, path]) ?? lineOf(at), field: `${field}.${path}`,
+          message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
+        });
+  };
+  set.sections.forEach((section, si) => {
+    check(section.when, ["sections", si, "when"], `sections[${si}].when`);
+    section.clauses.forEach((entry, ci) => typeof entry === "object" && check(entry.when, ["sections", si, "clauses", ci, "when"], `sections[${si}].clauses[${ci}].when`));
+  });
+  return problems;
+}
+
+/** "Did you mean features.cookies? " for feature.cookie, when each misspelt step is close to a field. */
+function closestField(path: string): string {
+  const steps: string[] = [];
+  for (const step of path.split(".")) {
+    const parent = steps.length ? schemaAt(profileSchema, steps) : profileSchema;
+    const keys = parent ? knownKeys(parent, []) : [];
+    const guess = keys.includes(step) ? step : closest(step, keys);
+    if (!guess) return "";
+    steps.push(guess);
+  }
+  return `Did you mean ${steps.join(".")}? `;
 }
 
 /** Why a clause reference does not resolve, or undefined when it does. */

@@ -65,8 +65,10 @@ export const setEntrySchema = z.union([
   z.strictObject({ clause: clauseRefSchema, when: conditionSchema.optional() }),
 ]);
 
+const setIdSchema = z.string().regex(/^[a-z0-9-]+$/, "must be lowercase words joined by dashes, e.g. startup-default");
+
 export const sectionSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+$/),
+  id: setIdSchema,
   title: bilingual.optional(),
   heading: z.boolean().default(true),
   when: conditionSchema.optional(),
@@ -74,12 +76,17 @@ export const sectionSchema = z.strictObject({
 });
 
 export const clauseSetSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+$/),
+  id: setIdSchema,
   title: bilingual,
   description: localizedSchema.optional(),
   sections: z.array(sectionSchema).min(1, "a clause set must have at least one section"),
 });
-export type ClauseSet = z.infer<typeof clauseSetSchema> & { file: string; origin: "library" | "own" };
+export type ClauseSet = z.infer<typeof clauseSetSchema> & {
+  file: string;
+  origin: "library" | "own";
+  /** 1-based line of each section's id, for problems found after loading. */
+  sectionLines?: (number | undefined)[];
+};
 
 export const topicSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/), "zh-CN": z.string().min(1), en: z.string().min(1) });
 export const topicsSchema = z.array(topicSchema);

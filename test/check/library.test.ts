@@ -129,6 +129,22 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     expect(found.at(-1)!.hint).toContain("Or it is in a clause file that did not load");
   });
 
+  it("points an empty front matter or clause set at line 1, and says what a set id looks like", async () => {
+    const error = await libraryWith({
+      "a.md": "---\n---\n:::zh-CN\n甲。\n:::\n:::en\nA.\n:::\n",
+      "sets/empty.yaml": "",
+      "sets/bad.yaml": "id: Mine Set\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [intro.welcome:developer-brief]\n",
+    }).catch((e: unknown) => e);
+    const found = (error as { problems: { code: string; file: string; line?: number; message: string }[] }).problems;
+    expect(found.map((p) => `${p.file.split("/").pop()}:${p.line} ${p.code} ${p.message}`)).toEqual([
+      'a.md:1 MISSING_FIELD required field "id" is missing',
+      'a.md:1 MISSING_FIELD required field "topic" is missing',
+      'a.md:1 MISSING_FIELD required field "title" is missing',
+      "bad.yaml:1 INVALID_CLAUSE_SET must be lowercase words joined by dashes, e.g. startup-default",
+      "empty.yaml:1 INVALID_CLAUSE_SET must be a mapping (key: value lines), not empty",
+    ]);
+  });
+
   it("says an own clause replaces a built-in one", async () => {
     const library = await libraryWith({ "list.md": clause({ zh: "清单。", en: "List." }, "id: collection.list\ntopic: collection.list\ntitle: { zh-CN: 清单, en: List }") });
     expect(library.replaced).toEqual([expect.stringMatching(/^collection\.list:default: .*list\.md replaces the built-in clauses\/collection\/collection\.list\.md$/)]);

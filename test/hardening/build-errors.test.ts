@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/build.js";
+import { build, buildProfile } from "../../src/build.js";
 import { formatError, PolicyError } from "../../src/errors.js";
-import { fixtures, root } from "../helpers.js";
+import { fixtures, root, tempDir } from "../helpers.js";
 
 /**
  * Mistakes only the later stages see (the clause library, the clause set, the templates): each
@@ -25,6 +25,14 @@ describe("build-stage mistakes give the exact messages", () => {
       expect(message).toBe(readFileSync(expectedFile, "utf8"));
     });
   }
+
+  it("warns, at the section's line, that a numbered section with no title and no default heading prints without one", async () => {
+    const result = await build({ profiles: [join(dir, "good-bom-crlf-clause", "profile.yaml")], out: tempDir(), formats: ["md"], cache: false });
+    const warning = result.warningProblems.find((p) => p.code === "SECTION_NO_TITLE");
+    expect(warning && `${relative(root, warning.file!)}:${warning.line} [${warning.field}] ${warning.message}`).toBe(
+      'test/fixtures/builds/good-bom-crlf-clause/own/sets/mine.yaml:4 [sections[0].title] section "main" is printed without a heading: it has no title, and locales/zh-CN.json and locales/en.json give no default heading for "main"',
+    );
+  });
 
   it("reads a clause file with a byte order mark and Windows line ends like any other", async () => {
     const b = await buildProfile(join(dir, "good-bom-crlf-clause", "profile.yaml"));
