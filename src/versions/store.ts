@@ -41,6 +41,13 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
       problems.push({ code: "VERSION_MISSING", file: shown, message: `version ${name} has no readable snapshot.json`, hint });
       continue;
     }
+    // JSON, but not what `release` writes (`null`, a list, a field of the wrong kind): the checks below
+    // would read fields of nothing, or the file names of a text
+    const notASnapshot = shapeProblem(snapshot);
+    if (notASnapshot) {
+      problems.push({ code: "VERSION_TAMPERED", file: shown, message: `the snapshot.json of version ${name} is not one \`policypress release\` writes: ${notASnapshot}`, hint });
+      continue;
+    }
     if (snapshot.version !== name) problems.push({ code: "VERSION_TAMPERED", file: shown, field: "version", message: `the folder is ${name} but the snapshot says ${snapshot.version}`, hint });
     if (hashContent(contentOf(snapshot)) !== snapshot.hash) problems.push({ code: "VERSION_TAMPERED", file: shown, message: `version ${name} was edited after it was released (its content no longer matches its hash)`, hint });
     for (const [copy, expected] of Object.entries(snapshot.files ?? {})) {
@@ -76,6 +83,25 @@ export async function writeVersion(profileDir: string, content: Omit<SnapshotCon
   await writeFile(join(staging, "snapshot.json"), `${JSON.stringify(snapshot, null, 2)}\n`);
   await rename(staging, folder);
   return { snapshot, folder };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isTextMap = (v: unknown) => isRecord(v) && Object.values(v).every((x) => typeof x === "string");
+
+/** What is wrong with the fields a snapshot's checks and pages read before its hash is proven, or undefined. */
+function shapeProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return `it holds ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}, not a mapping of fields`;
+  const wrong = [
+    typeof value.version !== "string" && "version",
+    typeof value.hash !== "string" && "hash",
+    (typeof value.released !== "string" || typeof value.effective !== "string") && "released/effective",
+    value.previous !== null && !(isRecord(value.previous) && typeof value.previous.version === "string" && typeof value.previous.hash === "string") && "previous",
+    !isTextMap(value.files) && "files",
+    value.summary !== undefined && !isTextMap(value.summary) && "summary",
+    !(isRecord(value.documents) && isRecord(value.documents["zh-CN"]) && isRecord(value.documents.en)) && "documents",
+    !isRecord(value.profile) && "profile",
+  ].filter((field): field is string => Boolean(field));
+  return wrong.length ? `${wrong.join(", ")} ${wrong.length === 1 ? "is" : "are"} missing or of the wrong kind` : undefined;
 }
 
 /** A file name with no way out of its folder (no separator, not `.` or `..`). */

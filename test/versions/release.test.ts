@@ -115,6 +115,22 @@ describe("release, change, release again", () => {
     expect(restored.problems.filter((p) => p.code.startsWith("VERSION_"))).toEqual([]);
   });
 
+  it("refuses a snapshot.json that is JSON but not a snapshot, without an internal error", () => {
+    const snapshot = join(dir, "versions", "1.0.0", "snapshot.json");
+    const original = readFileSync(snapshot, "utf8");
+    const said = (text: string) => {
+      writeFileSync(snapshot, text);
+      const r = cli(["check", profile]);
+      return `${r.code} ${r.stderr.split("\n").find((l) => l.includes("1.0.0/snapshot.json"))?.split("error ")[1]}`;
+    };
+    expect(said("null")).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: it holds null, not a mapping of fields");
+    expect(said("[]")).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: it holds a list, not a mapping of fields");
+    const parsed = JSON.parse(original) as Record<string, unknown>;
+    expect(said(JSON.stringify({ ...parsed, files: "policy.en.md" }))).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: files is missing or of the wrong kind");
+    writeFileSync(snapshot, original);
+    expect(cli(["check", profile]).stderr).not.toContain("VERSION_");
+  });
+
   it("refuses a version number that is not after the latest", () => {
     writeFileSync(rights, readFileSync(rights, "utf8").replace("尽快并在", "尽快，并在"));
     const r = cli(["release", profile, "--version", "1.5.0"]);
