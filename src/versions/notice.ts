@@ -47,6 +47,10 @@ export function noticeText(n: Notice, locale: Locale): string {
     if (titles.length) lines.push(zh ? `${KIND[kind]["zh-CN"]}条款：${titles.map((t) => `“${t}”`).join("、")}` : `${KIND[kind].en}: ${titles.map((t) => `"${t}"`).join(", ")}`);
   }
   if (!lines.length) lines.push(noChangeLine(c, locale));
+  // a draft the same as the latest release (`diff` before any edit) was not updated: a text saying
+  // "we updated our policy on ..., it takes effect on ..." would announce a change there is not
+  if (c.unchanged)
+    return [zh ? `《${n.title["zh-CN"]}》的草稿与已发布的 ${c.from} 版相同：` : `The draft of our ${n.title.en} is the same as the released version ${c.from}:`, `1. ${lines[0]}`].join("\n");
   const head = zh
     ? `我们于${formatDate(n.date, "zh-CN")}更新了《${n.title["zh-CN"]}》，主要变更如下：`
     : `We updated our ${n.title.en} on ${formatDate(n.date, "en")}. What changed:`;

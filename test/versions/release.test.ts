@@ -169,6 +169,10 @@ describe("release, change, release again", () => {
   it("says when a notice has nothing to list: the first release, or no change", () => {
     expect(cli(["diff", profile, "--to", "1.0.0"]).stdout).toContain("1. 首次发布");
     expect(cli(["diff", profile]).stdout).toMatch(/1\. No change since version \d+\.\d+\.\d+/);
+    // a notice for no change announces no update and no date it takes effect
+    const unchanged = cli(["diff", profile]).stdout;
+    expect(unchanged).toMatch(/The draft of our Privacy Policy is the same as the released version \d+\.\d+\.\d+:\n1\. No change since version/);
+    expect(unchanged).not.toMatch(/We updated our|takes effect on|更新了《/);
   });
 });
 
