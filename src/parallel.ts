@@ -78,7 +78,10 @@ export async function runAll(tasks: ProfileTask[], jobs: number, onResult: (r: T
       if (tasks.some((t) => !t.previous)) startWorkers();
       for (let lane = 0; lane < IN_FLIGHT; lane++)
         void (async () => {
-          for (let id = take(); id !== undefined; id = take()) settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
+          for (let id = take(); id !== undefined; id = take()) {
+            settle(id, await runProfileTask(tasks[id]!).catch(problemsOf));
+            await eventLoopTurn();
+          }
         })().catch(reject);
     });
   } finally {
@@ -99,6 +102,13 @@ function shareLibrary(worker: Worker): void {
     if (shared) worker.postMessage({ library: shared } satisfies WorkerMessage);
   });
 }
+
+/**
+ * A profile rendered in this thread may never wait for the event loop (its files are written
+ * synchronously): without a turn between profiles, a worker's "ready" and its results would be read only
+ * once this thread had taken every profile, and the worker would get none.
+ */
+const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function problemsOf(e: unknown): Problem[] {
   if (e instanceof PolicyError) return e.problems;

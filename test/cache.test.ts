@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dependencyVersions } from "../src/cache.js";
 import { browserIdentity } from "../src/pdf/browser.js";
+import { generateProfiles } from "../bench/profiles.mjs";
 import { cli, fixtures, root, tempDir } from "./helpers.js";
 
 /** Copies of the golden fixture under different slugs, each in its own folder (own clauses beside it). */
@@ -119,6 +120,16 @@ describe("parallel and sharded builds", () => {
     expect(json(two).threads).toBe(2);
     expect(json(two).files).toEqual(json(one).files);
     expect(json(two).files.length).toBe(30 * 11);
+  }, 120_000);
+
+  it("gives a worker profiles when rendering in this thread never waits on the disk (no versions/, no own clauses)", async () => {
+    // the golden copies read their releases through the thread pool, a wait that let this thread read the
+    // worker's messages; the benchmark's profiles have nothing of the kind
+    const dir = tempDir();
+    const paths = await generateProfiles({ count: 60, dir, seed: 11 });
+    const r = cli(["build", ...paths, "--out", join(dir, "out"), "--formats", "md", "--jobs", "2", "--no-cache", "--json"]);
+    expect(r.code).toBe(0);
+    expect(json(r).threads).toBe(2);
   }, 120_000);
 
   it("builds the i-th of n parts with --shard, and its part of the manifest", () => {
