@@ -183,6 +183,12 @@ function encoded(text: string): Buffer {
 }
 
 export const STAGING_PREFIX = ".staging-";
+/**
+ * A shared asset's replacement is written as `<name>.policypress-<pid>`, then renamed (src/site/assets.ts):
+ * `recoverOutput` removes only names of this form that a killed build left (a site's own `logo.2024` in
+ * its `assets/` is not one).
+ */
+export const HALF_WRITTEN = ".policypress-";
 /** Names this machine in staging folders: on a shared network folder, another machine's build is left alone. */
 const HOST_TAG = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
 
@@ -302,7 +308,7 @@ export async function recoverOutput(out: string): Promise<string[]> {
 async function halfWritten(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    const pid = /\.(\d+)$/.exec(e.name)?.[1];
+    const pid = new RegExp(`\\${HALF_WRITTEN}(\\d+)$`).exec(e.name)?.[1];
     if (e.isFile() && pid && !processAlive(Number(pid))) found.push(join(e.parentPath, e.name));
   }
   return found;
@@ -362,6 +368,19 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
   return { files, previous: text, listed: new Set(previous.map((e) => e.slug)) };
+}
+
+/**
+ * The files under assets/ that the last build wrote, as its manifest lists them: only these are
+ * PolicyPress's to replace or remove (the output folder may be a site with its own assets/).
+ */
+export async function writtenAssets(out: string): Promise<Set<string>> {
+  try {
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as Partial<Manifest>;
+    return new Set((Array.isArray(manifest.assets) ? manifest.assets : []).map((a) => a?.path).filter((p): p is string => typeof p === "string"));
+  } catch {
+    return new Set();
+  }
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");

@@ -1,13 +1,15 @@
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
+import { PolicyError, type Problem } from "../errors.js";
+import { displayPath } from "../load/files.js";
 import { forgetWhenChanged } from "../load/fresh.js";
 import { outputProblem } from "../output-guard.js";
 import { builtinPaths } from "../paths.js";
 import { allFaces, facesUsed, fontCss } from "../render/fonts.js";
 import { ASSETS_FOLDER } from "../render/files.js";
-import { toPosix, type AssetEntry, type ManifestEntry, type Staging } from "../write.js";
+import { HALF_WRITTEN, type AssetEntry, type ManifestEntry, type Staging } from "../write.js";
 
 /**
  * The assets every profile's pages share, in `<out>/assets/` (see ASSETS in render/files.ts): the
@@ -92,22 +94,44 @@ function readPage(out: string, path: string): string[] {
 /**
  * Brings `<out>/assets/` up to date for the pages `files` lists (files already right are not touched) and
  * returns its entries for the manifest: exactly the files those pages need, none when there is no page.
+ * `own` is what an earlier build wrote there (the manifest's asset list): the output folder may be a
+ * site whose own `assets/` holds other files, and a file PolicyPress did not write is never replaced.
  * Call it holding the output lock, before the pages are swapped in; `pruneSharedAssets` after.
  */
-export async function writeSharedAssets(out: string, files: ManifestEntry[], known: KnownFaces[]): Promise<AssetEntry[]> {
+export async function writeSharedAssets(out: string, files: ManifestEntry[], known: KnownFaces[], own: ReadonlySet<string>): Promise<AssetEntry[]> {
   const faces = facesOfPages(out, files, known);
   if (!faces) return [];
-  const entries = await Promise.all(assets(faces).map((asset) => writeAsset(out, asset)));
+  const wanted = assets(faces).map((asset) => ({ path: asset.path, content: asset.content() }));
+  const taken = wanted.filter(({ path, content }) => !own.has(path) && differsFrom(join(out, path), content));
+  if (taken.length) throw new PolicyError(taken.map(({ path }) => foreignAsset(out, path)));
+  const entries = await Promise.all(wanted.map(({ path, content }) => writeAsset(out, path, content)));
   return entries.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-async function writeAsset(out: string, asset: Asset): Promise<AssetEntry> {
-  const target = join(out, asset.path);
-  const content = asset.content();
-  const entry = { path: asset.path, sha256: createHash("sha256").update(content).digest("hex"), bytes: content.byteLength };
+/** True when `path` holds something other than `content` (a file of that name that is not ours). */
+function differsFrom(path: string, content: Buffer): boolean {
+  try {
+    return !readFileSync(path).equals(content);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+function foreignAsset(out: string, path: string): Problem {
+  return {
+    code: "OUTPUT_FILE_TAKEN",
+    file: displayPath(join(out, path)),
+    message: `the output folder already holds ${path}, which no earlier build wrote (its manifest.json does not list it); PolicyPress keeps the policies' stylesheet and fonts there, and leaves this file as it is`,
+    hint: `Move it out of ${ASSETS_FOLDER}/, or build into another folder with --out. If an old PolicyPress build whose manifest.json was deleted left it, delete it.`,
+  };
+}
+
+async function writeAsset(out: string, path: string, content: Buffer): Promise<AssetEntry> {
+  const target = join(out, path);
+  const entry = { path, sha256: createHash("sha256").update(content).digest("hex"), bytes: content.byteLength };
   const existing = await readFile(target).catch(() => undefined);
   if (existing?.equals(content)) return entry;
-  const tmp = `${target}.${process.pid}`;
+  const tmp = `${target}${HALF_WRITTEN}${process.pid}`;
   try {
     await mkdir(dirname(target), { recursive: true });
     await writeFile(tmp, content);
@@ -119,26 +143,24 @@ async function writeAsset(out: string, asset: Asset): Promise<AssetEntry> {
 }
 
 /**
- * Removes from `<out>/assets/` every file `keep` (the manifest's asset list) does not name, and the
- * folders that leaves empty: subsets no listed page uses any more. Call it once the pages are swapped in
- * (until then the previous pages may still need them). A half-written replacement (`name.<pid>`) is left
- * to `recoverOutput`; a file that cannot be removed now is removed by the next build.
+ * Removes from `<out>/assets/` the files an earlier build wrote (`own`, the previous manifest's asset
+ * list) that `keep` (the new one) does not name, and the folders that leaves empty: subsets no listed
+ * page uses any more. Files PolicyPress did not write are left alone. Call it once the pages are swapped
+ * in (until then the previous pages may still need them); a file that cannot be removed now stays.
  */
-export async function pruneSharedAssets(out: string, keep: AssetEntry[]): Promise<void> {
-  const root = join(out, ASSETS_FOLDER);
-  let found: Dirent[];
-  try {
-    found = readdirSync(root, { recursive: true, withFileTypes: true });
-  } catch {
-    return;
-  }
+export async function pruneSharedAssets(out: string, keep: AssetEntry[], own: ReadonlySet<string>): Promise<void> {
   const wanted = new Set(keep.map((a) => a.path));
-  const unused = found.filter((f) => f.isFile() && !/\.\d+$/.test(f.name) && !wanted.has(toPosix(relative(out, join(f.parentPath, f.name)))));
-  await Promise.all(unused.map((f) => rm(join(f.parentPath, f.name), { force: true }).catch(() => {})));
-  // the deepest folders first, so that a folder holding only empty folders goes too
-  const folders = found.filter((f) => f.isDirectory()).map((f) => join(f.parentPath, f.name));
-  for (const folder of [...folders.sort((a, b) => b.length - a.length), root]) await rmdir(folder).catch(() => {});
+  const unused = [...own].filter((path) => !wanted.has(path) && isAssetPath(path)).map((path) => join(out, path));
+  await Promise.all(unused.map((file) => rm(file, { force: true }).catch(() => {})));
+  // each folder that held one, deepest first, up to assets/ itself (rmdir leaves a folder that still holds files)
+  const root = join(out, ASSETS_FOLDER);
+  const folders = new Set<string>();
+  for (const file of unused) for (let dir = dirname(file); dir.startsWith(root); dir = dirname(dir)) folders.add(dir);
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) await rmdir(folder).catch(() => {});
 }
+
+/** A path under assets/ with no way out of it (a manifest is a file anyone can edit). */
+const isAssetPath = (path: string) => path.startsWith(`${ASSETS_FOLDER}/`) && !path.split("/").includes("..") && !path.includes("\\");
 
 /** The same files in the staging folder, for Chromium to print the staged pages with. */
 export async function stageSharedAssets(staging: Staging, faces: number[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixtures, tempDir } from "../helpers.js";
@@ -107,5 +107,49 @@ describe("the shared assets folder", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(out, "assets"))).toBe(false);
     expect(listed(out)).toEqual([]);
+  });
+});
+
+describe("a site's own files in assets/", () => {
+  // --out may be an existing site whose assets/ folder holds its own files: they are neither removed nor replaced
+  const own = { "assets/logo.png": "logo", "assets/css/site.css": "body{}", "assets/logo.2024": "a year, not a process" };
+  const putOwn = (out: string) => {
+    for (const [path, text] of Object.entries(own)) {
+      mkdirSync(join(out, path, ".."), { recursive: true });
+      writeFileSync(join(out, path), text);
+    }
+  };
+  const ownLeft = (out: string) => Object.fromEntries(Object.keys(own).filter((p) => existsSync(join(out, p))).map((p) => [p, readFileSync(join(out, p), "utf8")]));
+
+  it("stay through a first build, a rebuild that drops subsets, and the clean-up after a killed build", () => {
+    const dir = tempDir();
+    const paths = profiles(dir, [false, true]);
+    const out = join(dir, "out");
+    putOwn(out);
+    build(paths, out);
+    dropRare(paths[1]!);
+    build(paths, out);
+    // a half-written font left by a killed build (this process's number is alive: a made-up one is not)
+    const halfWritten = join(out, "assets", "fonts.css.policypress-999999999");
+    writeFileSync(halfWritten, "");
+    build(paths, out);
+    expect(ownLeft(out)).toEqual(own);
+    expect(existsSync(halfWritten)).toBe(false);
+    // the manifest lists only PolicyPress's files, and those are what the pages need
+    expect(listed(out)).toEqual(fresh(paths));
+    expect(onDisk(out)).toEqual([...fresh(paths), ...Object.keys(own)].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it("are not replaced by a file of the same name: the build stops and says which", () => {
+    const dir = tempDir();
+    const [path] = profiles(dir, [false]);
+    const out = join(dir, "out");
+    mkdirSync(join(out, "assets"), { recursive: true });
+    writeFileSync(join(out, "assets", "policy.css"), "/* the site's own */");
+    const r = cli(["build", path!, "--out", out, "--formats", "md,html", "-q"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error OUTPUT_FILE_TAKEN: the output folder already holds assets/policy.css, which no earlier build wrote");
+    expect(readFileSync(join(out, "assets", "policy.css"), "utf8")).toBe("/* the site's own */");
+    expect(existsSync(join(out, "golden-1"))).toBe(false);
   });
 });
