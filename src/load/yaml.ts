@@ -70,7 +70,7 @@ export function parseWithPositions(text: string, file: string, lineOffset: numbe
     file,
     line: e.pos ? lineAt(e.pos[0]) : undefined,
     column: e.pos ? lineCounter.linePos(e.pos[0]).col : undefined,
-    message: yamlMessage(e.code, e.message),
+    message: e.code === "DUPLICATE_KEY" && e.pos ? duplicateKeyMessage(doc, e.pos[0], lineAt) : yamlMessage(e.code, e.message),
     hint: TOO_DEEP.test(e.message) ? "A profile needs a few levels: look for brackets left open or indentation that keeps growing." : yamlHint(e.code),
   }));
   let data: unknown = undefined;
@@ -136,6 +136,25 @@ function firstAlias(doc: Document, message: string): number | undefined {
     },
   });
   return named ?? first;
+}
+
+/** Which key is written twice, and where it was first: "this key is written twice" left the reader to look for both. */
+function duplicateKeyMessage(doc: Document, at: number, lineAt: (offset: number) => number): string {
+  const { isMap, isScalar, visit } = yaml();
+  let said: string | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return undefined;
+      const twice = map.items.find((p) => isScalar(p.key) && p.key.range?.[0] === at);
+      if (!twice || !isScalar(twice.key)) return undefined;
+      const name = twice.key.value;
+      const first = map.items.find((p) => isScalar(p.key) && p.key.value === name);
+      const line = first && isScalar(first.key) && first.key.range ? lineAt(first.key.range[0]) : undefined;
+      said = `the key ${JSON.stringify(String(name).slice(0, 60))} is written twice in the same mapping${line === undefined ? "" : ` (first on line ${line})`}`;
+      return visit.BREAK;
+    },
+  });
+  return said ?? yamlMessage("DUPLICATE_KEY", "");
 }
 
 // the yaml package reads nested values recursively: thousands of levels run out of stack
