@@ -31,6 +31,8 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
   for (const name of names.filter((n) => !parseVersion(n)))
     problems.push({ code: "VERSION_FOLDER", file: displayPath(join(dir, name)), message: `"${name}" is not a version number (X.Y.Z)`, hint: "versions/ holds only folders written by `policypress release`." });
   const snapshots: Snapshot[] = [];
+  // versions whose snapshot could not be read (said once): the next one is not blamed for following them
+  const unreadable = new Set<string>();
   for (const name of names.filter((n) => parseVersion(n)).sort(compareVersions)) {
     const file = join(dir, name, "snapshot.json");
     const shown = displayPath(file);
@@ -39,6 +41,7 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
       snapshot = JSON.parse((await readSmallFile(file)) ?? "") as Snapshot;
     } catch {
       problems.push({ code: "VERSION_MISSING", file: shown, message: `version ${name} has no readable snapshot.json`, hint });
+      unreadable.add(name);
       continue;
     }
     // JSON, but not what `release` writes (`null`, a list, a field of the wrong kind): the checks below
@@ -46,6 +49,7 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
     const notASnapshot = shapeProblem(snapshot);
     if (notASnapshot) {
       problems.push({ code: "VERSION_TAMPERED", file: shown, message: `the snapshot.json of version ${name} is not one \`policypress release\` writes: ${notASnapshot}`, hint });
+      unreadable.add(name);
       continue;
     }
     if (snapshot.version !== name) problems.push({ code: "VERSION_TAMPERED", file: shown, field: "version", message: `the folder is ${name} but the snapshot says ${snapshot.version}`, hint });
@@ -58,7 +62,8 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
     }
     const before = snapshots[snapshots.length - 1];
     const expectedPrevious = before ? { version: before.version, hash: before.hash } : null;
-    if (JSON.stringify(snapshot.previous) !== JSON.stringify(expectedPrevious))
+    const followsUnreadable = snapshot.previous !== null && unreadable.has(snapshot.previous.version);
+    if (!followsUnreadable && JSON.stringify(snapshot.previous) !== JSON.stringify(expectedPrevious))
       problems.push({
         code: "VERSION_CHAIN_BROKEN", file: shown, field: "previous",
         message: before ? `version ${name} does not follow ${before.version}: a version is missing, reordered or replaced` : `version ${name} names a previous version (${snapshot.previous?.version}) that is not in versions/`,

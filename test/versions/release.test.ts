@@ -105,6 +105,14 @@ describe("release, change, release again", () => {
     expect(cli(["check", profile]).stderr).toContain("error VERSION_TAMPERED: policy.en.md of version 1.0.0 is edited");
     writeFileSync(copy, text);
 
+    // an unreadable snapshot is said once: the version after it is not blamed for following it
+    const snapshotText = readFileSync(snapshot, "utf8");
+    writeFileSync(snapshot, "{ not json");
+    const unreadable = cli(["check", profile]);
+    expect(unreadable.stderr).toContain("error VERSION_MISSING: version 1.0.0 has no readable snapshot.json");
+    expect(unreadable.stderr).not.toContain("VERSION_CHAIN_BROKEN");
+    writeFileSync(snapshot, snapshotText);
+
     renameSync(join(dir, "versions", "1.0.0"), join(dir, "moved-away"));
     const missing = cli(["check", profile]);
     expect(missing.stderr).toContain("error VERSION_CHAIN_BROKEN [previous]: version 2.0.0 names a previous version (1.0.0) that is not in versions/");
