@@ -77,17 +77,25 @@ interface ValueForms {
 function valueForms(raw: string): ValueForms {
   let value = forms.get(raw);
   if (!value) {
-    if (forms.size > 5_000) forms.clear();
-    const text = cleanText(raw);
-    const first = tokenClass(text.charCodeAt(0));
-    const last = tokenClass(text.charCodeAt(text.length - 1));
-    // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
-    const ends = first && last && !raw.includes("|") ? ([first, last] as ValueForms["ends"]) : undefined;
-    forms.set(raw, (value = { markdown: escapeMarkdown(raw), html: utils.escapeHtml(text), ends }));
+    value = formsOf(raw);
+    // a long value (up to 20,000 characters) is not kept: 5,000 of them would hold hundreds of megabytes
+    if (raw.length <= 1_000) {
+      if (forms.size > 5_000) forms.clear();
+      forms.set(raw, value);
+    }
   }
   return value;
 }
 const forms = new Map<string, ValueForms>();
+
+function formsOf(raw: string): ValueForms {
+  const text = cleanText(raw);
+  const first = tokenClass(text.charCodeAt(0));
+  const last = tokenClass(text.charCodeAt(text.length - 1));
+  // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
+  const ends = first && last && !raw.includes("|") ? ([first, last] as ValueForms["ends"]) : undefined;
+  return { markdown: escapeMarkdown(raw), html: utils.escapeHtml(text), ends };
+}
 
 /** The body's Markdown, values in place. */
 export function fillMarkdown(skeleton: Skeleton): string {
