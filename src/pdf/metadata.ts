@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { dirname, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { PdfJob } from "./print.js";
 
 /**
@@ -11,6 +13,7 @@ export function finalisePdf(pdf: Uint8Array, job: PdfJob): Uint8Array {
   let text = Buffer.from(pdf).toString("latin1");
   text = text.replace(/\((D:\d{14})([^)]*)\)/g, (_m, _d: string, tz: string) => `(D:${stamp}000000${tz === "Z" ? "Z" : tz ? "+00'00'".slice(0, tz.length).padEnd(tz.length, "0") : ""})`);
   text = renumberNodeIds(text);
+  text = relativiseFileLinks(text, job.htmlFile);
   const size = Number(/\/Size (\d+)/.exec(text.slice(text.lastIndexOf("trailer")))?.[1]);
   const root = /\/Root (\d+ \d+ R)/.exec(text.slice(text.lastIndexOf("trailer")))?.[1];
   const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)?.[1]);
@@ -38,6 +41,64 @@ function renumberNodeIds(text: string): string {
   const ids = [...new Set([...text.matchAll(/\(node(\d+)\)/g)].map((m) => m[1]!))].sort((a, b) => Number(a) - Number(b));
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   return text.replace(/\(node(\d+)\)/g, (_m, id: string) => `(node${String(index.get(id)).padStart(id.length, "0")})`);
+}
+
+/**
+ * Chromium writes a link to another page of the site (changes.pdf links policy.en.html) as an absolute
+ * file:// address of the page it printed, inside this build's staging folder: a folder that is gone once
+ * the build ends, that names the build machine's paths, and whose name differs in every build (so the
+ * PDF did too). Each such address becomes the page's address relative to the printed page, which sits
+ * in the folder the PDF is published in, so the link works on the site and from disk. The objects after
+ * a shortened link move: the cross-reference table is rewritten to their new offsets.
+ */
+function relativiseFileLinks(text: string, htmlFile: string): string {
+  const folder = dirname(htmlFile);
+  const edits: Edit[] = [];
+  const linked = text.replace(/\/URI \((file:\/\/(?:\\.|[^\\)])*)\)/g, (whole, literal: string, at: number) => {
+    const address = relativeAddress(literal.replace(/\\(.)/g, "$1"), folder);
+    if (address === undefined) return whole;
+    const link = `/URI (${address.replace(/[\\()]/g, "\\$&")})`;
+    edits.push({ at, delta: link.length - whole.length });
+    return link;
+  });
+  if (!edits.length) return text;
+  // a PDF whose cross-references this cannot follow keeps its links as they were, rather than break
+  return withMovedOffsets(linked, edits) ?? text;
+}
+
+/** A file:// address as a path relative to `folder`, with `/` and its #fragment; undefined if unreadable. */
+function relativeAddress(fileUrl: string, folder: string): string | undefined {
+  try {
+    const url = new URL(fileUrl);
+    const target = relative(folder, fileURLToPath(url)).split(sep).join("/");
+    return encodeURI(target || ".") + url.hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A change of length `delta` at offset `at` of the original text. */
+interface Edit {
+  at: number;
+  delta: number;
+}
+
+/**
+ * `text` (already edited) with each offset in its one cross-reference table, and `startxref`, moved by
+ * the edits before it. Chromium writes a single classic table (fixed 20-byte rows): anything else,
+ * a cross-reference stream or an earlier update (/Prev), gives undefined.
+ */
+function withMovedOffsets(text: string, edits: Edit[]): string | undefined {
+  const moved = (offset: number) => offset + edits.reduce((sum, e) => (e.at < offset ? sum + e.delta : sum), 0);
+  const end = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(text);
+  if (!end) return undefined;
+  const xrefAt = moved(Number(end[1]));
+  const table = /^(xref\r?\n)((?:\d+ \d+\r?\n(?:\d{10} \d{5} [nf](?: \r| \n|\r\n))*)+)trailer\s*<<((?:(?!>>)[\s\S])*)/.exec(text.slice(xrefAt));
+  if (!table || /\/Prev\b/.test(table[3]!)) return undefined;
+  const [, keyword, oldRows] = table as unknown as [string, string, string];
+  const rows = oldRows.replace(/(\d{10}) (\d{5}) n/g, (_m, offset: string, generation: string) => `${String(moved(Number(offset))).padStart(10, "0")} ${generation} n`);
+  const rest = text.slice(xrefAt + keyword.length + oldRows.length, end.index);
+  return `${text.slice(0, xrefAt)}${keyword}${rows}${rest}startxref\n${xrefAt}\n%%EOF\n`;
 }
 
 function infoDictionary(job: PdfJob, date: string): string {

@@ -3,7 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findBrowser } from "../../src/pdf/browser.js";
-import { cli, cliAsync, fixtures, tempDir } from "../helpers.js";
+import { cli, cliAsync, fixtures, root, tempDir } from "../helpers.js";
 
 // Real Chromium and real poppler tools: the PDFs a user gets, read back as a PDF reader reads them.
 const hasBrowser = "path" in findBrowser({});
@@ -90,6 +90,28 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
     const dir = tempDir();
     expect(cli(["build", golden, "--out", dir, "--formats", "pdf", "--locales", "en", "--paper", "Letter", "-q"]).code).toBe(0);
     expect(pdfinfo(join(dir, "golden", "policy.en.pdf"))).toMatch(/Page size:\s+612 x 792 pts \(letter\)/);
+  });
+});
+
+describe.runIf(hasBrowser)("a change notice's PDF, which links to the policy pages", () => {
+  // changes.pdf links policy.*.html; Chromium wrote those links as file:// addresses inside the build's
+  // staging folder: a folder deleted when the build ends, named differently in every build
+  const example = join(root, "examples", "acme", "profile.yaml");
+  const one = tempDir();
+  const two = tempDir("pp-test-other-");
+  const runs = [one, two].map((out) => cli(["build", example, "--out", out, "--formats", "html,pdf", "--locales", "en", "--quiet"]));
+
+  it("links the pages by relative address, never a file:// one", () => {
+    for (const r of runs) expect(r.code).toBe(0);
+    const notice = readFileSync(join(one, "acme", "changes.pdf"), "latin1");
+    expect(notice).not.toContain("file://");
+    expect(notice).toMatch(/\/URI \(policy\.en\.html\) *>>/);
+    expect(pdfinfo(join(one, "acme", "changes.pdf"))).toMatch(/Pages:\s+\d+/); // still a PDF a reader opens
+  });
+
+  it("is byte-identical when built into another folder", () => {
+    for (const file of ["changes.pdf", "versions/2.0.0/changes.pdf"])
+      expect(readFileSync(join(two, "acme", file)).equals(readFileSync(join(one, "acme", file)))).toBe(true);
   });
 });
 
