@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { Format } from "../write.js";
-import { basePathSchema, BUILD_FORMATS } from "../schema/build-options.js";
+import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS } from "../schema/build-options.js";
 import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
 const FORMATS: Format[] = [...BUILD_FORMATS];
@@ -35,6 +35,15 @@ function siteUrl(value: unknown): string | undefined {
   // a path would be dropped: it belongs in --base
   if (url.pathname !== "/" || url.search || url.hash) throw new UsageError(`--site-url takes the site's origin (${url.origin}); give the path with --base ${url.pathname}`);
   return url.origin;
+}
+
+/** Seconds, more than 0 and no more than a timer can hold (a larger one fired at once: every PDF failed). */
+function pdfTimeout(value: unknown): number {
+  if (value === undefined) return 60;
+  const seconds = Number(value);
+  const most = Math.floor(MAX_TIMEOUT_MS / 1000);
+  if (!(seconds > 0 && seconds <= most)) throw new UsageError(`--pdf-timeout takes a number of seconds, more than 0 and at most ${most}, not "${String(value)}"`);
+  return seconds;
 }
 
 function base(value: unknown): string | undefined {
@@ -109,8 +118,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     const paper = (values.paper as string | undefined) ?? "A4";
     if (paper !== "A4" && paper !== "Letter") throw new UsageError(`unknown paper "${paper}"; use A4 or Letter`);
     refuseRootOutput(values.out as string | undefined);
-    const timeout = values["pdf-timeout"] === undefined ? 60 : Number(values["pdf-timeout"]);
-    if (!(timeout > 0)) throw new UsageError("--pdf-timeout takes a number of seconds");
+    const timeout = pdfTimeout(values["pdf-timeout"]);
 
     const result = await build({
       profiles: positionals,

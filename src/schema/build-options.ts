@@ -2,6 +2,17 @@ import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { localeSchema } from "./localized.js";
 import { PAPERS } from "../render/paper.js";
+import { closest } from "./zod-problems.js";
+import { knownKeys } from "./walk.js";
+
+/**
+ * The longest time limit a timer can hold: Node's setTimeout fires at once (after 1 ms) when given more
+ * than 2^31 - 1 ms, so a larger PDF time limit (--pdf-timeout 1e9) made every print fail at once.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A function option (onProgress): zod 4 has no function schema. */
+const callback = z.custom<(message: string) => void>((v) => typeof v === "function", "must be a function");
 
 /** The formats a build is asked for (json and xml come with the site). */
 export const BUILD_FORMATS = ["md", "html", "pdf"] as const;
@@ -27,7 +38,7 @@ export const siteOriginSchema = z.string().refine((s) => {
  * gets the same refusals as the CLI's user (an empty list of formats wrote nothing and emptied the
  * manifest; an unknown locale failed deep in rendering). Functions and browser settings pass through.
  */
-export const buildOptionsSchema = z.looseObject({
+export const buildOptionsSchema = z.strictObject({
   profiles: z.array(z.string().min(1, "must not be empty")).optional(),
   out: z.string().min(1, "must not be empty").optional(),
   formats: z.array(z.enum(BUILD_FORMATS)).min(1, "must name at least one of md, html, pdf").optional(),
@@ -42,16 +53,42 @@ export const buildOptionsSchema = z.looseObject({
     .optional(),
   cache: z.boolean().optional(),
   lockWaitMs: z.number().min(0).optional(),
-  // the paper sizes the HTML's running header is measured against: another would leave it unmeasured
-  browser: z.looseObject({ paper: z.enum(PAPERS).optional() }).optional(),
+  onProgress: callback.optional(),
+  browser: z
+    .strictObject({
+      executablePath: z.string().min(1, "must not be empty").optional(),
+      browserWSEndpoint: z.string().min(1, "must not be empty").optional(),
+      concurrency: z.int("must be a whole number of pages").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
+      timeoutMs: z.number().positive("must be more than 0").max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`).optional(),
+      // the paper sizes the HTML's running header is measured against: another would leave it unmeasured
+      paper: z.enum(PAPERS).optional(),
+    })
+    .optional(),
 });
 
 /** Every problem with the options, as problems with the option's name as the field. */
 export function buildOptionProblems(options: unknown): Problem[] {
   const parsed = buildOptionsSchema.safeParse(options);
   if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => {
+  return parsed.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(issue.path, key));
     const field = issue.path.map(String).join(".") || "options";
     return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See BuildOptions in src/build.ts (or `policypress build --help`)." };
   });
+}
+
+/**
+ * An option build() does not know was ignored before: `{ output: "public" }` built into ./output, and
+ * `{ format: ["md"] }` printed PDFs, without a word. Named, with the option it most looks like.
+ */
+function unknownOption(path: PropertyKey[], key: string): Problem {
+  const field = [...path, key].map(String).join(".");
+  const known = knownKeys(buildOptionsSchema, path);
+  const guess = closest(key, known);
+  return {
+    code: "BAD_OPTION",
+    field,
+    message: `unknown build option "${field}"${guess ? `; did you mean "${[...path, guess].map(String).join(".")}"?` : ""}`,
+    hint: `Options allowed here: ${known.join(", ")}.`,
+  };
 }

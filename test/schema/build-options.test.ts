@@ -18,6 +18,24 @@ describe("build() checks its options before reading or writing anything", () => 
     expect(buildOptionProblems({ browser: { paper: "Letter", executablePath: "/usr/bin/chromium" } })).toEqual([]);
   });
 
+  it("names an option it does not know, with the one it looks like, instead of ignoring it", () => {
+    // { output } was ignored: the build went to ./output; { format } too: all three formats were built
+    const problems = buildOptionProblems({ output: "public/legal", format: ["md"], browser: { executablepath: "/usr/bin/chromium", paper: "A4" } });
+    expect(problems.map((p) => `${p.code} ${p.field}: ${p.message}`).sort()).toEqual([
+      'BAD_OPTION browser.executablepath: unknown build option "browser.executablepath"; did you mean "browser.executablePath"?',
+      'BAD_OPTION format: unknown build option "format"; did you mean "formats"?',
+      'BAD_OPTION output: unknown build option "output"',
+    ]);
+    expect(problems.find((p) => p.field === "output")!.hint).toContain("Options allowed here: profiles, out, formats");
+  });
+
+  it("refuses a PDF time limit a timer cannot hold, and settings of the wrong type", () => {
+    // setTimeout fires at once past 2^31 - 1 ms: a long limit made every PDF fail at once
+    const problems = buildOptionProblems({ onProgress: "yes", browser: { timeoutMs: 1e12, concurrency: 0, executablePath: 42 } });
+    expect(problems.map((p) => `${p.code} ${p.field}`).sort()).toEqual(["BAD_OPTION browser.concurrency", "BAD_OPTION browser.executablePath", "BAD_OPTION browser.timeoutMs", "BAD_OPTION onProgress"]);
+    expect(buildOptionProblems({ browser: { timeoutMs: 60_000, concurrency: 2, browserWSEndpoint: "ws://127.0.0.1:9222/devtools/browser/x" } })).toEqual([]);
+  });
+
   it("throws a PolicyError and writes nothing (an empty formats list used to empty the manifest)", async () => {
     const out = tempDir();
     const error = await build({ out, formats: [] }).catch((e: unknown) => e as PolicyError);
@@ -34,6 +52,9 @@ describe("the CLI's list and address options", () => {
       [["--base", "https://cdn.example/x/"], "--base must be a path such as /legal/, not a web address"],
       [["--base", "../../"], "--base must not hold . or .. segments"],
       [["--site-url", "https://x.example/legal"], "--site-url takes the site's origin (https://x.example); give the path with --base /legal"],
+      // 1e9 s is past what a timer holds: it fired at once, and the build failed with BROWSER_FAILED (exit 1)
+      [["--pdf-timeout", "1e9"], "--pdf-timeout takes a number of seconds, more than 0 and at most 2147483"],
+      [["--pdf-timeout", "Infinity"], "--pdf-timeout takes a number of seconds"],
     ];
     for (const [args, message] of cases) {
       const r = cli(["build", "--out", out, ...args]);
