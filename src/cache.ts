@@ -27,7 +27,8 @@ import { manifestProfile, type ManifestEntry } from "./write.js";
 export const CACHE_FILE = ".policypress-cache.json";
 // 4: files no longer hold `profile` (a manifest entry's, relative to the working directory of the build
 // that wrote them until then); a kept profile's entries get it from the profile's path (src/build.ts)
-const CACHE_VERSION = 4;
+// 5: each entry carries `seal`, a hash of the rest of it (see sealOf)
+const CACHE_VERSION = 5;
 
 export interface CacheEntry {
   slug: string;
@@ -56,7 +57,7 @@ export async function readCache(out: string): Promise<BuildCache> {
     const parsed = JSON.parse(text) as BuildCache;
     if (parsed?.version !== CACHE_VERSION || !isRecord(parsed.entries)) return emptyCache();
     // an entry edited or damaged by hand is forgotten: its profile is rendered again
-    const bad = Object.entries(parsed.entries).filter(([, e]) => !isEntry(e));
+    const bad = Object.entries(parsed.entries).filter(([, e]) => !isEntry(e) || !unsealed(e));
     if (!bad.length) readFrom.set(parsed, text);
     for (const [path] of bad) delete parsed.entries[path];
     return parsed;
@@ -81,11 +82,28 @@ function isEntry(e: unknown): e is CacheEntry {
     typeof f.bytes === "number" && typeof f.mtimeMs === "number" && typeof f.sha256 === "string");
 }
 
+/**
+ * A hash of an entry as written. A kept profile's manifest entries come from its cache entry, so an entry
+ * whose shape is right but whose content was edited (a file's sha256, a file left out of its list)
+ * made manifest.json list a wrong hash or miss a file; such an entry no longer matches its seal.
+ */
+function sealOf(entry: CacheEntry): string {
+  return createHash("sha256").update(JSON.stringify(entry)).digest("hex");
+}
+
+/** Takes the seal off an entry read from the file; true when it matched the rest of the entry. */
+function unsealed(entry: CacheEntry & { seal?: unknown }): boolean {
+  const { seal, ...rest } = entry;
+  delete entry.seal;
+  return typeof seal === "string" && seal === sealOf(rest);
+}
+
 export const emptyCache = (): BuildCache => ({ version: CACHE_VERSION, entries: {} });
 
 /** Writes the cache, read with `readCache`, unless it would write the text it was read from (a rebuild with nothing changed). */
 export async function writeCache(out: string, cache: BuildCache): Promise<void> {
-  const text = JSON.stringify(cache);
+  const sealed = Object.fromEntries(Object.entries(cache.entries).map(([path, entry]) => [path, { ...entry, seal: sealOf(entry) }]));
+  const text = JSON.stringify({ ...cache, entries: sealed });
   if (readFrom.get(cache) === text) return;
   const tmp = join(out, `${CACHE_FILE}.${process.pid}`);
   await writeFile(tmp, text);

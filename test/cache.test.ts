@@ -100,6 +100,23 @@ describe("incremental builds", () => {
     }
   });
 
+  it("renders again a profile whose cache entry was edited by hand in a well-formed way, so the manifest never lists a wrong file", () => {
+    // a kept profile's manifest entries come from the cache: an edited sha256 was listed in manifest.json
+    // as it was, and a file left out of the entry's list was left out of the manifest
+    const before = json(cli(args)).files;
+    const file = join(out, ".policypress-cache.json");
+    const cache = JSON.parse(readFileSync(file, "utf8")) as { entries: Record<string, { slug: string; files: { sha256: string }[] }> };
+    const edited = Object.values(cache.entries).find((e) => e.slug === "golden-1")!;
+    edited.files[0]!.sha256 = "0".repeat(64);
+    edited.files.pop();
+    writeFileSync(file, JSON.stringify(cache));
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r)).toMatchObject({ rendered: ["golden-1"], unchanged: ["golden-2", "golden-3"] });
+    expect(json(r).files).toEqual(before);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).files).toEqual(before);
+  });
+
   it("renders everything again with --no-cache", () => {
     const r = cli([...args, "--no-cache"]);
     expect(json(r).rendered).toEqual(["golden-1", "golden-2", "golden-3"]);
