@@ -53,8 +53,16 @@ export function renderFiles(documents: Partial<Record<Locale, PolicyDocument>>, 
   return files;
 }
 
+/** A change notice's title in one language, as its page's heading says it. */
+function noticeTitle(notice: Notice, locale: Locale): string {
+  return locale === "zh-CN" ? `《${notice.title["zh-CN"]}》变更说明` : `${notice.title.en}: what changed`;
+}
+
 /** A change notice as Markdown, HTML and JSON, beside the version it leads to. */
-export function noticeFiles(notice: Notice, documents: PolicyDocument[], folder = ""): RenderedFile[] {
+export function noticeFiles(notice: Notice, policies: PolicyDocument[], folder = ""): RenderedFile[] {
+  // the documents a notice's files show are the policies, under the notice's own title (its PDF's
+  // title, subject and keywords are read from them: the notice is not the policy)
+  const documents = policies.map((d): PolicyDocument => ({ ...d, title: noticeTitle(notice, d.locale) }));
   const assets = `${upFrom(folder)}${ASSETS}`;
   const version = notice.changes.to;
   return [

@@ -109,6 +109,14 @@ describe.runIf(hasBrowser)("a change notice's PDF, which links to the policy pag
     expect(pdfinfo(join(one, "acme", "changes.pdf"))).toMatch(/Pages:\s+\d+/); // still a PDF a reader opens
   });
 
+  it("is titled as the change notice, not as the policy", () => {
+    // its title was the policy's ("Privacy Policy – Aurora Datalink"): a reader's title bar and a search index called it the policy
+    const info = pdfinfo(join(one, "acme", "changes.pdf"));
+    expect(info).toMatch(/Title:\s+Privacy Policy: what changed – Aurora Datalink\n/);
+    expect(info).toMatch(/Subject:\s+Privacy Policy: what changed, version 2\.0\.0/);
+    expect(pdfinfo(join(one, "acme", "policy.en.pdf"))).toMatch(/Title:\s+Privacy Policy – Aurora Datalink\n/);
+  });
+
   it("is byte-identical when built into another folder", () => {
     for (const file of ["changes.pdf", "versions/2.0.0/changes.pdf"])
       expect(readFileSync(join(two, "acme", file)).equals(readFileSync(join(one, "acme", file)))).toBe(true);
