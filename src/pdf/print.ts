@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, constants } from "node:os";
 import { pathToFileURL } from "node:url";
 import type { Page } from "puppeteer-core";
 import type { PolicyDocument } from "../render/document.js";
@@ -54,22 +54,31 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
     if ("missing" in found) return { done: [], missingBrowser: found.missing };
     path = found.path;
   }
-  let handle = await openBrowser(options, path, { pipe: true });
+  // the signal that stopped this build: from then on no browser is opened and no document retried.
+  // Listened for before the browser is launched, so a signal during the launch is handled too.
+  let interrupted: NodeJS.Signals | undefined;
+  let handle: BrowserHandle | undefined;
+  const closeOnSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    void (handle?.close() ?? Promise.resolve()).finally(() => exitUnlessHandled(signal));
+  };
+  process.once("SIGINT", closeOnSignal);
+  process.once("SIGTERM", closeOnSignal);
   // a browser that crashed is replaced once for all workers (not once per worker: that would leave
   // browsers nobody closes), and the dead one's process and profile folder are cleaned up
   let reopening: Promise<void> | undefined;
-  const liveBrowser = async () => {
-    if (!handle.browser.connected)
+  const liveBrowser = async (): Promise<BrowserHandle> => {
+    if (interrupted) throw stoppedError(interrupted);
+    if (!handle!.browser.connected)
       await (reopening ??= (async () => {
-        await handle.close();
+        await handle!.close();
         handle = await openBrowser(options, path, { pipe: true });
       })().finally(() => (reopening = undefined)));
-    return handle;
+    return handle!;
   };
-  const closeOnSignal = () => void handle.close().finally(() => process.exit(130));
-  process.once("SIGINT", closeOnSignal);
-  process.once("SIGTERM", closeOnSignal);
   try {
+    handle = await openBrowser(options, path, { pipe: true });
+    if (interrupted) throw stoppedError(interrupted);
     const concurrency = Math.max(1, Math.min(options.concurrency ?? Math.min(availableParallelism(), 4), jobs.length));
     const queue = [...jobs];
     const done: PrintResult["done"] = [];
@@ -79,7 +88,7 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
       for (let job = queue.shift(); job; job = queue.shift()) {
         const started = performance.now();
         const current: PdfJob = job;
-        const { pdf, pdfMs } = await withRetry(current, async () => {
+        const { pdf, pdfMs } = await withRetry(current, () => interrupted, async () => {
           try {
             // a hung browser can outlast every per-call limit: opening a page and printing have one each
             page ??= await within(attemptLimit(options), isolatedPage(await liveBrowser()));
@@ -104,8 +113,23 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
   } finally {
     process.off("SIGINT", closeOnSignal);
     process.off("SIGTERM", closeOnSignal);
-    await handle.close();
+    await handle?.close();
   }
+}
+
+/**
+ * After the browser is closed on a signal: a process nobody else listens for the signal in (the CLI)
+ * ends as the signal would have ended it, 128 + its number (130 for SIGINT, 143 for SIGTERM: SIGTERM
+ * exited 130 before, read by a CI as a Ctrl-C). A program that calls build() and handles the signal
+ * itself (a server shutting down gracefully) is not ended under it: its build fails instead.
+ */
+function exitUnlessHandled(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) === 0) process.exit(128 + (constants.signals[signal] ?? 0));
+}
+
+/** What a program that calls build() and handles the signal itself gets back from the stopped build. */
+function stoppedError(signal: NodeJS.Signals): PolicyError {
+  return new PolicyError({ code: "INTERRUPTED", message: `the build was stopped by ${signal} while printing PDFs`, hint: "Nothing of the previous output was changed; run the build again." });
 }
 
 /** Loading and printing each get the time limit; the attempt as a whole, both and some slack. */
@@ -126,10 +150,13 @@ async function closeQuietly(isolated: IsolatedPage | undefined): Promise<void> {
   await within(2_000, isolated.page.close()).catch(() => {});
 }
 
-async function withRetry<T>(job: PdfJob, run: () => Promise<T>): Promise<T> {
+/** Runs `run` again once when it fails, unless the build was stopped by a signal meanwhile. */
+async function withRetry<T>(job: PdfJob, stoppedBy: () => NodeJS.Signals | undefined, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch {
+    const signal = stoppedBy();
+    if (signal) throw stoppedError(signal);
     try {
       return await run();
     } catch (second) {

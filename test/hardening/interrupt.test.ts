@@ -65,6 +65,50 @@ describe("a build killed with SIGKILL leaves the previous output whole", async (
 });
 
 /**
+ * SIGTERM (a CI cancelling a job, a platform stopping a container) while PDFs print: the browser is
+ * closed, then the CLI ends as SIGTERM ends a process (143; it exited 130, SIGINT's code), and a program
+ * that calls build() and handles SIGTERM itself is not ended by the library under it: its build fails.
+ */
+describe.runIf(hasBrowser)("a build stopped with SIGTERM while printing", () => {
+  const dir = tempDir();
+  cpSync(join(fixtures, "golden"), join(dir, "p"), { recursive: true, filter: (p) => !p.includes("expected") });
+  const profile = join(dir, "p", "profile.yaml");
+
+  it("the CLI closes its browser and exits 143", async () => {
+    const tmp = tempDir("pp-term-tmp-");
+    const { child, done } = startCli(["build", profile, "--out", join(dir, "cli"), "--formats", "pdf", "--no-cache", "-q"], { TMPDIR: tmp });
+    await waitUntil(() => browsersUnder(tmp).length > 0, 60_000, "the build's browser", 2);
+    child.kill("SIGTERM");
+    expect((await done).code).toBe(143);
+    await waitUntil(() => browsersUnder(tmp).length === 0, 15_000, "the stopped build's Chromium to exit", 100);
+  });
+
+  it("a program that handles SIGTERM itself gets a failed build back, and is not ended by the library", async () => {
+    const tmp = tempDir("pp-term-tmp-");
+    const host = join(dir, "host.mjs");
+    writeFileSync(
+      host,
+      `import { build } from ${JSON.stringify(join(root, "dist", "index.js"))};
+let stopping = false;
+process.on("SIGTERM", () => (stopping = true)); // a server's graceful shutdown: finish, then exit
+const outcome = await build({ profiles: [${JSON.stringify(profile)}], out: ${JSON.stringify(join(dir, "host"))}, formats: ["pdf"], cache: false }).then(() => "built", (e) => e.code);
+console.log(JSON.stringify({ stopping, outcome }));
+process.exit(0);
+`,
+    );
+    const child = spawn(process.execPath, [host], { env: { ...process.env, TMPDIR: tmp } });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    const code = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    await waitUntil(() => browsersUnder(tmp).length > 0, 60_000, "the build's browser", 2);
+    child.kill("SIGTERM");
+    expect(await code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ stopping: true, outcome: "INTERRUPTED" });
+    await waitUntil(() => browsersUnder(tmp).length === 0, 15_000, "the stopped build's Chromium to exit", 100);
+  });
+});
+
+/**
  * The swap itself is a few renames; the worst moment to die is between moving the old folder aside and
  * moving the new one in (the profile's folder is missing then). The staging folder has its plan: the
  * next build (recoverOutput, holding the lock) finishes that swap, so the output is whole.
