@@ -27,13 +27,17 @@ describe("recovering an output folder", () => {
   it("removes half-written shared assets of a dead process", async () => {
     const out = tempDir();
     mkdirSync(join(out, "assets", "fonts"), { recursive: true });
-    writeFileSync(join(out, "assets", "fonts", "a.woff2.999999"), "half");
-    writeFileSync(join(out, "assets", "fonts", `b.woff2.${process.pid}`), "being written");
+    // named as writeAsset names them (<name>.policypress-<pid>, since 293b511)
+    writeFileSync(join(out, "assets", "fonts", "a.woff2.policypress-999999"), "half");
+    writeFileSync(join(out, "assets", "fonts", `b.woff2.policypress-${process.pid}`), "being written");
     writeFileSync(join(out, "assets", "fonts", "c.woff2"), "whole");
+    // a site's own file that merely ends in a number is not PolicyPress's to remove
+    writeFileSync(join(out, "assets", "fonts", "d.woff2.999999"), "the site's");
     await recoverOutput(out);
-    expect(existsSync(join(out, "assets", "fonts", "a.woff2.999999"))).toBe(false);
-    expect(existsSync(join(out, "assets", "fonts", `b.woff2.${process.pid}`))).toBe(true);
+    expect(existsSync(join(out, "assets", "fonts", "a.woff2.policypress-999999"))).toBe(false);
+    expect(existsSync(join(out, "assets", "fonts", `b.woff2.policypress-${process.pid}`))).toBe(true);
     expect(existsSync(join(out, "assets", "fonts", "c.woff2"))).toBe(true);
+    expect(existsSync(join(out, "assets", "fonts", "d.woff2.999999"))).toBe(true);
   });
 
   it("makes the staging folder even when the output folder was removed after the build looked for it", async () => {
