@@ -20,6 +20,7 @@ import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
 import { manifestProfile, Staging, writtenAssets, type Format, type Manifest, type ManifestEntry } from "./write.js";
+import { compareText } from "./text-order.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
 
@@ -175,7 +176,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return {
       out,
       manifest,
-      files: [...entries, ...kept].sort((a, b) => a.path.localeCompare(b.path)),
+      files: [...entries, ...kept].sort((a, b) => compareText(a.path, b.path)),
       get warnings() {
         return (lines ??= warnings.map((w) => ownLines.get(w) ?? asWarning(w)));
       },

@@ -1,3 +1,5 @@
+import { compareText } from "./text-order.js";
+
 /**
  * Errors are for people: what happened, where (file:line, field), and what to do. One class carries
  * them all; a `PolicyErrors` collects every problem found in a run so the user fixes them in one pass.
@@ -60,7 +62,7 @@ export class ProblemList {
 
 function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort(
-    (a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    (a, b) => compareText(a.file ?? "", b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
   );
 }
 

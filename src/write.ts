@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { outputProblem } from "./output-guard.js";
+import { compareText } from "./text-order.js";
 
 /** json and xml are the site's machine-readable files (notices, versions.json, feed, sitemap). */
 export type Format = "md" | "html" | "pdf" | "json" | "xml";
@@ -366,7 +367,7 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   }
   const ours = new Set(slugs);
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
-  const files = [...kept, ...entries].sort((a, b) => a.path.localeCompare(b.path));
+  const files = [...kept, ...entries].sort((a, b) => compareText(a.path, b.path));
   return { files, previous: text, listed: new Set(previous.map((e) => e.slug)) };
 }
 

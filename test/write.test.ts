@@ -86,3 +86,25 @@ describe("manifest.json's profile field", () => {
     for (const f of (JSON.parse(r.stdout) as { files: { profile: string }[] }).files) expect(resolve(out, f.profile)).toBe(profile);
   });
 });
+
+describe("manifest.json's order", () => {
+  it("is the same whatever language the machine runs in (LANG)", () => {
+    // paths were sorted with localeCompare(), which follows LANG: in Danish "aa" sorts after "z", so a
+    // Danish CI machine wrote another manifest.json than an English one from the same inputs
+    const dir = tempDir();
+    const paths = ["aarhus", "beta"].map((slug) => {
+      cpSync(join(fixtures, "golden"), join(dir, slug), { recursive: true, filter: (p) => !p.includes("expected") });
+      const file = join(dir, slug, "profile.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("slug: golden", `slug: ${slug}`));
+      return file;
+    });
+    const manifests = ["C", "da_DK.UTF-8"].map((lang) => {
+      const out = join(dir, `out-${lang}`);
+      const r = cli(["build", ...paths, "--out", out, "--formats", "md", "--json"], { env: { LANG: lang, LC_ALL: lang } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).files.map((f: { slug: string }) => f.slug)[0], lang).toBe("aarhus");
+      return readFileSync(join(out, "manifest.json"), "utf8");
+    });
+    expect(manifests[1]).toBe(manifests[0]);
+  });
+});

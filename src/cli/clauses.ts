@@ -8,6 +8,7 @@ import { closest } from "../schema/zod-problems.js";
 import { fieldsRead } from "../check/fields-read.js";
 import { defineCommand, EXIT, UsageError, type Io } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
+import { compareText } from "../text-order.js";
 
 export default defineCommand({
   name: "clauses",
@@ -94,7 +95,7 @@ const sourcesText = (c: Clause) => c.sources.map((s) => `${s.policy} ${s.section
 function list(library: Library, io: Io, json: boolean, topic?: string): number {
   checkTopic(library, topic);
   const topics = library.topics.filter((t) => !topic || inTopic(t.id, topic));
-  const byTopic = topics.map((t) => ({ topic: t, clauses: [...library.clauses.values()].filter((c) => c.topic === t.id).sort((a, b) => a.key.localeCompare(b.key)) }));
+  const byTopic = topics.map((t) => ({ topic: t, clauses: [...library.clauses.values()].filter((c) => c.topic === t.id).sort((a, b) => compareText(a.key, b.key)) }));
   if (json) {
     io.out(JSON.stringify(byTopic.map((g) => ({ topic: g.topic, clauses: g.clauses.map(summary) })), null, 2));
     return EXIT.ok;
@@ -177,7 +178,7 @@ async function matrix(library: Library, io: Io, json: boolean, htmlFile?: string
 }
 
 function sets(library: Library, io: Io, json: boolean): number {
-  const all = [...library.sets.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const all = [...library.sets.values()].sort((a, b) => compareText(a.id, b.id));
   if (json) {
     io.out(JSON.stringify(all.map((s) => ({ id: s.id, title: s.title, file: s.file, sections: s.sections.map((x) => ({ id: x.id, clauses: x.clauses.length })) })), null, 2));
     return EXIT.ok;

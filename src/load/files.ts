@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
+import { compareText } from "../text-order.js";
 
 /**
  * A clause folder is a handful of files; `clauses.dirs: [/]` or `[../../..]` would walk a whole disk.
@@ -30,7 +31,7 @@ export async function listFiles(dir: string, extensions: string[], problems?: Pr
     if (seen > MAX_FOLDER_ENTRIES)
       throw new PolicyError({ code: "CLAUSE_DIR_TOO_LARGE", file: displayPath(dir), message: `the clause folder holds more than ${MAX_FOLDER_ENTRIES.toLocaleString("en")} files and folders; it cannot be the right one`, hint: "Check clauses.dirs in the profile: it names folders of your own clauses, relative to the profile." });
     // symbolic links are not followed (Dirent does not), so a loop of links cannot make the walk endless
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => compareText(a.name, b.name))) {
       const p = join(d, e.name);
       if (e.isFile() && extensions.some((x) => e.name.endsWith(x))) out.push(p);
       else if (e.isDirectory())

@@ -10,6 +10,7 @@ import { displayPath, listFiles } from "./files.js";
 import { FolderCache, recheckFiles } from "./fresh.js";
 import type { Library } from "./library.js";
 import { parseYaml } from "./yaml.js";
+import { compareText } from "../text-order.js";
 
 /** The disclosure checklist: every law's items, in file order (laws sorted by file name). */
 export interface Checklist {
@@ -70,7 +71,7 @@ async function readChecklist(dir: string): Promise<Checklist> {
   }
   if (problems.length) throw new PolicyError(problems);
   const rank = (law: Law) => (LAW_ORDER.indexOf(law.id) + 1 || LAW_ORDER.length + 1);
-  checklist.laws.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  checklist.laws.sort((a, b) => rank(a) - rank(b) || compareText(a.id, b.id));
   checklist.items.sort((a, b) => rank(a.law) - rank(b.law));
   return checklist;
 }

@@ -10,6 +10,7 @@ import { builtinPaths } from "../paths.js";
 import { allFaces, facesUsed, fontCss } from "../render/fonts.js";
 import { ASSETS_FOLDER } from "../render/files.js";
 import { HALF_WRITTEN, type AssetEntry, type ManifestEntry, type Staging } from "../write.js";
+import { compareText } from "../text-order.js";
 
 /**
  * The assets every profile's pages share, in `<out>/assets/` (see ASSETS in render/files.ts): the
@@ -105,7 +106,7 @@ export async function writeSharedAssets(out: string, files: ManifestEntry[], kno
   const taken = wanted.filter(({ path, content }) => !own.has(path) && differsFrom(join(out, path), content));
   if (taken.length) throw new PolicyError(taken.map(({ path }) => foreignAsset(out, path)));
   const entries = await Promise.all(wanted.map(({ path, content }) => writeAsset(out, path, content)));
-  return entries.sort((a, b) => a.path.localeCompare(b.path));
+  return entries.sort((a, b) => compareText(a.path, b.path));
 }
 
 /** True when `path` holds something other than `content` (a file of that name that is not ours). */
