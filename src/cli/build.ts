@@ -141,7 +141,8 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     });
     if (!values.json) io.progress(`${result.rendered.length} profile(s) rendered, ${result.unchanged.length} unchanged`);
     for (const w of result.warnings) io.err(`warning: ${w}`);
-    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, rendered: result.rendered, unchanged: result.unchanged, threads: result.threads, files: result.files, warnings: result.warningProblems }, null, 2));
+    // assets: the stylesheet and fonts the pages need, as manifest.json lists them (what to upload is files + assets)
+    if (values.json) io.out(JSON.stringify({ ok: true, out: result.out, rendered: result.rendered, unchanged: result.unchanged, threads: result.threads, files: result.files, assets: result.manifest.assets ?? [], warnings: result.warningProblems }, null, 2));
     else for (const f of result.files) io.out(`${result.out}/${f.path}`);
     return EXIT.ok;
   },

@@ -43,6 +43,16 @@ describe("policypress build (end to end, in a temp folder)", () => {
     expect(result.files.map((f: { path: string }) => f.path).filter((p: string) => /^acme\/policy\.[^/]+\.md$/.test(p))).toEqual(["acme/policy.bilingual.md", "acme/policy.en.md", "acme/policy.zh-CN.md"]);
   });
 
+  it("lists with --json the shared assets the pages need, as manifest.json does", () => {
+    // a pipeline that uploads what --json lists published pages without their stylesheet and fonts
+    const out = tempDir();
+    const r = cli(["build", "--out", out, "--formats", "md,html", "--json"]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { assets: { path: string; sha256: string; bytes: number }[] };
+    expect(result.assets.map((a) => a.path)).toContain("assets/policy.css");
+    expect(result.assets).toEqual(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).assets);
+  });
+
   it("builds only the locales asked for", () => {
     const dir = tempDir();
     expect(cli(["build", "--out", dir, "--formats", "md", "--locales", "en", "-q"]).code).toBe(0);
