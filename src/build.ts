@@ -25,7 +25,7 @@ import { compareText } from "./text-order.js";
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
 
 export interface BuildOptions {
-  /** profile.yaml paths; none builds the bundled example. */
+  /** profile.yaml paths; left out, the bundled example is built (an empty list is refused: BAD_OPTION). */
   profiles?: string[];
   out?: string;
   formats?: Format[];

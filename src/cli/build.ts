@@ -121,7 +121,8 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     const timeout = pdfTimeout(values["pdf-timeout"]);
 
     const result = await build({
-      profiles: positionals,
+      // no PROFILE argument builds the bundled example (build() refuses an explicit empty list)
+      profiles: positionals.length ? positionals : undefined,
       out: values.out as string | undefined,
       formats: formats as Format[],
       formatsExplicit: values.formats !== undefined,

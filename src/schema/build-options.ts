@@ -39,7 +39,8 @@ export const siteOriginSchema = z.string().refine((s) => {
  * manifest; an unknown locale failed deep in rendering). Functions and browser settings pass through.
  */
 export const buildOptionsSchema = z.strictObject({
-  profiles: z.array(z.string().min(1, "must not be empty")).optional(),
+  // [] is not "none given": a pipeline whose glob found nothing would publish the bundled example's policy
+  profiles: z.array(z.string().min(1, "must not be empty")).min(1, "is an empty list; name one or more profile.yaml files, or leave profiles out to build the bundled example").optional(),
   out: z.string().min(1, "must not be empty").optional(),
   formats: z.array(z.enum(BUILD_FORMATS)).min(1, "must name at least one of md, html, pdf").optional(),
   locales: z.array(localeSchema).min(1, "must name at least one of zh-CN, en").optional(),

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { build } from "../../src/build.js";
 import type { PolicyError } from "../../src/errors.js";
@@ -34,6 +35,14 @@ describe("build() checks its options before reading or writing anything", () => 
     const problems = buildOptionProblems({ onProgress: "yes", browser: { timeoutMs: 1e12, concurrency: 0, executablePath: 42 } });
     expect(problems.map((p) => `${p.code} ${p.field}`).sort()).toEqual(["BAD_OPTION browser.concurrency", "BAD_OPTION browser.executablePath", "BAD_OPTION browser.timeoutMs", "BAD_OPTION onProgress"]);
     expect(buildOptionProblems({ browser: { timeoutMs: 60_000, concurrency: 2, browserWSEndpoint: "ws://127.0.0.1:9222/devtools/browser/x" } })).toEqual([]);
+  });
+
+  it("refuses an empty list of profiles instead of building the bundled example into the caller's folder", async () => {
+    // a pipeline whose glob found no profile published the example company's policy (Acme) as its own
+    const out = tempDir();
+    const error = await build({ profiles: [], out, formats: ["md"] }).catch((e: unknown) => e as PolicyError);
+    expect(error).toMatchObject({ name: "PolicyError", code: "BAD_OPTION", field: "profiles" });
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it("throws a PolicyError and writes nothing (an empty formats list used to empty the manifest)", async () => {
