@@ -7,6 +7,7 @@ import { renderDocument, type PolicyDocument } from "./render/document.js";
 import type { RenderedFile } from "./render/files.js";
 import type { Paper } from "./render/paper.js";
 import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
+import { profileOptionProblems } from "./schema/build-options.js";
 import type { Clause } from "./schema/clause.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { profileSite } from "./site/assemble.js";
@@ -40,6 +41,8 @@ export interface ProfileOptions {
 
 /** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
 export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
+  const wrong = profileOptionProblems(site);
+  if (wrong.length) throw new PolicyError(wrong);
   const loaded = await withReferenceProblems(() => loadProfile(path), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   return renderProfile(loaded, library, resolvePolicy(loaded, library), site);

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PolicyError } from "../src/errors.js";
 import { buildProfile } from "../src/profile-build.js";
 import { root } from "./helpers.js";
 
@@ -16,5 +17,16 @@ describe("the address a profile's pages are published under (--base)", () => {
     expect(await canonical('/a "quoted" <base>/')).toBe("https://www.aurora-datalink.example/a%20%22quoted%22%20%3Cbase%3E/acme/policy.en.html");
     expect(await canonical("/caf%C3%A9//x/")).toBe("https://www.aurora-datalink.example/caf%C3%A9/x/acme/policy.en.html");
     expect(await canonical("")).toBe("https://www.aurora-datalink.example/acme/policy.en.html");
+  });
+});
+
+describe("buildProfile()'s options", () => {
+  it("are checked as build()'s are: an unsafe site address, an unknown locale or paper, an unknown option", async () => {
+    // unchecked, siteUrl "javascript:..." gave canonical links "null/acme/...", and locale "fr" a TEMPLATE_ERROR
+    const profile = join(root, "examples", "acme", "profile.yaml");
+    const wrong = { siteUrl: "javascript:alert(1)", locales: ["fr"], paper: "Legal", local: ["en"] } as unknown as Parameters<typeof buildProfile>[1];
+    const error = (await buildProfile(profile, wrong).catch((e: unknown) => e)) as PolicyError;
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error.problems.map((p) => `${p.code} ${p.field}`).sort()).toEqual(["BAD_OPTION local", "BAD_OPTION locales.0", "BAD_OPTION paper", "BAD_OPTION siteUrl"]);
   });
 });

@@ -67,12 +67,34 @@ export const buildOptionsSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * What `buildProfile()` accepts: the options of build() that shape one profile's pages. Unchecked, a
+ * siteUrl of "javascript:..." gave canonical links starting "null/", and a locale "fr" failed deep in
+ * rendering as TEMPLATE_ERROR.
+ */
+export const profileOptionsSchema = z.strictObject({
+  locales: buildOptionsSchema.shape.locales,
+  formats: buildOptionsSchema.shape.formats,
+  base: buildOptionsSchema.shape.base,
+  siteUrl: buildOptionsSchema.shape.siteUrl,
+  paper: z.enum(PAPERS).optional(),
+});
+
+/** Every problem with buildProfile()'s options, as buildOptionProblems gives them. */
+export function profileOptionProblems(options: unknown): Problem[] {
+  return optionProblems(profileOptionsSchema, options);
+}
+
 /** Every problem with the options, as problems with the option's name as the field. */
 export function buildOptionProblems(options: unknown): Problem[] {
-  const parsed = buildOptionsSchema.safeParse(options);
+  return optionProblems(buildOptionsSchema, options);
+}
+
+function optionProblems(schema: z.ZodType, options: unknown): Problem[] {
+  const parsed = schema.safeParse(options);
   if (parsed.success) return [];
   return parsed.error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(issue.path, key));
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(schema, issue.path, key));
     const field = issue.path.map(String).join(".") || "options";
     return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See BuildOptions in src/build.ts (or `policypress build --help`)." };
   });
@@ -82,9 +104,9 @@ export function buildOptionProblems(options: unknown): Problem[] {
  * An option build() does not know was ignored before: `{ output: "public" }` built into ./output, and
  * `{ format: ["md"] }` printed PDFs, without a word. Named, with the option it most looks like.
  */
-function unknownOption(path: PropertyKey[], key: string): Problem {
+function unknownOption(schema: z.ZodType, path: PropertyKey[], key: string): Problem {
   const field = [...path, key].map(String).join(".");
-  const known = knownKeys(buildOptionsSchema, path);
+  const known = knownKeys(schema, path);
   const guess = closest(key, known);
   return {
     code: "BAD_OPTION",
