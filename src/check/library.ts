@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
-import { conditionPaths, type Clause } from "../schema/clause.js";
+import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { defOf, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
@@ -56,10 +56,14 @@ export function checkClause(clause: Clause): Problem[] {
     }
   }
   for (const [key, condition] of [["when", clause.when], ["assumes", clause.assumes]] as const)
-    for (const path of conditionPaths(condition ?? {}))
-      if (!schemaAt(profileSchema, path.split(".")))
-        problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
+    for (const path of unknownConditionPaths(condition))
+      problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
   return problems;
+}
+
+/** The fields a condition (of a clause, or of a clause set's section or entry) names that no profile has: always unset. */
+export function unknownConditionPaths(condition: Condition | undefined): string[] {
+  return conditionPaths(condition ?? {}).filter((path) => !schemaAt(profileSchema, path.split(".")));
 }
 
 /**

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
-import { checkClause } from "../check/library.js";
+import { checkClause, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { hasKey } from "../render/i18n.js";
-import { clauseSetSchema, conditionPaths, topicsSchema, type Clause, type ClauseSet, type Condition, type Topic } from "../schema/clause.js";
+import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Condition, type Topic } from "../schema/clause.js";
 import { LOCALES } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { knownKeys, schemaAt } from "../schema/walk.js";
@@ -306,12 +306,11 @@ export function untitledSections(set: ClauseSet, printed: readonly string[]): Pr
 function checkSetConditions(set: ClauseSet, lineOf: (p: PropertyKey[]) => number | undefined): Problem[] {
   const problems: Problem[] = [];
   const check = (condition: Condition | undefined, at: PropertyKey[], field: string) => {
-    for (const path of conditionPaths(condition ?? {}))
-      if (!schemaAt(profileSchema, path.split(".")))
-        problems.push({
-          code: "UNKNOWN_CONDITION_FIELD", file: set.file, line: lineOf([...at, path]) ?? lineOf(at), field: `${field}.${path}`,
-          message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
-        });
+    for (const path of unknownConditionPaths(condition))
+      problems.push({
+        code: "UNKNOWN_CONDITION_FIELD", file: set.file, line: lineOf([...at, path]) ?? lineOf(at), field: `${field}.${path}`,
+        message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
+      });
   };
   set.sections.forEach((section, si) => {
     check(section.when, ["sections", si, "when"], `sections[${si}].when`);
