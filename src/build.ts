@@ -19,7 +19,7 @@ import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
-import { manifestProfile, Staging, writtenAssets, type Format, type Manifest, type ManifestEntry } from "./write.js";
+import { manifestProfile, Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
 import { compareText } from "./text-order.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
@@ -166,9 +166,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const known = new Set(Object.values(cache.entries).map((e) => e.slug));
     // the shared assets serve every page the manifest lists: this build's, and other builds' (another shard)
     const faces: KnownFaces[] = [...rendered.map((r) => ({ faces: r.faces, files: r.entries })), ...unchanged, ...Object.values(latest?.entries ?? {})];
-    // only what an earlier build wrote into assets/ is replaced or removed: it may be a site's own folder
-    const ownAssets = await writtenAssets(out);
-    const assets = (files: ManifestEntry[]) => writeSharedAssets(out, files, faces, ownAssets);
+    // only what an earlier build wrote into assets/ (the previous manifest's list, which commit reads) is
+    // replaced or removed: it may be a site's own folder
+    let ownAssets: ReadonlySet<string> = new Set();
+    const assets = (files: ManifestEntry[], written: ReadonlySet<string>) => writeSharedAssets(out, files, faces, (ownAssets = written));
     const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assets);
     // only now that the pages using them are gone: the subsets no page needs any more
     await pruneSharedAssets(out, manifest.assets ?? [], ownAssets);

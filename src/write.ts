@@ -123,8 +123,9 @@ export class Staging {
    * Swaps each staged top-level folder (`slugs`) into place, then writes the manifest: `entries` replace
    * those of the profiles in `replaced`, the others' are kept. A folder in the way that no earlier build
    * wrote (neither the manifest nor `known`, the cache's slugs, names it) is not replaced: it may be
-   * someone's files. `assets` gives the manifest's asset list from its files (see writeSharedAssets),
-   * before anything is swapped.
+   * someone's files. `assets` gives the manifest's asset list from its files and from the assets the
+   * previous manifest lists (what an earlier build wrote: see writeSharedAssets), before anything is
+   * swapped.
    */
   async commit(
     slugs: string[],
@@ -132,13 +133,13 @@ export class Staging {
     replaced = slugs,
     known: ReadonlySet<string> = new Set(),
     retired: string[] = [],
-    assets: (files: ManifestEntry[]) => Promise<AssetEntry[]> = async () => [],
+    assets: (files: ManifestEntry[], written: ReadonlySet<string>) => Promise<AssetEntry[]> = async () => [],
   ): Promise<Manifest> {
     for (const slug of [...slugs, ...retired]) inside(this.out, slug);
-    const { files, previous, listed } = await mergeManifest(this.out, [...replaced, ...retired], entries);
+    const { files, previous, listed, written } = await mergeManifest(this.out, [...replaced, ...retired], entries);
     const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
-    const shared = await assets(files);
+    const shared = await assets(files, written);
     const manifest: Manifest = shared.length ? { files, assets: shared } : { files };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     // a rebuild with nothing changed has nothing to swap and a manifest that is already there
@@ -190,6 +191,7 @@ export const STAGING_PREFIX = ".staging-";
  * its `assets/` is not one).
  */
 export const HALF_WRITTEN = ".policypress-";
+const HALF_WRITTEN_NAME = new RegExp(`\\${HALF_WRITTEN}(\\d+)$`);
 /** Names this machine in staging folders: on a shared network folder, another machine's build is left alone. */
 const HOST_TAG = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
 
@@ -309,7 +311,7 @@ export async function recoverOutput(out: string): Promise<string[]> {
 async function halfWritten(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    const pid = new RegExp(`\\${HALF_WRITTEN}(\\d+)$`).exec(e.name)?.[1];
+    const pid = HALF_WRITTEN_NAME.exec(e.name)?.[1];
     if (e.isFile() && pid && !processAlive(Number(pid))) found.push(join(e.parentPath, e.name));
   }
   return found;
@@ -355,33 +357,24 @@ function foreignFolder(out: string, slug: string): Problem {
  * Keeps other profiles' entries from an earlier build (when their files are still there), replaces ours.
  * Returns the file's text as it was, too, and the slugs it listed.
  */
-async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ files: ManifestEntry[]; previous?: string; listed: Set<string> }> {
+async function mergeManifest(out: string, slugs: string[], entries: ManifestEntry[]): Promise<{ files: ManifestEntry[]; previous?: string; listed: Set<string>; written: Set<string> }> {
   let previous: ManifestEntry[] = [];
+  let assets: unknown[] = [];
   let text: string | undefined;
   try {
     text = await readFile(join(out, "manifest.json"), "utf8");
     const parsed = JSON.parse(text) as Manifest;
     if (Array.isArray(parsed.files)) previous = parsed.files;
+    if (Array.isArray(parsed.assets)) assets = parsed.assets;
   } catch {
     previous = [];
   }
   const ours = new Set(slugs);
   const kept = previous.filter((e) => !ours.has(e.slug) && typeof e.path === "string" && existsSync(join(out, e.path)));
   const files = [...kept, ...entries].sort((a, b) => compareText(a.path, b.path));
-  return { files, previous: text, listed: new Set(previous.map((e) => e.slug)) };
-}
-
-/**
- * The files under assets/ that the last build wrote, as its manifest lists them: only these are
- * PolicyPress's to replace or remove (the output folder may be a site with its own assets/).
- */
-export async function writtenAssets(out: string): Promise<Set<string>> {
-  try {
-    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as Partial<Manifest>;
-    return new Set((Array.isArray(manifest.assets) ? manifest.assets : []).map((a) => a?.path).filter((p): p is string => typeof p === "string"));
-  } catch {
-    return new Set();
-  }
+  // the files under assets/ an earlier build wrote: only these are PolicyPress's to replace or remove
+  const written = new Set(assets.map((a) => (a as Partial<AssetEntry> | null)?.path).filter((p): p is string => typeof p === "string"));
+  return { files, previous: text, listed: new Set(previous.map((e) => e.slug)), written };
 }
 
 export const toPosix = (p: string) => p.split(sep).join("/");
