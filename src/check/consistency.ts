@@ -4,6 +4,7 @@ import { conditionPaths, type Clause } from "../schema/clause.js";
 import { stringsOf } from "./profile-strings.js";
 import { unescapeMarkdown } from "../render/text.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
+import { emailSchema, webUrlSchema } from "../schema/primitives.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
 import { evidenceFor, included, isDeclared, suggestions, type BuiltPolicy } from "./evidence.js";
 
@@ -170,7 +171,7 @@ function uniqueProblems(problems: Problem[]): Problem[] {
  * with a Chinese domain (https://例子.中国/, privacy@例子.中国) is the same address in the English policy,
  * not an untranslated text.
  */
-const isAddress = (value: string) => /^https?:\/\/\S+$/i.test(value) || /^[^\s@]+@[^\s@]+$/.test(value);
+const isAddress = (value: string) => webUrlSchema.safeParse(value).success || emailSchema.safeParse(value).success;
 
 /** A language version is missing: a clause renders empty in one language, or Chinese text reaches the English policy. */
 export const localesComplete: Rule = {
