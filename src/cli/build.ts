@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
+import { PAPERS, type Paper } from "../render/paper.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { Format } from "../write.js";
 import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS } from "../schema/build-options.js";
@@ -116,7 +117,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
     const locales = listOption(values.locales, "--locales", LOCALES) ?? [...LOCALES];
     for (const l of locales) if (!(LOCALES as readonly string[]).includes(l)) throw new UsageError(`unknown locale "${l}"; use zh-CN or en`);
     const paper = (values.paper as string | undefined) ?? "A4";
-    if (paper !== "A4" && paper !== "Letter") throw new UsageError(`unknown paper "${paper}"; use A4 or Letter`);
+    if (!(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`unknown paper "${paper}"; use ${PAPERS.join(" or ")}`);
     refuseRootOutput(values.out as string | undefined);
     const timeout = pdfTimeout(values["pdf-timeout"]);
 
@@ -131,7 +132,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
         executablePath: values.browser as string | undefined,
         browserWSEndpoint: values["browser-ws"] as string | undefined,
         timeoutMs: timeout * 1000,
-        paper,
+        paper: paper as Paper,
       },
       onProgress: io.progress,
       base: base(values.base),

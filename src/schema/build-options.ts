@@ -14,6 +14,9 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** A function option (onProgress): zod 4 has no function schema. */
 const callback = z.custom<(message: string) => void>((v) => typeof v === "function", "must be a function");
 
+// the paper sizes the HTML's running header is measured against: another would leave it unmeasured
+const paperSchema = z.enum(PAPERS).optional();
+
 /** The formats a build is asked for (json and xml come with the site). */
 export const BUILD_FORMATS = ["md", "html", "pdf"] as const;
 
@@ -61,8 +64,7 @@ export const buildOptionsSchema = z.strictObject({
       browserWSEndpoint: z.string().min(1, "must not be empty").optional(),
       concurrency: z.int("must be a whole number of pages").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
       timeoutMs: z.number().positive("must be more than 0").max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`).optional(),
-      // the paper sizes the HTML's running header is measured against: another would leave it unmeasured
-      paper: z.enum(PAPERS).optional(),
+      paper: paperSchema,
     })
     .optional(),
 });
@@ -77,7 +79,7 @@ export const profileOptionsSchema = z.strictObject({
   formats: buildOptionsSchema.shape.formats,
   base: buildOptionsSchema.shape.base,
   siteUrl: buildOptionsSchema.shape.siteUrl,
-  paper: z.enum(PAPERS).optional(),
+  paper: paperSchema,
 });
 
 /** Every problem with buildProfile()'s options, as buildOptionProblems gives them. */
