@@ -185,9 +185,15 @@ async function makeSandbox(dir) {
   // otherwise change the inputs between two builds (and rightly defeat the incremental cache)
   for (const name of ["clauses", "templates", "locales", "package.json"]) await cp(join(ROOT, name), join(dir, name), { recursive: true });
   await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  // which build options the measured code knows (an older commit, in an A/B run, may lack some): its
+  // BuildOptions was an interface in build.d.ts, and is now inferred from buildOptionsSchema
   const dts = readFileSync(join(dir, "dist", "build.d.ts"), "utf8");
-  const optionsBlock = /interface BuildOptions \{([\s\S]*?)\n\}/.exec(dts)?.[1] ?? "";
-  const features = { jobs: /\bjobs\?:/.test(optionsBlock), cache: /\bcache\?:/.test(optionsBlock), shard: /\bshard\?:/.test(optionsBlock) };
+  const schemaDts = join(dir, "dist", "schema", "build-options.d.ts");
+  const optionsBlock =
+    /interface BuildOptions \{([\s\S]*?)\n\}/.exec(dts)?.[1] ??
+    (existsSync(schemaDts) ? /buildOptionsSchema: ([\s\S]*?)\n\}/.exec(readFileSync(schemaDts, "utf8"))?.[1] : undefined) ??
+    "";
+  const features = { jobs: /\bjobs\??:/.test(optionsBlock), cache: /\bcache\??:/.test(optionsBlock), shard: /\bshard\??:/.test(optionsBlock) };
   let defaultJobs;
   if (features.jobs && existsSync(join(dir, "dist", "parallel.js"))) {
     const parallel = await import(pathToFileURL(join(dir, "dist", "parallel.js")).href);

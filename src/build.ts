@@ -7,7 +7,8 @@ import { PolicyError, type Problem } from "./errors.js";
 import { displayPath } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
 import { createOutputFolder } from "./output-guard.js";
-import { buildOptionProblems } from "./schema/build-options.js";
+import { buildOptionProblems, type BuildOptions } from "./schema/build-options.js";
+export type { BuildOptions } from "./schema/build-options.js";
 import { builtinPaths } from "./paths.js";
 import { browserIdentity } from "./pdf/browser.js";
 import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
@@ -23,30 +24,6 @@ import { manifestProfile, Staging, type Format, type Manifest, type ManifestEntr
 import { compareText } from "./text-order.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
-
-export interface BuildOptions {
-  /** profile.yaml paths; left out, the bundled example is built (an empty list is refused: BAD_OPTION). */
-  profiles?: string[];
-  out?: string;
-  formats?: Format[];
-  locales?: Locale[];
-  /** true when the user asked for the formats explicitly: then a missing browser fails the build. */
-  formatsExplicit?: boolean;
-  browser?: Omit<PrintOptions, "onProgress" | "save">;
-  /** Path the output is published under (default /), for the sitemap, feed and canonical links. */
-  base?: string;
-  /** Origin of the published site (default: from the profile). */
-  siteUrl?: string;
-  /** Render threads, this one included (default: one per core when there are 48 profiles or more). */
-  jobs?: number;
-  /** Build only part i of n of the profiles (1-based), e.g. { index: 1, count: 4 }. */
-  shard?: { index: number; count: number };
-  /** false: ignore and do not update the incremental build cache. */
-  cache?: boolean;
-  onProgress?: (message: string) => void;
-  /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
-  lockWaitMs?: number;
-}
 
 export interface BuildResult {
   out: string;

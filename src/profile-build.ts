@@ -7,7 +7,8 @@ import { renderDocument, type PolicyDocument } from "./render/document.js";
 import type { RenderedFile } from "./render/files.js";
 import type { Paper } from "./render/paper.js";
 import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
-import { profileOptionProblems } from "./schema/build-options.js";
+import { profileOptionProblems, type ProfileOptions } from "./schema/build-options.js";
+export type { ProfileOptions } from "./schema/build-options.js";
 import type { Clause } from "./schema/clause.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { profileSite } from "./site/assemble.js";
@@ -27,18 +28,6 @@ export interface ProfileBuild {
 }
 
 /** What the site around a profile's policy needs to know (the same for every profile of a build). */
-export interface ProfileOptions {
-  locales?: Locale[];
-  /** The formats the build writes (the site links downloads only for these). */
-  formats?: Format[];
-  /** Path the output folder is published under, e.g. /legal/ (default /). */
-  base?: string;
-  /** Origin of the published site; defaults to that of policy.url, else company.website. */
-  siteUrl?: string;
-  /** The paper the PDFs are printed on (default A4): the HTML they are printed from is cut to fit it. */
-  paper?: Paper;
-}
-
 /** load -> validate -> resolve -> render, for one profile, in memory (no file is written). */
 export async function buildProfile(path: string, site: ProfileOptions = {}): Promise<ProfileBuild> {
   const wrong = profileOptionProblems(site);

@@ -2,11 +2,10 @@ import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
 import { PAPERS, type Paper } from "../render/paper.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
-import type { Format } from "../write.js";
-import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS } from "../schema/build-options.js";
+import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS, type BuildFormat } from "../schema/build-options.js";
 import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
-const FORMATS: Format[] = [...BUILD_FORMATS];
+const FORMATS: BuildFormat[] = [...BUILD_FORMATS];
 
 function jobs(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -113,7 +112,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
   },
   async run({ values, positionals, io }) {
     const formats = listOption(values.formats, "--formats", FORMATS) ?? FORMATS;
-    for (const f of formats) if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}"; use md, html or pdf`);
+    for (const f of formats) if (!FORMATS.includes(f as BuildFormat)) throw new UsageError(`unknown format "${f}"; use md, html or pdf`);
     const locales = listOption(values.locales, "--locales", LOCALES) ?? [...LOCALES];
     for (const l of locales) if (!(LOCALES as readonly string[]).includes(l)) throw new UsageError(`unknown locale "${l}"; use zh-CN or en`);
     const paper = (values.paper as string | undefined) ?? "A4";
@@ -125,7 +124,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
       // no PROFILE argument builds the bundled example (build() refuses an explicit empty list)
       profiles: positionals.length ? positionals : undefined,
       out: values.out as string | undefined,
-      formats: formats as Format[],
+      formats: formats as BuildFormat[],
       formatsExplicit: values.formats !== undefined,
       locales: locales as Locale[],
       browser: {

@@ -5,17 +5,8 @@ import { join } from "node:path";
 import type { Browser } from "puppeteer-core";
 import { PolicyError } from "../errors.js";
 import { isAlive } from "../lock.js";
-
-export interface BrowserOptions {
-  /** Path of a Chrome or Chromium binary; else PUPPETEER_EXECUTABLE_PATH, else the usual system paths. */
-  executablePath?: string;
-  /** ws:// endpoint of a running browser (an existing pool of headless Chrome) to use instead of launching one. */
-  browserWSEndpoint?: string;
-  /** Pages printed at once; defaults to the number of CPU cores (at most 4). */
-  concurrency?: number;
-  /** Milliseconds one document may take. */
-  timeoutMs?: number;
-}
+import type { BrowserOptions } from "../schema/build-options.js";
+export type { BrowserOptions } from "../schema/build-options.js";
 
 const SYSTEM_PATHS = [
   "/usr/bin/chromium",

@@ -19,6 +19,7 @@ const paperSchema = z.enum(PAPERS).optional();
 
 /** The formats a build is asked for (json and xml come with the site). */
 export const BUILD_FORMATS = ["md", "html", "pdf"] as const;
+export type BuildFormat = (typeof BUILD_FORMATS)[number];
 
 /** A path the output is published under: /legal/, not an address and never above the site's root. */
 export const basePathSchema = z
@@ -36,38 +37,57 @@ export const siteOriginSchema = z.string().refine((s) => {
   }
 }, "must be an origin such as https://example.com (a path goes in base / --base)");
 
+/** Which browser prints the PDFs, and how. */
+export const browserOptionsSchema = z.strictObject({
+  /** Path of a Chrome or Chromium binary; else PUPPETEER_EXECUTABLE_PATH, else the usual system paths. */
+  executablePath: z.string().min(1, "must not be empty").optional(),
+  /** ws:// endpoint of a running browser (an existing pool of headless Chrome) to use instead of launching one. */
+  browserWSEndpoint: z.string().min(1, "must not be empty").optional(),
+  /** Pages printed at once; defaults to the number of CPU cores (at most 4). */
+  concurrency: z.int("must be a whole number of pages").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
+  /** Milliseconds one document may take. */
+  timeoutMs: z.number().positive("must be more than 0").max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`).optional(),
+});
+export type BrowserOptions = z.infer<typeof browserOptionsSchema>;
+
 /**
  * What `build()` accepts, checked before anything is read or written: a program calling the library
  * gets the same refusals as the CLI's user (an empty list of formats wrote nothing and emptied the
- * manifest; an unknown locale failed deep in rendering). Functions and browser settings pass through.
+ * manifest; an unknown locale failed deep in rendering). The type BuildOptions is inferred from it.
  */
 export const buildOptionsSchema = z.strictObject({
+  /** profile.yaml paths; left out, the bundled example is built (an empty list is refused: BAD_OPTION). */
   // [] is not "none given": a pipeline whose glob found nothing would publish the bundled example's policy
   profiles: z.array(z.string().min(1, "must not be empty")).min(1, "is an empty list; name one or more profile.yaml files, or leave profiles out to build the bundled example").optional(),
+  /** The output folder (default output/). */
   out: z.string().min(1, "must not be empty").optional(),
+  /** What to write (default all three). */
   formats: z.array(z.enum(BUILD_FORMATS)).min(1, "must name at least one of md, html, pdf").optional(),
+  /** The languages (default both); the bilingual document needs both. */
   locales: z.array(localeSchema).min(1, "must name at least one of zh-CN, en").optional(),
+  /** true when the user asked for the formats explicitly: then a missing browser fails the build. */
   formatsExplicit: z.boolean().optional(),
+  /** Path the output is published under (default /), for the sitemap, feed and canonical links. */
   base: basePathSchema.optional(),
+  /** Origin of the published site (default: from the profile). */
   siteUrl: siteOriginSchema.optional(),
+  /** Render threads, this one included (default: one per core when there are 48 profiles or more). */
   jobs: z.int("must be a whole number of threads").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
+  /** Build only part i of n of the profiles (1-based), e.g. { index: 1, count: 4 }. */
   shard: z
     .strictObject({ index: z.int().min(1), count: z.int().min(1) })
     .refine((s) => s.index <= s.count, "index must be from 1 to count")
     .optional(),
+  /** false: ignore and do not update the incremental build cache. */
   cache: z.boolean().optional(),
+  /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
   lockWaitMs: z.number().min(0).optional(),
+  /** Called with each progress line (rendered, printed...) as the CLI prints them. */
   onProgress: callback.optional(),
-  browser: z
-    .strictObject({
-      executablePath: z.string().min(1, "must not be empty").optional(),
-      browserWSEndpoint: z.string().min(1, "must not be empty").optional(),
-      concurrency: z.int("must be a whole number of pages").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
-      timeoutMs: z.number().positive("must be more than 0").max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`).optional(),
-      paper: paperSchema,
-    })
-    .optional(),
+  /** The browser that prints the PDFs, and the paper (default A4). */
+  browser: browserOptionsSchema.extend({ paper: paperSchema }).optional(),
 });
+export type BuildOptions = z.input<typeof buildOptionsSchema>;
 
 /**
  * What `buildProfile()` accepts: the options of build() that shape one profile's pages. Unchecked, a
@@ -76,11 +96,16 @@ export const buildOptionsSchema = z.strictObject({
  */
 export const profileOptionsSchema = z.strictObject({
   locales: buildOptionsSchema.shape.locales,
+  /** The formats the build writes (the site links downloads only for these). */
   formats: buildOptionsSchema.shape.formats,
+  /** Path the output folder is published under, e.g. /legal/ (default /). */
   base: buildOptionsSchema.shape.base,
+  /** Origin of the published site; defaults to that of policy.url, else company.website. */
   siteUrl: buildOptionsSchema.shape.siteUrl,
+  /** The paper the PDFs are printed on (default A4): the HTML they are printed from is cut to fit it. */
   paper: paperSchema,
 });
+export type ProfileOptions = z.input<typeof profileOptionsSchema>;
 
 /** Every problem with buildProfile()'s options, as buildOptionProblems gives them. */
 export function profileOptionProblems(options: unknown): Problem[] {
@@ -98,7 +123,7 @@ function optionProblems(schema: z.ZodType, options: unknown): Problem[] {
   return parsed.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(schema, issue.path, key));
     const field = issue.path.map(String).join(".") || "options";
-    return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See BuildOptions in src/build.ts (or `policypress build --help`)." };
+    return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See buildOptionsSchema in src/schema/build-options.ts (or `policypress build --help`)." };
   });
 }
 
