@@ -35,6 +35,15 @@ describe("browser faults end with a clear error and no stray Chromium", () => {
     expect(myFolders()).toEqual([]);
   });
 
+  it.runIf(hasBrowser)("a build that printed its PDFs leaves no Chromium process behind when it returns", async () => {
+    // what lingers for a second or so after (`<defunct>` in ps) are zombies of Chromium's helpers, left
+    // for process 1 to reap: they no longer run, and have no command line this check could match
+    const out = tempDir();
+    await build({ profiles: [golden], out, formats: ["pdf"], locales: ["en"], cache: false });
+    expect(browsersMatching(mine)).toEqual([]);
+    expect(myFolders()).toEqual([]);
+  });
+
   it.runIf(hasBrowser)("a document that hangs past the time limit: PDF_FAILED after one retry, browser closed", async () => {
     const out = tempDir();
     const started = Date.now();
