@@ -41,9 +41,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
       problems = undefined;
       options.onBuild?.({ ok: true, ms: performance.now() - started });
     } catch (e) {
-      if (!isPolicyError(e)) throw e;
-      problems = e.problems;
-      options.onBuild?.({ ok: false, message: formatError(e) });
+      // a bug met while editing shows in the page too: thrown, it ended the preview with a stack trace
+      const error = isPolicyError(e) ? e : new PolicyError({ code: "INTERNAL", message: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: "This is a bug in PolicyPress: please report it with the files that cause it. Saving again retries." });
+      problems = error.problems;
+      options.onBuild?.({ ok: false, message: formatError(error) });
     }
   };
   await rebuild();
@@ -74,14 +75,16 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     ],
   });
 
-  const own = await loadProfile(profile).then(ownClauseDirs, () => []);
-  const watched = [profile, ...own, join(dirname(profile), "versions"), builtinPaths.clauses, builtinPaths.templates, builtinPaths.locales];
-  server.watcher.add(watched);
+  server.watcher.add([profile, join(dirname(profile), "versions"), builtinPaths.clauses, builtinPaths.templates, builtinPaths.locales]);
+  // the profile names its own clause folders: a folder added to clauses.dirs while the preview runs is
+  // watched from the next rebuild on (read once at the start, its clauses' edits went unseen)
+  const watchOwnClauses = async () => server.watcher.add(await loadProfile(profile).then(ownClauseDirs, () => []));
+  await watchOwnClauses();
   let timer: NodeJS.Timeout | undefined;
   const onChange = (path: string) => {
     if (path.startsWith(out) || !/\.(ya?ml|md|json|hbs|css)$/.test(path)) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void rebuild().then(() => server.ws.send({ type: "full-reload" })), 80);
+    timer = setTimeout(() => void rebuild().then(watchOwnClauses).then(() => server.ws.send({ type: "full-reload" })), 80);
   };
   const startedAt = Date.now();
   server.watcher.on("change", onChange);

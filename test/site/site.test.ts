@@ -184,6 +184,29 @@ describe.runIf("path" in found)("policypress dev", () => {
   });
 });
 
+describe.runIf("path" in found)("policypress dev, clause folders named while it runs", () => {
+  it("watches a folder added to clauses.dirs from the next rebuild on", async () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = await startDevServer({ profile: join(dir, "profile.yaml"), port });
+    const browser = await puppeteer.launch({ executablePath: (found as { path: string }).path, args: CHROMIUM_FLAGS, userDataDir: tempDir("pp-chromium-") });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}policy.en.html`, { waitUntil: "load" });
+      cpSync(join(dir, "own"), join(dir, "own2"), { recursive: true });
+      const profile = join(dir, "profile.yaml");
+      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(profile, readFileSync(profile, "utf8").replace("dirs: [own]", "dirs: [own2]"))]);
+      const rights = join(dir, "own2", "rights.md");
+      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(rights, readFileSync(rights, "utf8").replace("We will answer your request", "We shall answer your request"))]);
+      await page.waitForFunction(() => document.body.textContent!.includes("We shall answer your request"), { timeout: 20_000 });
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
 describe("a one-language build (--locales en)", () => {
   const out = tempDir();
   const site = join(out, "acme");
