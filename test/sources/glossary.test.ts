@@ -15,6 +15,8 @@ import { root } from "../helpers.js";
 interface Term {
   zh: string[];
   en: string[];
+  /** What the note says not to write (`not "controller"`). */
+  not: string[];
   line: number;
 }
 
@@ -22,11 +24,12 @@ interface Term {
 function glossary(): Term[] {
   const lines = readFileSync(join(root, "docs", "glossary.md"), "utf8").split("\n");
   return lines.flatMap((line, i) => {
-    const cells = /^\| ([^|]+) \| ([^|]+) \|/.exec(line);
+    const cells = /^\| ([^|]+) \| ([^|]+) \|([^|]*)\|/.exec(line);
     if (!cells || cells[1] === "zh-CN " || cells[1]!.startsWith("---")) return [];
     const zh = cells[1]!.split("/").map((s) => s.replace(/[（(].*?[）)]/g, "").replace(/[《》]/g, "").trim());
     const en = cells[2]!.split("/").map((s) => s.replace(/\(.*?\)/g, "").replace(/"/g, "").trim());
-    return [{ zh: zh.filter(Boolean), en: en.filter(Boolean), line: i + 1 }];
+    const not = [...(cells[3] ?? "").matchAll(/\bnot "([^"]+)"/g)].map((m) => m[1]!);
+    return [{ zh: zh.filter(Boolean), en: en.filter(Boolean), not, line: i + 1 }];
   });
 }
 
@@ -35,7 +38,7 @@ const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+(?:[-'][a-z0-9]+)*/
 const stem = (word: string) => word.replace(/(?<=..)s$/, "").slice(0, 5);
 
 /** Does `text` hold the words of `phrase` in order, within a few words of each other? */
-export function carries(text: string, phrase: string): boolean {
+function carries(text: string, phrase: string): boolean {
   const all = words(phrase);
   const wanted = all.filter((w) => !STOP.has(w)).map(stem);
   const have = words(text).map(stem);
@@ -76,6 +79,18 @@ describe("the clause library follows the glossary", async () => {
       }
     }
     expect(deviations).toEqual([]);
+  });
+
+  it("never uses the word a glossary note rules out for a term (\"personal data\" for 个人信息)", () => {
+    const ruled = terms.filter((t) => t.not.length);
+    expect(ruled.map((t) => t.not).flat()).toContain("personal data");
+    const found: string[] = [];
+    for (const clause of library.clauses.values())
+      for (const term of ruled)
+        for (const word of term.not)
+          if (term.zh.some((zh) => clause.bodies["zh-CN"].includes(zh)) && new RegExp(`\\b${word}\\b`, "i").test(clause.bodies.en))
+            found.push(`${clause.file}: "${word}" for ${term.zh.join(" / ")} (docs/glossary.md:${term.line})`);
+    expect(found).toEqual([]);
   });
 });
 
