@@ -1,8 +1,10 @@
+import type { z } from "zod";
 import { PolicyError, ProblemList } from "../errors.js";
 import type { LoadedProfile } from "../load/profile.js";
 import type { ResolvedPolicy } from "../resolve.js";
 import { pick, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
+import type { docClauseSchema, docSectionSchema, policyDocumentSchema } from "../schema/snapshot.js";
 import { withEmptyObjects } from "../schema/walk.js";
 import { renderClause } from "./clause.js";
 import { hasKey, translator } from "./i18n.js";
@@ -10,17 +12,8 @@ import { clauseNumber, formatDate, sectionNumber } from "./numbering.js";
 import { fillMarkdown, type Skeleton } from "./slots.js";
 import { localView } from "./view.js";
 
-export interface DocClause {
-  key: string;
-  id: string;
-  /** Stable across versions and locales: derived from the clause id. */
-  anchor: string;
-  number?: string;
-  title: string;
-  showTitle: boolean;
-  /** The rendered body, Markdown. */
-  markdown: string;
-}
+// A document is plain data, frozen as it is in released snapshots: its shape is the snapshot schema's
+export type DocClause = z.infer<typeof docClauseSchema>;
 
 /**
  * The skeleton (slots.ts) each clause rendered in this process was made from, for its HTML. Kept beside
@@ -28,30 +21,10 @@ export interface DocClause {
  */
 export const skeletonOf = new WeakMap<DocClause, Skeleton>();
 
-export interface DocSection {
-  id: string;
-  anchor: string;
-  number?: string;
-  title?: string;
-  clauses: DocClause[];
-}
+export type DocSection = z.infer<typeof docSectionSchema>;
 
 /** One locale of a policy, everything rendered but not yet written as Markdown or HTML. */
-export interface PolicyDocument {
-  locale: Locale;
-  slug: string;
-  version: string;
-  title: string;
-  company: string;
-  shortName: string;
-  effectiveIso: string;
-  effective: string;
-  updated: string;
-  /** The "which language prevails" statement. */
-  controlling: string;
-  website: string;
-  sections: DocSection[];
-}
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 
 export const anchorOf = (id: string) => id.replace(/[^a-z0-9]+/g, "-");
 

@@ -46,7 +46,8 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
 }
 
-function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
+/** What is wrong with a value, in plain words (without its field). */
+export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   if (issue.code === "invalid_type") return `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`;
   if (issue.code === "invalid_union") return schema && isLocalized(schema, issue.path) ? localizedTrouble(issue.input) : nearestBranch(issue);
   if (issue.code === "invalid_value") return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -88,7 +89,7 @@ function nearestBranch(issue: z.core.$ZodIssueInvalidUnion): string {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { string: "a text", number: "a number", int: "a whole number", boolean: "true or false", array: "a list", object: "a mapping (key: value lines)" };
+  const names: Record<string, string> = { string: "a text", number: "a number", int: "a whole number", boolean: "true or false", array: "a list", object: "a mapping (key: value lines)", record: "a mapping (key: value lines)" };
   return names[expected] ?? expected;
 }
 

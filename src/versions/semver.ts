@@ -1,7 +1,7 @@
 /** X.Y.Z release numbers: what `release` proposes and what orders a profile's versions/ folder. */
-export type Bump = "major" | "minor" | "patch";
+import { VERSION_PATTERN } from "../schema/snapshot.js";
 
-export const VERSION_PATTERN = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
+export type Bump = "major" | "minor" | "patch";
 
 export function parseVersion(v: string): [number, number, number] | undefined {
   const m = VERSION_PATTERN.exec(v);

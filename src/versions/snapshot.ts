@@ -1,30 +1,14 @@
 import { createHash } from "node:crypto";
-import type { Profile } from "../schema/profile.js";
-import type { PolicyDocument } from "../render/document.js";
+import type { z } from "zod";
+import type { snapshotSchema } from "../schema/snapshot.js";
 
 /**
  * A released version, frozen: the rendered documents of both locales (so later builds reproduce it
  * exactly, whatever the clause library says by then), the clauses it was made of, the profile facts,
  * and a hash chain (its own content hash and the previous snapshot's) that makes edits detectable.
+ * Its fields are those of the schema every read checks it against (schema/snapshot.ts).
  */
-export interface Snapshot {
-  format: 1;
-  slug: string;
-  version: string;
-  /** YYYY-MM-DD the version was released. */
-  released: string;
-  /** YYYY-MM-DD it takes effect. */
-  effective: string;
-  summary?: { "zh-CN": string; en: string };
-  clauseSet: string;
-  previous: { version: string; hash: string } | null;
-  profile: Profile;
-  documents: { "zh-CN": PolicyDocument; en: PolicyDocument };
-  /** Readable copies written beside snapshot.json (policy.zh-CN.md ...), name -> sha256. */
-  files: Record<string, string>;
-  /** sha256 of everything above, canonically serialised. */
-  hash: string;
-}
+export type Snapshot = z.infer<typeof snapshotSchema>;
 
 export type SnapshotContent = Omit<Snapshot, "hash">;
 

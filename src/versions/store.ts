@@ -7,6 +7,9 @@ import { displayPath, readSmallFile } from "../load/files.js";
 import { toMarkdown } from "../render/markdown.js";
 import { compareVersions, parseVersion } from "./semver.js";
 import { contentOf, hashContent, sealSnapshot, type Snapshot, type SnapshotContent } from "./snapshot.js";
+import { snapshotSchema } from "../schema/snapshot.js";
+import { describeIssue, fieldName } from "../schema/zod-problems.js";
+import type { z } from "zod";
 
 /** versions/ beside the profile: one folder per release, plain files the user commits. */
 export const versionsDir = (profileDir: string) => join(profileDir, "versions");
@@ -36,25 +39,28 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
   for (const name of names.filter((n) => parseVersion(n)).sort(compareVersions)) {
     const file = join(dir, name, "snapshot.json");
     const shown = displayPath(file);
-    let snapshot: Snapshot;
+    let raw: unknown;
     try {
-      snapshot = JSON.parse((await readSmallFile(file)) ?? "") as Snapshot;
+      raw = JSON.parse((await readSmallFile(file)) ?? "");
     } catch {
       problems.push({ code: "VERSION_MISSING", file: shown, message: `version ${name} has no readable snapshot.json`, hint });
       unreadable.add(name);
       continue;
     }
-    // JSON, but not what `release` writes (`null`, a list, a field of the wrong kind): the checks below
-    // would read fields of nothing, or the file names of a text
-    const notASnapshot = shapeProblem(snapshot);
-    if (notASnapshot) {
-      problems.push({ code: "VERSION_TAMPERED", file: shown, message: `the snapshot.json of version ${name} is not one \`policypress release\` writes: ${notASnapshot}`, hint });
+    const edited = isRecord(raw) && hashContent(contentOf(raw as Snapshot)) !== raw.hash;
+    // JSON, but not what `release` writes (`null`, a list, a field of the wrong kind): its pages and
+    // notices would read fields of nothing, so the whole file is checked once, here, and refused whole
+    const checked = snapshotSchema.safeParse(raw, { reportInput: true });
+    if (!checked.success) {
+      problems.push(notASnapshot(name, shown, raw, checked.error, edited));
       unreadable.add(name);
       continue;
     }
+    const snapshot = checked.data;
     if (snapshot.version !== name) problems.push({ code: "VERSION_TAMPERED", file: shown, field: "version", message: `the folder is ${name} but the snapshot says ${snapshot.version}`, hint });
-    if (hashContent(contentOf(snapshot)) !== snapshot.hash) problems.push({ code: "VERSION_TAMPERED", file: shown, message: `version ${name} was edited after it was released (its content no longer matches its hash)`, hint });
-    for (const [copy, expected] of Object.entries(snapshot.files ?? {})) {
+    if (edited) problems.push({ code: "VERSION_TAMPERED", file: shown, message: `version ${name} was edited after it was released (its content no longer matches its hash)`, hint });
+    // the copies as the file lists them: a parsed record leaves out a "__proto__" entry, which must fail too
+    for (const [copy, expected] of Object.entries((raw as Pick<Snapshot, "files">).files)) {
       // a copy is a file of the version's own folder: a name that leads elsewhere is not read
       const text = isPlainName(copy) ? await readSmallFile(join(dir, name, copy)) : undefined;
       if (text === undefined || sha256(text) !== expected)
@@ -82,6 +88,10 @@ export async function writeVersion(profileDir: string, content: Omit<SnapshotCon
     throw new PolicyError({ code: "VERSION_EXISTS", file: displayPath(folder), message: `version ${content.version} is already released`, hint: "Choose a higher version (--version) or let `release` propose one." });
   const copies = Object.fromEntries((["zh-CN", "en"] as const).map((l) => [`policy.${l}.md`, toMarkdown(content.documents[l])]));
   const snapshot = sealSnapshot({ ...content, files: Object.fromEntries(Object.entries(copies).map(([n, t]) => [n, sha256(t)])) });
+  // every read checks a snapshot against its schema: one that would fail it is never written, since a
+  // released version cannot be corrected afterwards (a failure here is PolicyPress's own bug)
+  const written = snapshotSchema.safeParse(JSON.parse(JSON.stringify(snapshot)));
+  if (!written.success) throw new Error(`the snapshot of version ${content.version} would not be read back: ${fieldName(written.error.issues[0]!.path)} ${written.error.issues[0]!.message}`);
   const staging = `${folder}.tmp-${process.pid}`;
   await mkdir(staging, { recursive: true });
   for (const [name, text] of Object.entries(copies)) await writeFile(join(staging, name), text);
@@ -91,22 +101,23 @@ export async function writeVersion(profileDir: string, content: Omit<SnapshotCon
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isTextMap = (v: unknown) => isRecord(v) && Object.values(v).every((x) => typeof x === "string");
 
-/** What is wrong with the fields a snapshot's checks and pages read before its hash is proven, or undefined. */
-function shapeProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return `it holds ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}, not a mapping of fields`;
-  const wrong = [
-    typeof value.version !== "string" && "version",
-    typeof value.hash !== "string" && "hash",
-    (typeof value.released !== "string" || typeof value.effective !== "string") && "released/effective",
-    value.previous !== null && !(isRecord(value.previous) && typeof value.previous.version === "string" && typeof value.previous.hash === "string") && "previous",
-    !isTextMap(value.files) && "files",
-    value.summary !== undefined && !isTextMap(value.summary) && "summary",
-    !(isRecord(value.documents) && isRecord(value.documents["zh-CN"]) && isRecord(value.documents.en)) && "documents",
-    !isRecord(value.profile) && "profile",
-  ].filter((field): field is string => Boolean(field));
-  return wrong.length ? `${wrong.join(", ")} ${wrong.length === 1 ? "is" : "are"} missing or of the wrong kind` : undefined;
+/** The problem of a snapshot.json that is JSON but not a snapshot: its first wrong field, in words. */
+function notASnapshot(name: string, file: string, raw: unknown, error: z.ZodError, edited: boolean): Problem {
+  const what = `the snapshot.json of version ${name} is not one \`policypress release\` writes`;
+  if (!isRecord(raw))
+    return { code: "VERSION_TAMPERED", file, message: `${what}: it holds ${raw === null ? "null" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`}, not a mapping of fields`, hint };
+  const issue = error.issues[0]!;
+  const field = fieldName(issue.path);
+  const others = new Set(error.issues.map((i) => fieldName(i.path)).filter((f) => f !== field)).size;
+  const more = others ? ` (and ${others} more field${others > 1 ? "s" : ""})` : "";
+  // edited by hand (the hash says so), or written with a recomputed hash: either way not a release
+  const how = edited ? ", and it was edited after it was released" : "";
+  const wrong =
+    issue.code === "unrecognized_keys" ? `has an unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
+    : issue.code === "invalid_type" && issue.input === undefined ? "is missing"
+    : describeIssue(issue);
+  return { code: "VERSION_TAMPERED", file, field: field || undefined, message: `${what}${how}: ${field || "the file"} ${wrong}${more}`, hint };
 }
 
 /** A file name with no way out of its folder (no separator, not `.` or `..`). */

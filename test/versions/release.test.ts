@@ -134,7 +134,7 @@ describe("release, change, release again", () => {
     expect(said("null")).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: it holds null, not a mapping of fields");
     expect(said("[]")).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: it holds a list, not a mapping of fields");
     const parsed = JSON.parse(original) as Record<string, unknown>;
-    expect(said(JSON.stringify({ ...parsed, files: "policy.en.md" }))).toBe("1 VERSION_TAMPERED: the snapshot.json of version 1.0.0 is not one `policypress release` writes: files is missing or of the wrong kind");
+    expect(said(JSON.stringify({ ...parsed, files: "policy.en.md" }))).toBe('1 VERSION_TAMPERED [files]: the snapshot.json of version 1.0.0 is not one `policypress release` writes, and it was edited after it was released: files must be a mapping (key: value lines), not the text "policy.en.md"');
     writeFileSync(snapshot, original);
     expect(cli(["check", profile]).stderr).not.toContain("VERSION_");
   });
