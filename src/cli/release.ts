@@ -1,12 +1,13 @@
 import { builtinPaths } from "../paths.js";
 import { releaseVersion } from "../versions/release.js";
-import type { Bump } from "../versions/semver.js";
+import { parseVersion, type Bump } from "../versions/semver.js";
+import { isoDateSchema } from "../schema/primitives.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 
 export default defineCommand({
   name: "release",
   summary: "Freeze the current policy as a new version in versions/ beside the profile.",
-  usage: "policypress release [PROFILE] [--version X.Y.Z | --bump major|minor|patch] [--effective YYYY-MM-DD] [--summary TEXT]",
+  usage: "policypress release [PROFILE] [--version X.Y.Z | --bump major|minor|patch] [--effective YYYY-MM-DD] [--date YYYY-MM-DD] [--summary TEXT [--summary-en TEXT]]",
   help: `Writes versions/<X.Y.Z>/ (snapshot.json and readable Markdown copies) next to the profile: commit it.
 A released version is never re-rendered from today's clauses, and is never modified: every later build
 reproduces it from its snapshot, and check/build refuse an edited, missing or reordered snapshot.
@@ -36,6 +37,11 @@ Options:
     if (positionals.length > 1) throw new UsageError("release takes one profile");
     if (values.version && values.bump) throw new UsageError("give --version or --bump, not both");
     if (values.bump && !["major", "minor", "patch"].includes(values.bump as string)) throw new UsageError(`--bump takes major, minor or patch, not "${values.bump}"`);
+    // a value that is not a version or a date at all is a usage error (exit 2), said before anything is
+    // read, as for --bump; one that is well formed but not after the latest release is the input's (exit 1)
+    if (values.version !== undefined && !parseVersion(values.version as string)) throw new UsageError(`--version takes a version number X.Y.Z such as 1.2.0 (no leading zeros), not "${values.version}"`);
+    for (const flag of ["date", "effective"] as const)
+      if (values[flag] !== undefined && !isoDateSchema.safeParse(values[flag]).success) throw new UsageError(`--${flag} takes a date written YYYY-MM-DD, such as 2027-01-01, not "${values[flag]}"`);
     // one text serves both languages, unless it is Chinese: then the English one must be given too
     if (values["summary-en"] !== undefined && values.summary === undefined) throw new UsageError("--summary-en goes with --summary (the Chinese summary)");
     const summaryZh = values.summary as string | undefined;

@@ -184,6 +184,29 @@ describe("release, change, release again", () => {
   });
 });
 
+describe("release option values that are not a version or a date", () => {
+  // exit 2 as for --bump: the README's usage error, "unknown command, option or value" (they exited 1)
+  it("are usage errors (exit 2), said before anything is read or written", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    const profile = join(dir, "profile.yaml");
+    const said = (...args: string[]) => {
+      const r = cli(["release", profile, ...args]);
+      return `${r.code} ${r.stderr.split("\n")[0]}`;
+    };
+    expect(said("--version", "1.x")).toBe('2 policypress release: --version takes a version number X.Y.Z such as 1.2.0 (no leading zeros), not "1.x"');
+    expect(said("--version", "01.2.3")).toBe('2 policypress release: --version takes a version number X.Y.Z such as 1.2.0 (no leading zeros), not "01.2.3"');
+    expect(said("--version", "１.２.３")).toBe('2 policypress release: --version takes a version number X.Y.Z such as 1.2.0 (no leading zeros), not "１.２.３"');
+    expect(said("--version", "")).toBe("2 policypress release: --version is empty; give it a value (see policypress release --help), or drop it");
+    expect(said("--date", "2026-02-30")).toBe('2 policypress release: --date takes a date written YYYY-MM-DD, such as 2027-01-01, not "2026-02-30"');
+    expect(said("--effective", "tomorrow")).toBe('2 policypress release: --effective takes a date written YYYY-MM-DD, such as 2027-01-01, not "tomorrow"');
+    const json = cli(["release", profile, "--version", "1.x", "--json"]);
+    expect(JSON.parse(json.stdout).problems[0].code).toBe("USAGE");
+    expect(existsSync(join(dir, "versions"))).toBe(false);
+  });
+
+});
+
 describe("builds that would overwrite what they read", () => {
   it("refuse an output folder that would replace versions/ (slug versions, --out the profile's folder)", () => {
     const dir = tempDir();
