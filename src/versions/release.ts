@@ -85,7 +85,13 @@ async function releaseLocked(options: ReleaseOptions, loaded: LoadedProfile, res
 }
 
 function chooseVersion(options: ReleaseOptions, latest: string | undefined, proposed: Bump, file: string): string {
-  if (!options.version) return bumpVersion(latest, options.bump ?? proposed);
+  if (!options.version) {
+    const next = bumpVersion(latest, options.bump ?? proposed);
+    // past 999999 a number is no version folder any read takes: released, it would break the history for good
+    if (!parseVersion(next))
+      throw new PolicyError({ code: "BAD_VERSION", file, field: options.bump ? "--bump" : undefined, message: `the next ${options.bump ?? proposed} version after ${latest} would be ${next}, and a part of a version number is at most 999999`, hint: "Give a version with --version, or a smaller --bump." });
+    return next;
+  }
   if (!parseVersion(options.version))
     throw new PolicyError({ code: "BAD_VERSION", file, field: "--version", message: `"${options.version}" is not a version number`, hint: "Write it as X.Y.Z, e.g. 1.2.0." });
   if (latest && compareVersions(options.version, latest) <= 0)

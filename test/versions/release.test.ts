@@ -205,6 +205,17 @@ describe("release option values that are not a version or a date", () => {
     expect(existsSync(join(dir, "versions"))).toBe(false);
   });
 
+  it("refuses a bump past 999999, which would write a folder no later read takes as a version", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    const profile = join(dir, "profile.yaml");
+    expect(cli(["release", profile, "--version", "999999.0.0", "-q"]).code).toBe(0);
+    writeFileSync(profile, readFileSync(profile, "utf8").replace("email: privacy@golden.example", "email: dpo@golden.example"));
+    const r = cli(["release", profile, "--bump", "major"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error BAD_VERSION [--bump]: the next major version after 999999.0.0 would be 1000000.0.0, and a part of a version number is at most 999999");
+    expect(readdirSync(join(dir, "versions")).filter((n) => !n.startsWith("."))).toEqual(["999999.0.0"]);
+  });
 });
 
 describe("builds that would overwrite what they read", () => {
