@@ -1,6 +1,6 @@
 import type { Problem } from "./errors.js";
 import { createHash, type Hash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -189,19 +189,39 @@ export const clausesDigest = oncePerRound(() => {
   return hash.digest("hex");
 });
 
-/** Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it does not exist). */
+/**
+ * Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it
+ * does not exist). What cannot be read (a file where a folder was expected, a link to nothing or to
+ * itself) is keyed by what is wrong with it: the read that follows says so to the user, where this
+ * crashed the build first with ENOTDIR or ELOOP; a folder reached twice through links is walked once.
+ */
 export function hashFolder(hash: Hash, dir: string, take: (name: string) => boolean = () => true): void {
   if (!existsSync(dir)) return;
+  const walked = new Set<string>();
   const walk = (d: string) => {
+    const real = realpathSync(d);
+    if (walked.has(real)) return void hash.update(`${d.slice(dir.length)}\0=${real}\0`);
+    walked.add(real);
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
+      const s = statOrWhy(p);
+      if (typeof s === "string") hash.update(`${p.slice(dir.length)}\0!${s}\0`);
+      else if (s.isDirectory()) walk(p);
       else if (s.isFile() && take(name)) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
     }
   };
-  walk(dir);
+  const top = statOrWhy(dir);
+  if (typeof top !== "string" && top.isDirectory()) walk(dir);
+  else hash.update(`\0!${typeof top === "string" ? top : "not a folder"}\0`);
 }
+
+const statOrWhy = (path: string) => {
+  try {
+    return statSync(path);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? "unreadable";
+  }
+};
 
 /**
  * PolicyPress itself: its version, the versions of the packages it renders with (installed, not the

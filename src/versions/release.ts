@@ -8,8 +8,7 @@ import { diffVersions, type ChangeSet } from "./changes.js";
 import { asView, draftChanges, renderVersion } from "./history.js";
 import { bumpVersion, compareVersions, parseVersion, type Bump } from "./semver.js";
 import type { Snapshot } from "./snapshot.js";
-import { readVersions, versionsDir, writeVersion } from "./store.js";
-import { existsSync } from "node:fs";
+import { checkVersionsFolder, readVersions, versionsDir, writeVersion } from "./store.js";
 import { rmdir } from "node:fs/promises";
 import { lockOutput } from "../lock.js";
 import type { LoadedProfile } from "../load/profile.js";
@@ -45,7 +44,8 @@ export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseRe
   const resolved = resolvePolicy(loaded, library);
   // one release at a time per profile: two at once would both name the same previous version
   const dir = versionsDir(loaded.dir);
-  const existed = existsSync(dir);
+  // a versions/ that is a file or a loop is the input's problem, said before the lock would trip on it
+  const existed = await checkVersionsFolder(dir);
   const lock = await lockOutput(dir, { onWait: options.onWait, holder: "release" });
   try {
     return await releaseLocked(options, loaded, resolved);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
 import { displayPath, readSmallFile } from "../load/files.js";
@@ -23,7 +23,7 @@ const hint = "Released versions are never edited: restore the folder from versio
  */
 export async function readVersions(profileDir: string): Promise<Snapshot[]> {
   const dir = versionsDir(profileDir);
-  if (!existsSync(dir)) return [];
+  if (!(await checkVersionsFolder(dir))) return [];
   const problems: Problem[] = [];
   // `X.Y.Z.tmp-PID` folders are releases interrupted before their rename: never part of the history
   const entries = await readdir(dir, { withFileTypes: true });
@@ -80,6 +80,25 @@ export async function readVersions(profileDir: string): Promise<Snapshot[]> {
   if (problems.length) throw new PolicyError(problems);
   return snapshots;
 }
+
+/**
+ * Whether versions/ is there (false: nothing is released yet), refusing one that is no folder: a file or
+ * a link that leads nowhere readable (a loop) crashed every read and release with ENOTDIR or ELOOP.
+ */
+export async function checkVersionsFolder(dir: string): Promise<boolean> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // a link to nothing is taken as no versions/ yet, as a missing folder (release then creates its target)
+    if (code === "ENOENT") return false;
+    throw new PolicyError({ code: "VERSION_FOLDER", file: displayPath(dir), message: `versions/ cannot be read (${code ?? String(e)}${code === "ELOOP" ? ": a link that leads back to itself" : ""})`, hint: folderHint });
+  }
+  if (!info.isDirectory()) throw new PolicyError({ code: "VERSION_FOLDER", file: displayPath(dir), message: "versions/ beside the profile is a file, not a folder", hint: folderHint });
+  return true;
+}
+const folderHint = "versions/ beside the profile holds the released versions, one folder each, as `policypress release` writes them: restore it from version control, or move the file away if nothing is released yet.";
 
 /** Writes a new version's folder (staged, then renamed into place); never overwrites one. */
 export async function writeVersion(profileDir: string, content: Omit<SnapshotContent, "files">): Promise<{ snapshot: Snapshot; folder: string }> {

@@ -218,6 +218,47 @@ describe("release option values that are not a version or a date", () => {
   });
 });
 
+describe("a versions/ folder that is no folder", () => {
+  const dir = tempDir();
+  cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+  const profile = join(dir, "profile.yaml");
+  const versions = join(dir, "versions");
+  /** The first line each command prints about versions/, with its exit code (each gave exit 70 or 73). */
+  const said = (args: string[]) => {
+    const r = cli([args[0]!, profile, ...args.slice(1)]);
+    return `${r.code} ${r.stderr.split("\n").find((l) => l.includes("versions"))?.split("error ")[1]}`;
+  };
+  const commands = [["check"], ["diff"], ["release", "-q"], ["build", "--out", join(dir, "out"), "--formats", "md", "-q"]];
+
+  it("a file: said by every command, exit 1 (ENOTDIR, or OUTPUT_NOT_A_FOLDER from release)", () => {
+    writeFileSync(versions, "not a folder");
+    try {
+      for (const args of commands) expect(said(args), args[0]).toBe("1 VERSION_FOLDER: versions/ beside the profile is a file, not a folder");
+    } finally {
+      rmSync(versions);
+    }
+  });
+
+  it("a link to itself: said by every command, exit 1 (ELOOP)", () => {
+    symlinkSync("versions", versions);
+    try {
+      for (const args of commands) expect(said(args), args[0]).toBe("1 VERSION_FOLDER: versions/ cannot be read (ELOOP: a link that leads back to itself)");
+    } finally {
+      rmSync(versions);
+    }
+  });
+
+  it("links inside it that lead nowhere or back to it: refused, not a crash of the build's cache key", () => {
+    expect(cli(["release", profile, "-q"]).code).toBe(0);
+    symlinkSync(".", join(versions, "loop"));
+    symlinkSync(join(dir, "nowhere"), join(versions, "dangling"));
+    const build = cli(["build", profile, "--out", join(dir, "out"), "--formats", "md", "-q"]);
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain('error VERSION_FOLDER: "dangling" is a link, not a version folder');
+    expect(build.stderr).toContain('error VERSION_FOLDER: "loop" is a link, not a version folder');
+  });
+});
+
 describe("builds that would overwrite what they read", () => {
   it("refuse an output folder that would replace versions/ (slug versions, --out the profile's folder)", () => {
     const dir = tempDir();
