@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
@@ -231,9 +231,33 @@ function checkSlugs(rendered: Rendered[], unchanged: CacheEntry[]) {
   if (problems.length) throw new PolicyError(problems);
 }
 
-/** The same profile file named twice would be rendered twice into one folder. */
+/**
+ * The same profile file named twice would be rendered twice into one folder. Named by two paths (a
+ * symbolic link to its folder, a hard link, `a/../a/profile.yaml`), it is still one file: compared by
+ * what the paths lead to, or it was rendered twice and then refused as a slug clash with itself.
+ */
 function checkRepeatedPaths(paths: string[]) {
-  const repeated = [...new Set(paths.filter((p, i) => paths.indexOf(p) !== i))];
-  if (repeated.length)
-    throw new PolicyError(repeated.map((p) => ({ code: "DUPLICATE_PROFILE", file: displayPath(p), message: "this profile is named more than once in the build", hint: "Name each profile file once." })));
+  const first = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    const id = fileIdentity(path);
+    const earlier = first.get(id);
+    if (earlier === undefined) first.set(id, path);
+    else if (earlier === path) {
+      if (!problems.some((p) => p.file === displayPath(path))) problems.push({ code: "DUPLICATE_PROFILE", file: displayPath(path), message: "this profile is named more than once in the build", hint: "Name each profile file once." });
+    } else
+      problems.push({ code: "DUPLICATE_PROFILE", file: displayPath(path), message: `this profile is the same file as ${displayPath(earlier)}, named by another path (through a link)`, hint: `Name each profile file once: drop ${displayPath(path)} or ${displayPath(earlier)}.` });
+  }
+  if (problems.length) throw new PolicyError(problems);
+}
+
+/** What a path leads to: its device and inode, or the path itself when it cannot be read (reported when it is loaded). */
+function fileIdentity(path: string): string {
+  try {
+    const info = statSync(path, { bigint: true });
+    // a file system without inode numbers says 0 for every file
+    return info.ino ? `${info.dev}:${info.ino}` : path;
+  } catch {
+    return path;
+  }
 }

@@ -1,0 +1,35 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { build } from "../src/build.js";
+import { formatError, PolicyError } from "../src/errors.js";
+import { fixtures, tempDir } from "./helpers.js";
+
+const minimal = readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8");
+
+/** Builds `profiles` and gives the message a user sees, paths relative to `dir`. */
+async function refusal(dir: string, profiles: string[], out = join(dir, "out")): Promise<string> {
+  const error = await build({ profiles, out, formats: ["md"], cache: false }).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(PolicyError);
+  return formatError(error as PolicyError).replaceAll(`${dir}/`, "");
+}
+
+describe("the same profile named twice", () => {
+  it("through a symbolic link to its folder is said to be the same file, not a clash of slugs", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "a"));
+    writeFileSync(join(dir, "a", "profile.yaml"), minimal);
+    symlinkSync("a", join(dir, "link"));
+    expect(await refusal(dir, [join(dir, "a", "profile.yaml"), join(dir, "link", "profile.yaml")])).toBe(
+      "link/profile.yaml  error DUPLICATE_PROFILE: this profile is the same file as a/profile.yaml, named by another path (through a link)\n" +
+        "    hint: Name each profile file once: drop link/profile.yaml or a/profile.yaml.",
+    );
+  });
+
+  it("by the same path is said once", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "profile.yaml"), minimal);
+    const path = join(dir, "profile.yaml");
+    expect(await refusal(dir, [path, path, path])).toBe("profile.yaml  error DUPLICATE_PROFILE: this profile is named more than once in the build\n    hint: Name each profile file once.");
+  });
+});
