@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkClause, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
@@ -199,11 +199,13 @@ async function misplacedSet(root: string, path: string): Promise<Problem[]> {
  * YAML, or a clause set with `section:` misspelt or broken YAML, would otherwise be skipped without a
  * word, and the policy printed without it. A clause folder that holds the profile itself (`dirs: [.]`)
  * is the profile's own folder, where other YAML (the profile, other profiles, CI files) belongs: nothing
- * in it is warned about, except a clause set outside `sets/` (an error, `misplacedSet`).
+ * in it is warned about, except a clause set outside `sets/` (an error, `misplacedSet`). A clause folder
+ * above the profile's (`dirs: [..]`) is warned about outside the profile's folder: that YAML is in the
+ * clause folder only, not beside the profile.
  */
 export function unreadFileWarnings(library: Library, profilePath: string): Problem[] {
   return library.unread
-    .filter((f) => !within(f.root, profilePath))
+    .filter((f) => !(within(f.root, profilePath) && within(dirname(profilePath), f.path)))
     .map((f) => ({
       code: "CLAUSE_FILE_NOT_READ",
       file: displayPath(f.path),

@@ -160,6 +160,26 @@ describe("YAML in an own clause folder that is not read", () => {
     expect(built.code).toBe(0);
     expect(built.stderr).not.toContain("CLAUSE_FILE_NOT_READ");
   });
+
+  it("is warned about in a clause folder above the profile's (dirs: [..]), outside the profile's own folder", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "sets"));
+    mkdirSync(join(dir, "acme"));
+    writeFileSync(join(dir, "hello.md"), hello);
+    writeFileSync(join(dir, "sets", "mine.yaml"), set);
+    writeFileSync(join(dir, "consent.yaml"), "id: own.consent\ntopic: rights\nzh-CN: 您可以撤回同意。\nen: You may withdraw consent.\n");
+    // beside the profile: its own folder, where other YAML belongs
+    writeFileSync(join(dir, "acme", "ci.yaml"), "steps: []\n");
+    const profile = profileIn(join(dir, "acme"), "..");
+    const built = cli(["build", profile, "--out", join(dir, "..", `${dir.split("/").pop()}-out`), "--formats", "md", "--quiet"], { cwd: dir });
+    expect(built.code).toBe(0);
+    expect(built.stderr).toContain(
+      `warning: consent.yaml  CLAUSE_FILE_NOT_READ: this file is not read: a clause folder (${dir}) is read for clauses (*.md) and, in its "sets" folder, clause sets (sets/*.yaml with "sections:"); this YAML file is neither\n` +
+        '    hint: A clause is a Markdown file (docs/clause-format.md); a clause set goes in sets/consent.yaml and lists "sections:"; anything else belongs outside the clause folder.',
+    );
+    expect(built.stderr).not.toContain("acme/ci.yaml  CLAUSE_FILE_NOT_READ");
+    expect(built.stderr).not.toContain("acme/profile.yaml  CLAUSE_FILE_NOT_READ");
+  });
 });
 
 describe("build --out at the root of the file system", () => {
