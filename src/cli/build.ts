@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
 import { PAPERS, type Paper } from "../render/paper.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
-import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS, type BuildFormat } from "../schema/build-options.js";
+import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS, originExtras, type BuildFormat } from "../schema/build-options.js";
 import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
 const FORMATS: BuildFormat[] = [...BUILD_FORMATS];
@@ -32,8 +32,11 @@ function siteUrl(value: unknown): string | undefined {
     // the usage error below
   }
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw new UsageError(`--site-url takes a web address such as https://example.com, not "${String(value)}"`);
+  const extras = originExtras(url);
+  const base = url.pathname === "/" ? "" : ` --base ${url.pathname}`;
+  if (extras) throw new UsageError(`--site-url takes the site's origin, not "${String(value)}", which holds ${extras}; give --site-url ${url.origin}${base}`);
   // a path would be dropped: it belongs in --base
-  if (url.pathname !== "/" || url.search || url.hash) throw new UsageError(`--site-url takes the site's origin (${url.origin}); give the path with --base ${url.pathname}`);
+  if (base) throw new UsageError(`--site-url takes the site's origin (${url.origin}); give the path with${base}`);
   return url.origin;
 }
 

@@ -27,15 +27,33 @@ export const basePathSchema = z
   .refine((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s) && !s.startsWith("//"), "must be a path such as /legal/, not a web address (give the origin with siteUrl / --site-url)")
   .refine((s) => !s.split(/[/\\]/).some((seg) => seg === ".." || seg === "."), "must not hold . or .. segments");
 
+/**
+ * What keeps a web address from being a site's origin, besides a path (which goes in `base`): the
+ * canonical links, hreflang alternates, sitemap and feed add each page's path to the origin, so a query
+ * or fragment would land in the middle of every one of them, and a user name or password would be
+ * published in them. Undefined when there is none of these.
+ */
+export function originExtras(url: URL): string | undefined {
+  if (url.username || url.password) return "a user name or password (it would be published in every canonical link, sitemap and feed)";
+  const extras = [url.search && `a query (${url.search})`, url.hash && `a fragment (${url.hash})`].filter(Boolean);
+  if (extras.length) return `${extras.join(" and ")}: the canonical links, sitemap and feed add each page's path to the origin, so it would end up in the middle of every one of them`;
+  return undefined;
+}
+
 /** The origin of the published site: scheme and host only; its path goes in `base`. */
-export const siteOriginSchema = z.string().refine((s) => {
+export const siteOriginSchema = z.string().superRefine((s, ctx) => {
+  let url: URL;
   try {
-    const url = new URL(s);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+    url = new URL(s);
   } catch {
-    return false;
+    ctx.addIssue({ code: "custom", message: "must be an origin such as https://example.com" });
+    return;
   }
-}, "must be an origin such as https://example.com (a path goes in base / --base)");
+  const extras = originExtras(url);
+  if (url.protocol !== "https:" && url.protocol !== "http:") ctx.addIssue({ code: "custom", message: "must be an origin such as https://example.com (http or https)" });
+  else if (extras) ctx.addIssue({ code: "custom", message: `must be an origin such as ${url.origin}, without ${extras}` });
+  else if (url.pathname !== "/") ctx.addIssue({ code: "custom", message: "must be an origin such as https://example.com (a path goes in base / --base)" });
+});
 
 /** Which browser prints the PDFs, and how. */
 export const browserOptionsSchema = z.strictObject({

@@ -14,6 +14,16 @@ describe("build() checks its options before reading or writing anything", () => 
     expect(buildOptionProblems({ formats: ["md"], locales: ["en"], base: "/legal/", siteUrl: "https://example.com", onProgress: () => {}, browser: { paper: "A4" } })).toEqual([]);
   });
 
+  it("says what keeps a siteUrl from being an origin: a query, a fragment, a user name or password, a path", () => {
+    const said = (siteUrl: string) => buildOptionProblems({ siteUrl }).map((p) => p.message);
+    expect(said("https://example.com/p?x=1")).toEqual([
+      "build option siteUrl must be an origin such as https://example.com, without a query (?x=1): the canonical links, sitemap and feed add each page's path to the origin, so it would end up in the middle of every one of them",
+    ]);
+    expect(said("https://me:secret@example.com")).toEqual(["build option siteUrl must be an origin such as https://example.com, without a user name or password (it would be published in every canonical link, sitemap and feed)"]);
+    expect(said("https://example.com/legal")).toEqual(["build option siteUrl must be an origin such as https://example.com (a path goes in base / --base)"]);
+    expect(said("https://example.com:8443")).toEqual([]);
+  });
+
   it("refuses a paper size it cannot measure the running header against", () => {
     expect(buildOptionProblems({ browser: { paper: "Legal" } }).map((p) => `${p.code} ${p.field}`)).toEqual(["BAD_OPTION browser.paper"]);
     expect(buildOptionProblems({ browser: { paper: "Letter", executablePath: "/usr/bin/chromium" } })).toEqual([]);
@@ -61,6 +71,11 @@ describe("the CLI's list and address options", () => {
       [["--base", "https://cdn.example/x/"], "--base must be a path such as /legal/, not a web address"],
       [["--base", "../../"], "--base must not hold . or .. segments"],
       [["--site-url", "https://x.example/legal"], "--site-url takes the site's origin (https://x.example); give the path with --base /legal"],
+      // a query was said to be a path, with "give the path with --base /p" (or "--base /" for none)
+      [["--site-url", "https://x.example/p?x=1"], `--site-url takes the site's origin, not "https://x.example/p?x=1", which holds a query (?x=1): the canonical links, sitemap and feed add each page's path to the origin, so it would end up in the middle of every one of them; give --site-url https://x.example --base /p\n`],
+      [["--site-url", "https://x.example/#top"], `--site-url takes the site's origin, not "https://x.example/#top", which holds a fragment (#top): the canonical links, sitemap and feed add each page's path to the origin, so it would end up in the middle of every one of them; give --site-url https://x.example\n`],
+      // dropped without a word before
+      [["--site-url", "https://me:secret@x.example"], `--site-url takes the site's origin, not "https://me:secret@x.example", which holds a user name or password (it would be published in every canonical link, sitemap and feed); give --site-url https://x.example\n`],
       // 1e9 s is past what a timer holds: it fired at once, and the build failed with BROWSER_FAILED (exit 1)
       [["--pdf-timeout", "1e9"], "--pdf-timeout takes a number of seconds, more than 0 and at most 2147483"],
       [["--pdf-timeout", "Infinity"], "--pdf-timeout takes a number of seconds"],
