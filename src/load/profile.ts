@@ -36,13 +36,13 @@ export function parseProfile(text: string, file: string, abs = resolve(file)): L
   if (yaml.problems.length) {
     // the entries the syntax errors leave whole are checked too, so one run reports both kinds; a field
     // in a damaged entry, or missing (it may be in one), is not judged: that would be the error's echo
-    const whole = yaml.undamaged && (withoutBidiControls(yaml.undamaged) as Record<string, unknown>);
+    const whole = yaml.undamaged && (plainValues(yaml.undamaged) as Record<string, unknown>);
     const checked = whole ? schemaProblems(whole, yaml).filter((p) => p.field !== undefined && topField(p.field) in whole) : [];
     throw new ProfileError([...yaml.problems, ...checked], whole && referencesOf(whole, yaml, dir, false));
   }
   if (yaml.data === null || yaml.data === undefined || typeof yaml.data !== "object" || Array.isArray(yaml.data))
     throw new PolicyError({ code: "PROFILE_NOT_A_MAPPING", file, line: 1, message: "the profile is empty or is not a mapping of fields", hint: "Start from `policypress init`, or copy examples/acme/profile.yaml." });
-  const data = withoutBidiControls(yaml.data) as Record<string, unknown>;
+  const data = plainValues(yaml.data) as Record<string, unknown>;
   const parsed = profileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ProfileError(schemaProblems(data, yaml), referencesOf(data, yaml, dir, true));
   const slug = parsed.data.slug ?? defaultSlug(abs, parsed.data);
@@ -103,13 +103,18 @@ function referencesOf(data: Record<string, unknown>, yaml: YamlSource, dir: stri
 }
 
 /**
- * Every value reaches page titles, running heads and feeds as well as clause text, so bidi controls
- * (written as they are or as YAML escapes) are dropped from the profile's strings before anything reads them.
+ * Every value reaches page titles, running heads, the landing page, the feed and the sitemap as well as
+ * clause text (which cleans its values itself), so bidi controls (written as they are or as YAML escapes)
+ * are dropped from the profile's strings before anything reads them, and other control characters become
+ * spaces: a "\0" or "\e" in the title went into <title> and <h1> as it was, an error in HTML and one
+ * that makes feed.xml not XML at all. Tabs and line breaks stay (the clause text decides about those).
  */
-function withoutBidiControls(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(BIDI_CONTROL, "");
-  if (Array.isArray(value)) return value.map(withoutBidiControls);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutBidiControls(v)]));
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+
+function plainValues(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(BIDI_CONTROL, "").replace(CONTROL_CHARACTER, " ");
+  if (Array.isArray(value)) return value.map(plainValues);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValues(v)]));
   return value;
 }
 

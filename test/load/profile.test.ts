@@ -57,6 +57,18 @@ describe("good profiles", () => {
     expect((await loadProfile(path)).profile.company.shortName).toEqual({ "zh-CN": "示例", en: "Evil RTL" });
   });
 
+  it("turns control characters in values into spaces (they went into <title>, <h1> and feed.xml as they were)", async () => {
+    const text = readFileSync(join(dir, "good-minimal.yaml"), "utf8")
+      .replace("shortName: 示例", 'shortName: { zh-CN: "示\\0例\\e[31m", en: "Ex\\x7Fam\\x85ple\\uFFFE" }')
+      .replace("effectiveDate: 2026-12-01", 'effectiveDate: 2026-12-01\n  title: "Privacy\\tPolicy\\r\\nof\\bX"');
+    const path = join(mkdtempSync(join(tmpdir(), "pp-control-")), "profile.yaml");
+    writeFileSync(path, text);
+    const { profile } = await loadProfile(path);
+    expect(profile.company.shortName).toEqual({ "zh-CN": "示 例 [31m", en: "Ex am ple" });
+    // tabs and line breaks are the clause text's to judge
+    expect(profile.policy.title).toBe("Privacy\tPolicy \nof X");
+  });
+
   it("reads a file with a byte order mark and CRLF line ends", async () => {
     const { profile } = await loadProfile(join(dir, "good-bom-crlf.yaml"));
     expect(profile.company.name).toBe("示例有限公司");
