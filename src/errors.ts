@@ -76,12 +76,17 @@ export function formatLocation(p: ProblemLocation): string {
   return [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(":");
 }
 
+// control characters and bidi controls a hostile file puts in a key or a file name (`"\e[2J": 1`) would
+// clear the terminal or reorder the line that reports them
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const printable = (text: string) => text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+
 /** One problem as the terminal shows it: `file:line  message (field)` and an indented hint. */
 export function formatProblem(p: Problem): string {
   const where = formatLocation(p);
   const field = p.field ? ` [${p.field}]` : "";
-  const head = `${where ? `${where}  ` : ""}error ${p.code}${field}: ${p.message}`;
-  return p.hint ? `${head}\n    hint: ${p.hint}` : head;
+  const head = printable(`${where ? `${where}  ` : ""}error ${p.code}${field}: ${p.message}`);
+  return p.hint ? `${head}\n    hint: ${printable(p.hint)}` : head;
 }
 
 export function formatError(error: PolicyError): string {
