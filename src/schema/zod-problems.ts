@@ -21,15 +21,18 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
           file: source.file,
           line: source.keyLineOf([...path, key]),
           field: fieldName([...path, key]),
-          message: `unknown field "${key}"${guess ? `; did you mean "${guess}"?` : ""}`,
-          hint: known.join() === LOCALES.join()
+          message: key === MERGE_KEY ? MERGE_KEY_MESSAGE : `unknown field "${key}"${guess ? `; did you mean "${guess}"?` : ""}`,
+          hint: key === MERGE_KEY
+            ? "Write the fields out here instead of merging them in (an alias, *name, may still stand for a whole value)."
+            : known.join() === LOCALES.join()
             ? "In { zh-CN: ..., en: ... } a comma ends a value: put a value that contains a comma in double quotes."
             : known.length ? `Fields allowed here: ${known.join(", ")}.` : undefined,
         });
       }
       continue;
     }
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    // a required `{ zh-CN, en }` or text that is left out fails as a union (no form matched nothing)
+    const missing = (issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined;
     problems.push({
       code: missing ? "MISSING_FIELD" : code,
       file: source.file,
@@ -41,6 +44,13 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
   }
   return problems;
 }
+
+/**
+ * `<<: *base` merges a mapping in YAML 1.1; YAML 1.2, which profiles and clause sets are read as, has no
+ * merge keys: it is a field named "<<", and the merged fields are missing. Said so, not as a misspelling.
+ */
+const MERGE_KEY = "<<";
+const MERGE_KEY_MESSAGE = 'merge keys ("<<") are not read: YAML 1.2 has none, so the fields it would merge in are not there';
 
 export function fieldName(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
