@@ -35,6 +35,8 @@ function lineIn(lines: string[], path: readonly PropertyKey[]): number | undefin
     const content = lines[first]!.slice(indent);
     const isSeq = content === "-" || content.startsWith("- ");
     const isMap = !isSeq && keyOf(content) !== undefined;
+    // a key keyOf does not read (`<<:`, `"quoted":`) starts a mapping all the same: beyond this reader
+    if (!isSeq && !isMap && /:(\s|$)/.test(content)) return undefined;
     // the block itself, or a path into a scalar or a one-line flow collection: it all starts here
     if (depth === path.length || (!isSeq && !isMap) || content.startsWith("{") || content.startsWith("[")) return first;
     const key = path[depth];
