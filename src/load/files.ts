@@ -102,12 +102,29 @@ const SAVE_AS_UTF8 = "Save the file as UTF-8 (most editors: Save with Encoding, 
 export function decodeUtf8(bytes: Buffer, file: string, what: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new PolicyError({ code: "FILE_NOT_UTF8", file, line: 1, message: `the ${what} is saved as UTF-16, not UTF-8`, hint: SAVE_AS_UTF8 });
+  // NUL is valid UTF-8 but never in a text file: UTF-16 without a byte order mark (every other byte of
+  // ASCII text is 0, so an English profile read as an empty one), or a file that is not text at all
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    if (looksLikeUtf16(bytes)) throw new PolicyError({ code: "FILE_NOT_UTF8", file, line: 1, message: `the ${what} is saved as UTF-16 (without a byte order mark), not UTF-8`, hint: SAVE_AS_UTF8 });
+    const line = bytes.subarray(0, nul).toString("latin1").split("\n").length;
+    throw new PolicyError({ code: "FILE_NOT_TEXT", file, line, message: `the ${what} is not a text file: this line holds a NUL byte`, hint: "Check that this is the right file; a profile or clause is UTF-8 text." });
+  }
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
     const line = bytes.subarray(0, at).toString("latin1").split("\n").length;
     throw new PolicyError({ code: "FILE_NOT_UTF8", file, line, message: `the ${what} is not UTF-8 text (this line holds bytes that are not UTF-8; was it saved as GBK?)`, hint: SAVE_AS_UTF8 });
   }
   return bytes.toString("utf8");
+}
+
+/** True when most bytes at even or at odd offsets are 0, as in UTF-16 text of mostly ASCII or Latin letters. */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  const sample = bytes.subarray(0, 4096);
+  const zeros = [0, 0];
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) zeros[i % 2]!++;
+  const half = sample.length / 2;
+  return Math.max(zeros[0]!, zeros[1]!) > half * 0.3 && Math.min(zeros[0]!, zeros[1]!) < half * 0.05;
 }
 
 /** Offset of the first byte that does not start or continue a UTF-8 sequence (structure only). */
