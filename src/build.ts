@@ -18,6 +18,7 @@ import { ASSETS_FOLDER } from "./render/files.js";
 import { pruneSharedAssets, stageSharedAssets, writeSharedAssets, type KnownFaces } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
+import { reservedSlug } from "./schema/profile.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
 import { manifestProfile, Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
@@ -224,8 +225,9 @@ function checkSlugs(rendered: Rendered[], unchanged: CacheEntry[]) {
   for (const r of rendered) {
     const other = seen.get(r.slug);
     if (other) problems.push({ code: "DUPLICATE_SLUG", file: r.file, field: "slug", message: `the slug "${r.slug}" is also used by ${other}`, hint: "Give each profile its own slug: field." });
-    else if (r.slug === ASSETS_FOLDER)
-      problems.push({ code: "RESERVED_SLUG", file: r.file, field: "slug", message: `the slug "${r.slug}" names the folder of the stylesheet and fonts every profile shares`, hint: "Give the profile another slug: field." });
+    // a slug written in the profile is refused when it is read; one taken from the file or folder name here
+    else if (reservedSlug(r.slug))
+      problems.push({ code: "RESERVED_SLUG", file: r.file, field: "slug", message: `the slug "${r.slug}" ${reservedSlug(r.slug)}`, hint: "Give the profile another slug: field." });
     seen.set(r.slug, r.file);
   }
   if (problems.length) throw new PolicyError(problems);

@@ -33,3 +33,22 @@ describe("the same profile named twice", () => {
     expect(await refusal(dir, [path, path, path])).toBe("profile.yaml  error DUPLICATE_PROFILE: this profile is named more than once in the build\n    hint: Name each profile file once.");
   });
 });
+
+describe("a slug taken from the folder name", () => {
+  it("is refused when it names the shared assets folder or a Windows device", async () => {
+    const dir = tempDir();
+    for (const name of ["assets", "con", "lpt1"]) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, "profile.yaml"), minimal);
+    }
+    expect(await refusal(dir, ["assets", "con", "lpt1"].map((name) => join(dir, name, "profile.yaml")))).toBe(
+      'assets/profile.yaml  error RESERVED_SLUG [slug]: the slug "assets" names the folder of the stylesheet and fonts every profile shares\n' +
+        "    hint: Give the profile another slug: field.\n" +
+        'con/profile.yaml  error RESERVED_SLUG [slug]: the slug "con" is a device name on Windows: a folder named "con" cannot be made or copied there\n' +
+        "    hint: Give the profile another slug: field.\n" +
+        'lpt1/profile.yaml  error RESERVED_SLUG [slug]: the slug "lpt1" is a device name on Windows: a folder named "lpt1" cannot be made or copied there\n' +
+        "    hint: Give the profile another slug: field.\n" +
+        "3 problems found.",
+    );
+  });
+});

@@ -177,11 +177,26 @@ export const clauseOverridesSchema = z.strictObject({
   dirs: z.array(z.string().min(1)).default([]).describe("Folders of your own clauses and clause sets, relative to this profile"),
 });
 
+/**
+ * Why a slug cannot name a profile's folder in the output, or undefined. `assets` is the folder the
+ * profiles share (ASSETS_FOLDER, src/render/files.ts); Windows has no folder named as a device (con,
+ * nul, com1...), so a site holding one could not be copied, checked out or served there.
+ */
+export function reservedSlug(slug: string): string | undefined {
+  if (slug === "assets") return "names the folder of the stylesheet and fonts every profile shares";
+  if (/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/.test(slug)) return `is a device name on Windows: a folder named "${slug}" cannot be made or copied there`;
+  return undefined;
+}
+
 export const profileSchema = z.strictObject({
   $schema: z.string().optional(),
   slug: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes, e.g. acme-cloud")
+    .superRefine((slug, ctx) => {
+      const reserved = reservedSlug(slug);
+      if (reserved) ctx.addIssue({ code: "custom", message: `must not be "${slug}": it ${reserved}` });
+    })
     .optional()
     .describe("The folder of this profile's pages in the output; default: the profile's file name (its folder's for profile.yaml), else the company's English short name"),
   company: companySchema,
