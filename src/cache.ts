@@ -1,9 +1,10 @@
 import type { Problem } from "./errors.js";
 import { createHash, type Hash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { entryKind } from "./load/files.js";
 import { oncePerRound } from "./load/fresh.js";
 import type { LoadedProfile } from "./load/profile.js";
 import { builtinPaths, packageRoot } from "./paths.js";
@@ -192,22 +193,19 @@ export const clausesDigest = oncePerRound(() => {
 /**
  * Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it
  * does not exist). What cannot be read (a file where a folder was expected, a link to nothing or to
- * itself) is keyed by what is wrong with it: the read that follows says so to the user, where this
- * crashed the build first with ENOTDIR or ELOOP; a folder reached twice through links is walked once.
+ * itself) is keyed by its name: the read that follows says what is wrong with it, where this crashed the
+ * build first with ENOTDIR or ELOOP. Links to folders are not followed, as the library does not.
  */
 export function hashFolder(hash: Hash, dir: string, take: (name: string) => boolean = () => true): void {
   if (!existsSync(dir)) return;
-  const walked = new Set<string>();
   const walk = (d: string) => {
-    const real = realpathSync(d);
-    if (walked.has(real)) return void hash.update(`${d.slice(dir.length)}\0=${real}\0`);
-    walked.add(real);
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const s = statOrWhy(p);
-      if (typeof s === "string") hash.update(`${p.slice(dir.length)}\0!${s}\0`);
-      else if (s.isDirectory()) walk(p);
-      else if (s.isFile() && take(name)) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, e.name);
+      // as the library reads the folder (entryKind): a link to a folder is not followed (a loop was endless)
+      const kind = entryKind(d, e);
+      if (kind === "folder") walk(p);
+      else if (kind === "file" && take(e.name)) hash.update(`${p.slice(dir.length)}\0`).update(readFileSync(p)).update("\0");
+      else if (kind === "other" && take(e.name)) hash.update(`${p.slice(dir.length)}\0!other\0`);
     }
   };
   const top = statOrWhy(dir);

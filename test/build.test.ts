@@ -52,3 +52,50 @@ describe("a slug taken from the folder name", () => {
     );
   });
 });
+
+describe("symbolic links in an own clause folder", () => {
+  const clause = (id: string, says: string) =>
+    `---\nid: ${id}\ntopic: intro\ntitle: { zh-CN: 问候, en: Hello }\n---\n:::zh-CN\n{{company.name}}向您问好。\n:::\n\n:::en\n{{company.name}} ${says}.\n:::\n`;
+  const setup = () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "own", "sets"), { recursive: true });
+    mkdirSync(join(dir, "shared"));
+    writeFileSync(join(dir, "own", "hello.md"), clause("own.hello", "says hello"));
+    writeFileSync(join(dir, "shared", "linked.md"), clause("own.linked", "says hi"));
+    writeFileSync(join(dir, "own", "sets", "mine.yaml"), "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [own.hello, own.linked]\n");
+    writeFileSync(join(dir, "profile.yaml"), `slug: linked\n${minimal}clauseSet: mine\nclauses: { dirs: [own] }\n`);
+    return dir;
+  };
+
+  it("reads a linked clause file, and builds again when the file it links to is edited", async () => {
+    const dir = setup();
+    // a clause shared between folders was skipped without a word: "unknown clause own.linked"
+    symlinkSync(join("..", "shared", "linked.md"), join(dir, "own", "linked.md"));
+    const options = { profiles: [join(dir, "profile.yaml")], out: join(dir, "out"), formats: ["md" as const] };
+    await build(options);
+    expect(readFileSync(join(dir, "out", "linked", "policy.en.md"), "utf8")).toContain("says hi.");
+    writeFileSync(join(dir, "shared", "linked.md"), clause("own.linked", "says hi again"));
+    const again = await build(options);
+    expect(again.rendered).toEqual(["linked"]);
+    expect(readFileSync(join(dir, "out", "linked", "policy.en.md"), "utf8")).toContain("says hi again.");
+  });
+
+  it("does not follow a link to a folder, so a loop of links is no internal error", async () => {
+    const dir = setup();
+    writeFileSync(join(dir, "own", "linked.md"), clause("own.linked", "says hi"));
+    // the cache's hash of the folder followed it until ELOOP: exit 70
+    symlinkSync(".", join(dir, "own", "self"));
+    const options = { profiles: [join(dir, "profile.yaml")], out: join(dir, "out"), formats: ["md" as const] };
+    await build(options);
+    expect((await build(options)).unchanged).toEqual(["linked"]);
+  });
+
+  it("says where a broken link points", async () => {
+    const dir = setup();
+    writeFileSync(join(dir, "own", "linked.md"), clause("own.linked", "says hi"));
+    symlinkSync(join(dir, "gone.md"), join(dir, "own", "broken.md"));
+    expect(await refusal(dir, [join(dir, "profile.yaml")])).toBe(
+      "own/broken.md  error FILE_NOT_FOUND: the clause file is a symbolic link to gone.md, which does not exist\n    hint: Point the link at the file, or remove it.",
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, readlinkSync, statSync, type Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
@@ -30,11 +30,12 @@ export async function listFiles(dir: string, extensions: string[], problems?: Pr
     seen += entries.length;
     if (seen > MAX_FOLDER_ENTRIES)
       throw new PolicyError({ code: "CLAUSE_DIR_TOO_LARGE", file: displayPath(dir), message: `the clause folder holds more than ${MAX_FOLDER_ENTRIES.toLocaleString("en")} files and folders; it cannot be the right one`, hint: "Check clauses.dirs in the profile: it names folders of your own clauses, relative to the profile." });
-    // symbolic links are not followed (Dirent does not), so a loop of links cannot make the walk endless
     for (const e of entries.sort((a, b) => compareText(a.name, b.name))) {
       const p = join(d, e.name);
-      if (e.isFile() && extensions.some((x) => e.name.endsWith(x))) out.push(p);
-      else if (e.isDirectory())
+      const kind = entryKind(d, e);
+      // anything else with the name of a clause (a broken link, a pipe) is read, and reading says what it is
+      if (kind !== "folder" && extensions.some((x) => e.name.endsWith(x))) out.push(p);
+      else if (kind === "folder")
         await walk(p).catch((err: unknown) => {
           if (!problems || !(err instanceof PolicyError) || err.code !== "FILE_UNREADABLE") throw err;
           problems.push(...err.problems);
@@ -43,6 +44,23 @@ export async function listFiles(dir: string, extensions: string[], problems?: Pr
   }
   await walk(dir);
   return out;
+}
+
+/**
+ * What an entry of a folder is to the walks over clause folders (listFiles, the cache's hash, the freshness
+ * stamp), so that all three see the same files: a file, a link to a file too (a clause shared between
+ * folders, which was skipped without a word), or a folder, never through a link (a link to a folder above
+ * would make the walk endless: the cache's hash followed one into ELOOP, an internal error), or neither.
+ */
+export function entryKind(dir: string, entry: Dirent): "file" | "folder" | "other" {
+  if (entry.isDirectory()) return "folder";
+  if (entry.isFile()) return "file";
+  if (!entry.isSymbolicLink()) return "other";
+  try {
+    return statSync(join(dir, entry.name)).isFile() ? "file" : "other";
+  } catch {
+    return "other";
+  }
 }
 
 /** The text files PolicyPress reads (profiles, clauses, snapshots) are kilobytes: a larger one is refused, not read into memory. */
@@ -75,6 +93,9 @@ export async function readText(path: string, what: string): Promise<string> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM")
       throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(path), message: `the ${what} cannot be read (${code}: a folder on the way is not readable)`, hint: "Check the permissions of the folders above the file." });
+    const target = linkTarget(path);
+    if (target !== undefined)
+      throw new PolicyError({ code: "FILE_NOT_FOUND", file: displayPath(path), message: `the ${what} is a symbolic link to ${target}, which does not exist`, hint: "Point the link at the file, or remove it." });
     throw new PolicyError({ code: "FILE_NOT_FOUND", file: displayPath(path), message: `the ${what} does not exist`, hint: "Check the path; it is relative to the folder you run the command in." });
   }
   if (info.isDirectory())
@@ -91,6 +112,15 @@ export async function readText(path: string, what: string): Promise<string> {
     throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(path), message: `the ${what} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint: "Check the file's permissions." });
   }
   return decodeUtf8(bytes, displayPath(path), what);
+}
+
+/** Where a symbolic link points, or undefined when `path` is not one. */
+function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 const SAVE_AS_UTF8 = "Save the file as UTF-8 (most editors: Save with Encoding, or Save As, then UTF-8).";

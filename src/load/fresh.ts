@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_FOLDER_ENTRIES } from "./files.js";
+import { entryKind, MAX_FOLDER_ENTRIES } from "./files.js";
 
 /**
  * What was read from a folder's files (the clause library, the checklist), kept in memory while the files
@@ -84,7 +84,7 @@ export class FolderCache<T> {
 }
 
 /**
- * Every file under `folders` (links not followed, as `listFiles` reads them) with its size and
+ * Every file under `folders` (links to files followed, to folders not, as `listFiles` reads them) with its size and
  * modification time. Undefined when a folder cannot be walked or is too large: the reading reports why.
  */
 export function folderStamp(folders: string[]): string | undefined {
@@ -94,8 +94,9 @@ export function folderStamp(folders: string[]): string | undefined {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (++seen > MAX_FOLDER_ENTRIES) throw new Error("too many files");
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
+      const kind = entryKind(dir, e);
+      if (kind === "folder") walk(p);
+      else if (kind === "file") {
         const s = statSync(p);
         parts.push(`${p}\0${s.size}\0${s.mtimeMs}`);
       }
