@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
 import { pick } from "../schema/localized.js";
@@ -142,7 +143,36 @@ export function slugify(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
 }
 
-/** The profile's own clause folders, resolved against the profile's folder. */
+/**
+ * The profile's own clause folders, resolved against the profile's folder. One folder named twice
+ * (`[legal, ./legal/]`, or through a link) was read twice, and each of its clauses and sets was said to be
+ * "already defined" in itself: refused here, at the line that names it again.
+ */
 export function ownClauseDirs(loaded: LoadedProfile): string[] {
-  return loaded.profile.clauses.dirs.map((d) => resolve(loaded.dir, d));
+  const dirs = loaded.profile.clauses.dirs.map((d) => resolve(loaded.dir, d));
+  const first = new Map<string, number>();
+  const problems: Problem[] = [];
+  dirs.forEach((dir, i) => {
+    const id = folderIdentity(dir);
+    const earlier = first.get(id);
+    if (earlier === undefined) first.set(id, i);
+    else
+      problems.push({
+        code: "CLAUSE_DIR_REPEATED", file: loaded.file, line: loaded.lineOf(["clauses", "dirs", i]), field: `clauses.dirs[${i}]`,
+        message: `"${loaded.profile.clauses.dirs[i]}" is the folder clauses.dirs[${earlier}] ("${loaded.profile.clauses.dirs[earlier]}") names already`,
+        hint: "Name each clause folder once.",
+      });
+  });
+  if (problems.length) throw new PolicyError(problems);
+  return dirs;
+}
+
+/** What a folder path leads to (device and inode), or the path when it cannot be read (the library says why). */
+function folderIdentity(dir: string): string {
+  try {
+    const info = statSync(dir, { bigint: true });
+    return info.ino ? `${info.dev}:${info.ino}` : dir;
+  } catch {
+    return dir;
+  }
 }
