@@ -39,7 +39,7 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
       line: missing ? source.keyLineOf(path.slice(0, -1)) ?? source.lineOf(path) : source.lineOf(path),
       field: fieldName(path),
       message: missing ? `required field "${fieldName(path)}" is missing` : describeIssue(issue, schema),
-      hint: missing ? hintForMissing(schema, path) : issue.code === "invalid_union" && isLocalized(schema, path) ? LOCALIZED_HINT : undefined,
+      hint: missing ? hintForMissing(schema, path) : quoteHint(schema, issue) ?? (issue.code === "invalid_union" && isLocalized(schema, path) ? LOCALIZED_HINT : undefined),
     });
   }
   return problems;
@@ -67,6 +67,18 @@ export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): stri
   return issue.message;
 }
 
+/**
+ * `phone: 13800138000`, `postcode: 100000`, `shortName: 360`: YAML reads them as numbers (or true/false),
+ * and the field wants a text. When the value quoted would do, the hint says so; "as written", since a
+ * number loses what it was written with (`010000` is 10000).
+ */
+function quoteHint(schema: z.ZodType, issue: z.core.$ZodIssue): string | undefined {
+  const input = (issue as { input?: unknown }).input;
+  if ((typeof input !== "number" && typeof input !== "boolean") || (issue.code !== "invalid_type" && issue.code !== "invalid_union")) return undefined;
+  if (!schemaAt(schema, issue.path)?.safeParse(String(input)).success) return undefined;
+  return `YAML reads this value as ${typeof input === "number" ? "a number" : "true or false"}, not a text: put it in double quotes, as written.`;
+}
+
 const LOCALIZED_HINT = 'Write one text, or both languages spelt exactly so: { zh-CN: "...", en: "..." }.';
 
 /** A field whose value is a text or `{ zh-CN: ..., en: ... }` (the mapping's keys are the locales). */
@@ -75,7 +87,7 @@ const isLocalized = (schema: z.ZodType, path: readonly PropertyKey[]) => knownKe
 /** What is wrong with a `{ zh-CN: ..., en: ... }` value: a misspelt or extra language, or a missing one. */
 function localizedTrouble(input: unknown): string {
   const form = "must be a text, or a mapping with both zh-CN and en texts";
-  if (!input || typeof input !== "object" || Array.isArray(input)) return form;
+  if (!input || typeof input !== "object" || Array.isArray(input)) return `${form}, not ${describeValue(input)}`;
   const keys = Object.keys(input);
   const wrong = keys.filter((k) => !(LOCALES as readonly string[]).includes(k)).map((k) => {
     const guess = closest(k, [...LOCALES]);

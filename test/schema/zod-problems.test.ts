@@ -20,7 +20,24 @@ describe("a value that may take one of several forms", () => {
 
   it("another union (a clause-set entry): says what its closest form lacks, not the bilingual text's rule", () => {
     const found = problems(clauseSetSchema, "id: s\ntitle: { zh-CN: 甲, en: A }\nsections:\n  - id: main\n    clauses: [42, { clause: 7 }]\n");
-    expect(found).toEqual(["sections[0].clauses[0]: must be a text, not number 42", "sections[0].clauses[1]: clause: must be a text, not number 7"]);
+    expect(found).toEqual([
+      "sections[0].clauses[0]: must be a text, not number 42 / YAML reads this value as a number, not a text: put it in double quotes, as written.",
+      "sections[0].clauses[1]: clause: must be a text, not number 7",
+    ]);
+  });
+});
+
+describe("a number or true/false where a text belongs", () => {
+  it("says to quote it when the quoted value would do, and what the value is when a bilingual text was wanted", () => {
+    const found = problems(profileSchema, "company:\n  shortName: 360\n  postcode: 010000\n  website: true\ncontact:\n  phone: +8613800138000\npolicy:\n  firstPublishedDate: 20261201\n");
+    expect(found.filter((p) => /shortName|postcode|website|phone|firstPublished/.test(p))).toEqual([
+      "company.shortName: must be a text, or a mapping with both zh-CN and en texts, not number 360 / YAML reads this value as a number, not a text: put it in double quotes, as written.",
+      "company.postcode: must be a text, not number 10000 / YAML reads this value as a number, not a text: put it in double quotes, as written.",
+      // quoted, neither would do: no hint that leads to the next mistake
+      "company.website: must be a text, not boolean true",
+      "policy.firstPublishedDate: must be a text, not number 20261201",
+      "contact.phone: must be a text, not number 8613800138000 / YAML reads this value as a number, not a text: put it in double quotes, as written.",
+    ]);
   });
 });
 
