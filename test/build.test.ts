@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { formatError, PolicyError } from "../src/errors.js";
-import { fixtures, tempDir } from "./helpers.js";
+import { fixtures, root, tempDir } from "./helpers.js";
 
 const minimal = readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8");
 
@@ -97,5 +97,18 @@ describe("symbolic links in an own clause folder", () => {
     expect(await refusal(dir, [join(dir, "profile.yaml")])).toBe(
       "own/broken.md  error FILE_NOT_FOUND: the clause file is a symbolic link to gone.md, which does not exist\n    hint: Point the link at the file, or remove it.",
     );
+  });
+});
+
+describe("a clause folder that holds the profile (dirs: [.])", () => {
+  it("does not read the Markdown copies of its released versions as clauses", async () => {
+    const dir = tempDir();
+    // the example has two releases in versions/, each with policy.<locale>.md beside its snapshot.json
+    cpSync(join(root, "examples", "acme"), dir, { recursive: true });
+    writeFileSync(join(dir, "hello.md"), "---\nid: own.hello\ntopic: intro\ntitle: { zh-CN: 问候, en: Hello }\n---\n:::zh-CN\n{{company.name}}向您问好。\n:::\n\n:::en\n{{company.name}} says hello.\n:::\n");
+    appendFileSync(join(dir, "profile.yaml"), "clauses:\n  dirs: [.]\n  add: [{ clause: own.hello, section: intro }]\n");
+    // each build after a release failed: versions/1.0.0/policy.en.md:1  error CLAUSE_NO_FRONT_MATTER
+    await build({ profiles: [join(dir, "profile.yaml")], out: join(dir, "..", `${dir.split("/").pop()}-out`), formats: ["md"], cache: false });
+    expect(readFileSync(join(dir, "..", `${dir.split("/").pop()}-out`, "acme", "policy.en.md"), "utf8")).toContain("says hello.");
   });
 });

@@ -11,6 +11,9 @@ import { compareText } from "../text-order.js";
  */
 export const MAX_FOLDER_ENTRIES = 20_000;
 
+/** The file every released version's folder holds (src/versions/store.ts). */
+const RELEASED_VERSION_MARK = "snapshot.json";
+
 /**
  * Every file under `dir` whose name ends with one of `extensions`, sorted so builds are deterministic.
  * With `problems`, a sub-folder that cannot be read is one more problem and the walk goes on.
@@ -27,6 +30,10 @@ export async function listFiles(dir: string, extensions: string[], problems?: Pr
       if (code === "ENOTDIR") throw new PolicyError({ code: "CLAUSE_DIR_NOT_A_FOLDER", file: displayPath(d), message: "a clause folder is a file, not a folder", hint: "clauses.dirs in the profile lists folders of your own clauses, relative to the profile." });
       throw new PolicyError({ code: "FILE_UNREADABLE", file: displayPath(d), message: `the folder cannot be read (${code})`, hint: "Check the folder's permissions." });
     }
+    // a released version (versions/X.Y.Z/ beside a profile, which `release` writes) holds Markdown copies of
+    // the policy: in a clause folder that holds the profile (`dirs: [.]`) they were read as clauses, and
+    // every build after a release failed with CLAUSE_NO_FRONT_MATTER
+    if (d !== dir && entries.some((e) => e.name === RELEASED_VERSION_MARK && e.isFile())) return;
     seen += entries.length;
     if (seen > MAX_FOLDER_ENTRIES)
       throw new PolicyError({ code: "CLAUSE_DIR_TOO_LARGE", file: displayPath(dir), message: `the clause folder holds more than ${MAX_FOLDER_ENTRIES.toLocaleString("en")} files and folders; it cannot be the right one`, hint: "Check clauses.dirs in the profile: it names folders of your own clauses, relative to the profile." });
