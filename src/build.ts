@@ -101,7 +101,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const unchanged = results.flatMap((r) => (r.kind === "unchanged" ? [r.entry] : []));
     const renderedSlugs = rendered.map((r) => r.slug);
     const unchangedSlugs = unchanged.map((e) => e.slug);
-    checkSlugs(rendered, unchanged);
+    checkSlugs(rendered, results.flatMap((r) => (r.kind === "unchanged" ? [[r.path, r.entry] as const] : [])));
 
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
     const opened = await openOutput(out, { waitMs: options.lockWaitMs, onWait: say });
@@ -116,6 +116,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let lines: string[] | undefined;
     for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
     for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
+    for (const w of takenOverSlugs(cache, rendered, paths)) warn(w);
     const entries = rendered.flatMap((r) => r.entries);
     let complete = true;
     if (formats.includes("pdf") && rendered.some((r) => r.pdf.length)) {
@@ -218,9 +219,29 @@ function shardOf(paths: string[], shard: { index: number; count: number } | unde
   return paths.filter((_, i) => i % shard.count === shard.index - 1);
 }
 
+/**
+ * A profile publishing under a slug that an earlier build into this folder published another profile file
+ * under, a file that is still there and not in this build (another shard, or a copy given the same slug):
+ * its pages replace the other's without a word otherwise. Said, not refused: a profile file moved to
+ * another folder is the same policy.
+ */
+function takenOverSlugs(cache: BuildCache, rendered: Rendered[], paths: string[]): Problem[] {
+  const building = new Set(paths);
+  return rendered.flatMap((r) =>
+    Object.entries(cache.entries)
+      .filter(([path, e]) => e.slug === r.slug && path !== r.path && !building.has(path) && existsSync(path))
+      .map(([path]) => ({
+        code: "SLUG_TAKEN_OVER", file: r.file, field: "slug",
+        message: `the slug "${r.slug}" was published from ${displayPath(path)} by an earlier build into this folder; this profile's pages replace that policy's`,
+        hint: `If ${displayPath(path)} is still to be published, give one of the two its own slug: field; if this profile replaces it, there is nothing to do.`,
+      })),
+  );
+}
+
 /** Two profiles writing one folder would overwrite each other: refused, naming both. */
-function checkSlugs(rendered: Rendered[], unchanged: CacheEntry[]) {
-  const seen = new Map<string, string>(unchanged.map((e) => [e.slug, "a profile of the last build"]));
+function checkSlugs(rendered: Rendered[], unchanged: (readonly [string, CacheEntry])[]) {
+  // one kept from the last build is in this build all the same: named, not "a profile of the last build"
+  const seen = new Map<string, string>(unchanged.map(([path, e]) => [e.slug, `${displayPath(path)} (unchanged since the last build)`]));
   const problems: Problem[] = [];
   for (const r of rendered) {
     const other = seen.get(r.slug);

@@ -8,8 +8,8 @@ import { fixtures, root, tempDir } from "./helpers.js";
 const minimal = readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8");
 
 /** Builds `profiles` and gives the message a user sees, paths relative to `dir`. */
-async function refusal(dir: string, profiles: string[], out = join(dir, "out")): Promise<string> {
-  const error = await build({ profiles, out, formats: ["md"], cache: false }).then(() => undefined, (e: unknown) => e);
+async function refusal(dir: string, profiles: string[], out = join(dir, "out"), cache = false): Promise<string> {
+  const error = await build({ profiles, out, formats: ["md"], cache }).then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(PolicyError);
   return formatError(error as PolicyError).replaceAll(`${dir}/`, "");
 }
@@ -110,5 +110,35 @@ describe("a clause folder that holds the profile (dirs: [.])", () => {
     // each build after a release failed: versions/1.0.0/policy.en.md:1  error CLAUSE_NO_FRONT_MATTER
     await build({ profiles: [join(dir, "profile.yaml")], out: join(dir, "..", `${dir.split("/").pop()}-out`), formats: ["md"], cache: false });
     expect(readFileSync(join(dir, "..", `${dir.split("/").pop()}-out`, "acme", "policy.en.md"), "utf8")).toContain("says hello.");
+  });
+});
+
+describe("two profile files with one slug in builds into one folder", () => {
+  const setup = () => {
+    const dir = tempDir();
+    for (const name of ["a", "b"]) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, "profile.yaml"), `slug: acme\n${minimal}`);
+    }
+    return { dir, a: join(dir, "a", "profile.yaml"), b: join(dir, "b", "profile.yaml"), out: join(dir, "out") };
+  };
+
+  it("names the other profile when it is kept unchanged from the last build", async () => {
+    const { dir, a, b, out } = setup();
+    await build({ profiles: [a], out, formats: ["md"] });
+    expect(await refusal(dir, [a, b], out, true)).toBe(
+      'b/profile.yaml  error DUPLICATE_SLUG [slug]: the slug "acme" is also used by a/profile.yaml (unchanged since the last build)\n    hint: Give each profile its own slug: field.',
+    );
+  });
+
+  it("warns when one replaces the pages an earlier build published from the other (another shard)", async () => {
+    const { dir, a, b, out } = setup();
+    await build({ profiles: [a], out, formats: ["md"] });
+    // b took over a's folder without a word
+    const result = await build({ profiles: [b], out, formats: ["md"] });
+    const warning = result.warningProblems.find((w) => w.code === "SLUG_TAKEN_OVER");
+    expect(warning && `${warning.message} / ${warning.hint}`.replaceAll(`${dir}/`, "")).toBe(
+      'the slug "acme" was published from a/profile.yaml by an earlier build into this folder; this profile\'s pages replace that policy\'s / If a/profile.yaml is still to be published, give one of the two its own slug: field; if this profile replaces it, there is nothing to do.',
+    );
   });
 });
