@@ -36,7 +36,7 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
     problems.push({
       code: missing ? "MISSING_FIELD" : code,
       file: source.file,
-      line: missing ? source.keyLineOf(path.slice(0, -1)) ?? source.lineOf(path) : source.lineOf(path),
+      line: missing ? missingLine(source, path) : source.lineOf(path),
       field: fieldName(path),
       message: missing ? `required field "${fieldName(path)}" is missing` : describeIssue(issue, schema),
       hint: missing ? hintForMissing(schema, path) : quoteHint(schema, issue) ?? (issue.code === "invalid_union" && isLocalized(schema, path) ? LOCALIZED_HINT : undefined),
@@ -51,6 +51,16 @@ export function zodProblems(error: z.ZodError, source: YamlSource, schema: z.Zod
  */
 const MERGE_KEY = "<<";
 const MERGE_KEY_MESSAGE = 'merge keys ("<<") are not read: YAML 1.2 has none, so the fields it would merge in are not there';
+
+/**
+ * Where a missing field belongs: at its mapping's key (`company:`), or for an item of a list at the item
+ * (the key line of an item is its list's: every item's missing field was said to be at the first item).
+ */
+function missingLine(source: YamlSource, path: readonly PropertyKey[]): number | undefined {
+  const parent = path.slice(0, -1);
+  const line = typeof parent[parent.length - 1] === "number" ? source.lineOf(parent) : source.keyLineOf(parent);
+  return line ?? source.lineOf(path);
+}
 
 export function fieldName(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");

@@ -51,3 +51,13 @@ describe("a number out of range", () => {
     ]);
   });
 });
+
+describe("a missing field", () => {
+  it("of a list item is placed at that item, not at the list's first", () => {
+    const text = "sdks:\n  - name: a\n    provider: p\n    purpose: x\n    data: [a]\n  - name: b\n    provider: p\n    purpose: x\n    data: [a]\n";
+    const yaml = parseYaml(text, "x.yaml");
+    const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
+    const lines = parsed.success ? [] : zodProblems(parsed.error, yaml, profileSchema).filter((p) => p.field?.startsWith("sdks")).map((p) => `${p.line} ${p.field}`);
+    expect(lines).toEqual(["2 sdks[0].policyUrl", "6 sdks[1].policyUrl"]);
+  });
+});
