@@ -78,7 +78,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   server.watcher.add([profile, join(dirname(profile), "versions"), builtinPaths.clauses, builtinPaths.templates, builtinPaths.locales]);
   // the profile names its own clause folders: a folder added to clauses.dirs while the preview runs is
   // watched from the next rebuild on (read once at the start, its clauses' edits went unseen)
-  const watchOwnClauses = async () => server.watcher.add(await loadProfile(profile).then(ownClauseDirs, () => []));
+  // a profile with a mistake (its folders named twice: ownClauseDirs throws) has its problems in the page
+  const watchOwnClauses = async () => server.watcher.add(await loadProfile(profile).then(ownClauseDirs).catch(() => []));
   await watchOwnClauses();
   let timer: NodeJS.Timeout | undefined;
   const onChange = (path: string) => {

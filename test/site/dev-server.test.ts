@@ -27,4 +27,15 @@ describe("the live preview meets a bug", () => {
       await server.close();
     }
   });
+
+  it("starts for a profile whose clause folders cannot be watched (named twice), the build's problems in the page", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    // ownClauseDirs refuses the profile: the preview did not start (and a rebuild's rejection went unhandled)
+    const server = await startDevServer({ profile: join(fixtures, "builds", "bad-clause-dir-repeated", "profile.yaml"), port });
+    try {
+      expect((await fetch(`${server.url}index.html`)).status).toBe(500);
+    } finally {
+      await server.close();
+    }
+  });
 });
