@@ -83,6 +83,20 @@ function namedFileProblem(error: unknown, path: string, option: string): PolicyE
   return undefined;
 }
 
+/**
+ * A file a person named for a command's output (`check --html FILE`) that is one of the command's inputs:
+ * the profile, a file of its own clause folders or released versions, the built-in library. Written, it
+ * was replaced by the page (`check profile.yaml --html profile.yaml` lost the profile): refused first.
+ */
+export function checkNamedFileTarget(path: string, option: string, inputs: { files: string[]; folders: string[] }): void {
+  const target = real(path);
+  const file = inputs.files.find((f) => real(f) === target);
+  const folder = [...inputs.folders, builtinPaths.clauses].find((f) => within(target, real(f)));
+  const input = file ? `the profile ${displayPath(file)}` : folder ? `a file in ${displayPath(folder)}, which holds this command's input` : undefined;
+  if (input)
+    throw new PolicyError({ code: "OUTPUT_OVERLAPS_INPUT", file: displayPath(path), message: `${option} names ${input}: writing the page would replace it`, hint: `Name another file, e.g. ${option} compliance.html.` });
+}
+
 export interface BuildInputs {
   /** The profile file, for messages. */
   file: string;

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { buildProfile } from "../build.js";
 import { asWarning, checkCompliance, type ComplianceReport } from "../check/compliance.js";
 import { reportHtml } from "../check/html.js";
@@ -7,8 +7,9 @@ import { formatError, PolicyError, type Problem } from "../errors.js";
 import { displayPath } from "../load/files.js";
 import { builtinPaths } from "../paths.js";
 import { unreadFileWarnings } from "../load/library.js";
+import { ownClauseDirs } from "../load/profile.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
-import { writeNamedFile } from "../output-guard.js";
+import { checkNamedFileTarget, writeNamedFile } from "../output-guard.js";
 
 export default defineCommand({
   name: "check",
@@ -42,9 +43,12 @@ error, 2 bad arguments, 70 internal error.`,
     const unchecked: Unchecked[] = [];
     // files of the profile's own clause folders that are not read: said, but not a failed check
     const warnings: Problem[] = [];
+    // what --html must not be written over
+    const inputs = { files: paths.map((p) => resolve(p)), folders: [] as string[] };
     for (const path of paths) {
       try {
         const b = await buildProfile(path);
+        inputs.folders.push(...ownClauseDirs(b.loaded), join(b.loaded.dir, "versions"));
         warnings.push(...unreadFileWarnings(b.library, resolve(path)));
         const report = await checkCompliance(b);
         reports.push(report);
@@ -59,6 +63,7 @@ error, 2 bad arguments, 70 internal error.`,
     }
     if (values.html) {
       const file = resolve(values.html as string);
+      checkNamedFileTarget(file, "--html", inputs);
       await writeNamedFile(file, reportHtml(reports, unchecked), "--html");
       io.progress(`wrote ${file}`);
     }

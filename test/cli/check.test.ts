@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, tempDir } from "../helpers.js";
+import { cli, fixtures, tempDir } from "../helpers.js";
 import { caseProfile } from "../check/fixture.js";
 
 describe("policypress check: the checklist and the consistency rules", () => {
@@ -55,6 +55,25 @@ describe("policypress check: the checklist and the consistency rules", () => {
     // the slug of a profile.yaml is its folder's name
     expect(r.stdout.split("\n")[0]).toMatch(/^\| Law \| Item \| Article \| The policy must \| pp-check-\w+ \| pp-check-\w+ \|$/);
     expect(r.stdout).toContain("| PIPL | PIPL-17-1-1 | Art. 17(1)(i) | Give the handler's name and contact details. | ok | **MISSING** |");
+  });
+});
+
+describe("check --html naming one of its inputs", () => {
+  it("is refused before the page is written: the profile, or a file of its own clause folders, stays as it was", () => {
+    const dir = tempDir();
+    const profile = join(dir, "profile.yaml");
+    const text = readFileSync(join(fixtures, "golden", "profile.yaml"), "utf8");
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    // `check profile.yaml --html profile.yaml` replaced the profile with the page
+    const r = cli(["check", profile, "--html", profile], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("profile.yaml  error OUTPUT_OVERLAPS_INPUT: --html names the profile profile.yaml: writing the page would replace it\n    hint: Name another file, e.g. --html compliance.html.");
+    expect(readFileSync(profile, "utf8")).toBe(text);
+    const clause = join(dir, "own", "rights.md");
+    const before = readFileSync(clause, "utf8");
+    const c = cli(["check", profile, "--html", clause], { cwd: dir });
+    expect(c.stderr).toContain("own/rights.md  error OUTPUT_OVERLAPS_INPUT: --html names a file in own, which holds this command's input: writing the page would replace it");
+    expect(readFileSync(clause, "utf8")).toBe(before);
   });
 });
 
