@@ -111,9 +111,11 @@ function referencesOf(data: Record<string, unknown>, yaml: YamlSource, dir: stri
  * that makes feed.xml not XML at all. Tabs and line breaks stay (the clause text decides about those).
  */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+const UNPLAIN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069]/;
 
 function plainValues(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(BIDI_CONTROL, "").replace(CONTROL_CHARACTER, " ");
+  // a profile has hundreds of strings and almost none holds one of these: one scan decides
+  if (typeof value === "string") return UNPLAIN.test(value) ? value.replace(BIDI_CONTROL, "").replace(CONTROL_CHARACTER, " ") : value;
   if (Array.isArray(value)) return value.map(plainValues);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValues(v)]));
   return value;
