@@ -1,27 +1,26 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { asWarning } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
-import { displayPath } from "./load/files.js";
+import { displayPath, pathIdentity } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
 import { createOutputFolder } from "./output-guard.js";
 import { buildOptionProblems, type BuildOptions } from "./schema/build-options.js";
 export type { BuildOptions } from "./schema/build-options.js";
 import { builtinPaths } from "./paths.js";
 import { browserIdentity } from "./pdf/browser.js";
-import { printPdfs, type PdfJob, type PrintOptions } from "./pdf/print.js";
-import type { ProfileOptions } from "./profile-build.js";
+import { printPdfs, type PdfJob } from "./pdf/print.js";
 import type { TaskResult } from "./profile-task.js";
 import { ASSETS_FOLDER } from "./render/files.js";
 import { pruneSharedAssets, stageSharedAssets, writeSharedAssets, type KnownFaces } from "./site/assets.js";
 import { defaultJobs, runAll } from "./parallel.js";
-import { LOCALES, type Locale } from "./schema/localized.js";
+import { LOCALES } from "./schema/localized.js";
 import { reservedSlug } from "./schema/profile.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
-import { manifestProfile, Staging, type Format, type Manifest, type ManifestEntry } from "./write.js";
+import { manifestProfile, Staging, type Manifest, type ManifestEntry } from "./write.js";
 import { compareText } from "./text-order.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
@@ -263,7 +262,7 @@ function checkRepeatedPaths(paths: string[]) {
   const first = new Map<string, string>();
   const problems: Problem[] = [];
   for (const path of paths) {
-    const id = fileIdentity(path);
+    const id = pathIdentity(path);
     const earlier = first.get(id);
     if (earlier === undefined) first.set(id, path);
     else if (earlier === path) {
@@ -274,13 +273,3 @@ function checkRepeatedPaths(paths: string[]) {
   if (problems.length) throw new PolicyError(problems);
 }
 
-/** What a path leads to: its device and inode, or the path itself when it cannot be read (reported when it is loaded). */
-function fileIdentity(path: string): string {
-  try {
-    const info = statSync(path, { bigint: true });
-    // a file system without inode numbers says 0 for every file
-    return info.ino ? `${info.dev}:${info.ino}` : path;
-  } catch {
-    return path;
-  }
-}

@@ -5,7 +5,6 @@ import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
 import { renderDocument, type PolicyDocument } from "./render/document.js";
 import type { RenderedFile } from "./render/files.js";
-import type { Paper } from "./render/paper.js";
 import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import { profileOptionProblems, type ProfileOptions } from "./schema/build-options.js";
 export type { ProfileOptions } from "./schema/build-options.js";
@@ -14,7 +13,6 @@ import { LOCALES, type Locale } from "./schema/localized.js";
 import { profileSite } from "./site/assemble.js";
 import type { Snapshot } from "./versions/snapshot.js";
 import { readVersions } from "./versions/store.js";
-import type { Format } from "./write.js";
 
 /** Everything one profile goes through; each stage's output is the next one's input. */
 export interface ProfileBuild {

@@ -2,7 +2,7 @@ import type { ProfileBuild } from "../build.js";
 import { anchorsOf } from "../render/document.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Clause, Condition } from "../schema/clause.js";
-import { LOCALES, type Locale } from "../schema/localized.js";
+import type { Locale } from "../schema/localized.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
 import { readsField } from "./fields-read.js";
 

@@ -181,3 +181,17 @@ export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && rel.length < path.length ? rel : path;
 }
+
+/**
+ * What a path leads to, its device and inode (two names of one file or folder, through a link, have the
+ * same), or the path itself when it cannot be read (what reads it then says why).
+ */
+export function pathIdentity(path: string): string {
+  try {
+    const info = statSync(path, { bigint: true });
+    // a file system without inode numbers says 0 for every file
+    return info.ino ? `${info.dev}:${info.ino}` : path;
+  } catch {
+    return path;
+  }
+}

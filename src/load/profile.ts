@@ -1,10 +1,9 @@
-import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PolicyError, type Problem } from "../errors.js";
 import { pick } from "../schema/localized.js";
 import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
-import { displayPath, readText } from "./files.js";
+import { displayPath, pathIdentity, readText } from "./files.js";
 import { parseYaml, type YamlSource } from "./yaml.js";
 import { BIDI_CONTROL } from "../render/text.js";
 
@@ -155,7 +154,7 @@ export function ownClauseDirs(loaded: LoadedProfile): string[] {
   const first = new Map<string, number>();
   const problems: Problem[] = [];
   dirs.forEach((dir, i) => {
-    const id = folderIdentity(dir);
+    const id = pathIdentity(dir);
     const earlier = first.get(id);
     if (earlier === undefined) first.set(id, i);
     else
@@ -169,12 +168,3 @@ export function ownClauseDirs(loaded: LoadedProfile): string[] {
   return dirs;
 }
 
-/** What a folder path leads to (device and inode), or the path when it cannot be read (the library says why). */
-function folderIdentity(dir: string): string {
-  try {
-    const info = statSync(dir, { bigint: true });
-    return info.ino ? `${info.dev}:${info.ino}` : dir;
-  } catch {
-    return dir;
-  }
-}
