@@ -156,56 +156,52 @@ describe("policypress dev on a port it cannot have", () => {
   }, 40_000);
 });
 
+/** A copy of the golden fixture served by the live preview, and a browser page showing its English policy. */
+async function withPreview(test: (dir: string, page: Page) => Promise<void>): Promise<void> {
+  const dir = tempDir();
+  cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = await startDevServer({ profile: join(dir, "profile.yaml"), port });
+  const browser = await puppeteer.launch({ executablePath: (found as { path: string }).path, args: CHROMIUM_FLAGS, userDataDir: tempDir("pp-chromium-") });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}policy.en.html`, { waitUntil: "load" });
+    await test(dir, page);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Writes a file and waits for the preview to reload the page. */
+const saveAndReload = (page: Page, file: string, text: string) => Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(file, text)]);
+
 describe.runIf("path" in found)("policypress dev", () => {
-  it("reloads the page after a clause edit, and shows a mistake with its file and line until it is fixed", async () => {
-    const dir = tempDir();
-    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = await startDevServer({ profile: join(dir, "profile.yaml"), port });
-    const browser = await puppeteer.launch({ executablePath: (found as { path: string }).path, args: CHROMIUM_FLAGS, userDataDir: tempDir("pp-chromium-") });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}policy.en.html`, { waitUntil: "load" });
+  it("reloads the page after a clause edit, and shows a mistake with its file and line until it is fixed", () =>
+    withPreview(async (dir, page) => {
       expect(await page.content()).toContain("We will answer your request within 15 working days.");
       const rights = join(dir, "own", "rights.md");
       const text = readFileSync(rights, "utf8");
-      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(rights, text.replace("We will answer your request", "We shall answer your request"))]);
+      await saveAndReload(page, rights, text.replace("We will answer your request", "We shall answer your request"));
       await page.waitForFunction(() => document.body.textContent!.includes("We shall answer your request"), { timeout: 20_000 });
 
-      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(rights, text.replace("{{contact.email}}", "{{contact.emial}}"))]);
+      await saveAndReload(page, rights, text.replace("{{contact.email}}", "{{contact.emial}}"));
       await page.waitForFunction(() => document.body.textContent!.includes("cannot be built"), { timeout: 20_000 });
       expect(await page.$eval("ol", (o) => o.textContent)).toMatch(/rights\.md:\d+ UNKNOWN_PLACEHOLDER \[contact\.emial\]/);
 
-      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(rights, text)]);
+      await saveAndReload(page, rights, text);
       await page.waitForFunction(() => document.body.textContent!.includes("We will answer your request"), { timeout: 20_000 });
-    } finally {
-      await browser.close();
-      await server.close();
-    }
-  });
-});
+    }));
 
-describe.runIf("path" in found)("policypress dev, clause folders named while it runs", () => {
-  it("watches a folder added to clauses.dirs from the next rebuild on", async () => {
-    const dir = tempDir();
-    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = await startDevServer({ profile: join(dir, "profile.yaml"), port });
-    const browser = await puppeteer.launch({ executablePath: (found as { path: string }).path, args: CHROMIUM_FLAGS, userDataDir: tempDir("pp-chromium-") });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}policy.en.html`, { waitUntil: "load" });
+  it("watches a folder added to clauses.dirs from the next rebuild on", () =>
+    withPreview(async (dir, page) => {
       cpSync(join(dir, "own"), join(dir, "own2"), { recursive: true });
       const profile = join(dir, "profile.yaml");
-      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(profile, readFileSync(profile, "utf8").replace("dirs: [own]", "dirs: [own2]"))]);
+      await saveAndReload(page, profile, readFileSync(profile, "utf8").replace("dirs: [own]", "dirs: [own2]"));
       const rights = join(dir, "own2", "rights.md");
-      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(rights, readFileSync(rights, "utf8").replace("We will answer your request", "We shall answer your request"))]);
+      await saveAndReload(page, rights, readFileSync(rights, "utf8").replace("We will answer your request", "We shall answer your request"));
       await page.waitForFunction(() => document.body.textContent!.includes("We shall answer your request"), { timeout: 20_000 });
-    } finally {
-      await browser.close();
-      await server.close();
-    }
-  });
+    }));
 });
 
 describe("a one-language build (--locales en)", () => {
