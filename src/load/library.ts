@@ -102,7 +102,7 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
   const sets: ReadSet[] = [];
   for (const root of roots) {
     if (!existsSync(root.dir)) {
-      problems.add({ code: "CLAUSE_DIR_NOT_FOUND", file: displayPath(root.dir), message: "the clause folder does not exist", hint: "Check clauses.dirs in the profile; paths are relative to the profile." });
+      problems.add({ code: "CLAUSE_DIR_NOT_FOUND", file: displayPath(root.dir), message: "the clause folder does not exist", hint: clauseDirHint(root.dir) });
       continue;
     }
     const unreadable: Problem[] = [];
@@ -359,4 +359,10 @@ function checkTopics(library: Library, problems: ProblemList) {
   for (const c of library.clauses.values())
     if (!known.has(c.topic))
       problems.add({ code: "UNKNOWN_TOPIC", file: c.file, line: c.lines.topic, field: "topic", message: `unknown topic "${c.topic}"`, hint: "Use a topic listed in clauses/topics.yaml, or add it there." });
+}
+
+/** Where to look for a clause folder that is not there: `~/legal` is not the home folder's (no shell reads the profile). */
+function clauseDirHint(dir: string): string {
+  const hint = "Check clauses.dirs in the profile; paths are relative to the profile.";
+  return /[\\/]~/.test(dir) ? `${hint} A ~ is not your home folder there: write the folder's path from the profile, or in full (/home/you/...).` : hint;
 }
