@@ -17,6 +17,8 @@ export const SOURCE_NAMES = [
 ];
 
 const HAN = /\p{Script=Han}/u;
+// Markdown's ![alt](address) and ![alt][reference]
+const IMAGE = /!\[[^\]\n]*\](?=[([])/;
 
 /** Checks every clause of the library; the problems name the clause file and line. */
 export function checkLibrary(library: Library): Problem[] {
@@ -50,6 +52,9 @@ export function checkClause(clause: Clause): Problem[] {
         problems.push({ code: "HAN_IN_ENGLISH", file: clause.file, line: at(offset), field: "en", message: `the English text contains Chinese characters ("${body.slice(offset, offset + 12).replace(/\s+/g, " ")}…")`, hint: "Translate it, or take the value from the profile with a placeholder." });
       }
     }
+    const image = IMAGE.exec(body);
+    if (image)
+      problems.push({ code: "CLAUSE_IMAGE", file: clause.file, line: at(image.index), field: locale, message: `the ${locale} text shows an image ("${image[0]}…")`, hint: "Clause text cannot hold images: they are not published with the pages, and one from another site would tell that site who reads the policy. Describe it in words, or link to it: [text](https://...)." });
     for (const name of SOURCE_NAMES) {
       const i = body.toLowerCase().indexOf(name.toLowerCase());
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
