@@ -136,7 +136,9 @@ function notASnapshot(name: string, file: string, raw: unknown, error: z.ZodErro
     issue.code === "unrecognized_keys" ? `has an unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
     : issue.code === "invalid_type" && issue.input === undefined ? "is missing"
     : describeIssue(issue);
-  return { code: "VERSION_TAMPERED", file, field: field || undefined, message: `${what}${how}: ${field || "the file"} ${wrong}${more}`, hint };
+  // its hash holds: recomputed by whoever edited it, or written by a PolicyPress whose snapshots differ
+  const otherRelease = edited ? "" : " If nobody edited it, another version of PolicyPress wrote it: build with the one that released it.";
+  return { code: "VERSION_TAMPERED", file, field: field || undefined, message: `${what}${how}: ${field || "the file"} ${wrong}${more}`, hint: hint + otherRelease };
 }
 
 /** A file name with no way out of its folder (no separator, not `.` or `..`). */

@@ -70,6 +70,18 @@ describe("a snapshot forged with a recomputed hash", async () => {
     }
   });
 
+  it("says that another version of PolicyPress may have written a snapshot whose hash holds", () => {
+    const s = JSON.parse(original);
+    s.documents.en.title = null;
+    s.hash = hashContent(contentOf(s as Snapshot));
+    writeFileSync(file, JSON.stringify(s));
+    try {
+      expect(cli(["check", profile]).stderr).toContain("If nobody edited it, another version of PolicyPress wrote it: build with the one that released it.");
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   it("takes the snapshot as released", () => {
     expect(cli(["check", profile, "--json"]).stdout).not.toContain("VERSION_");
   });
