@@ -4,7 +4,7 @@ import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Clause, Condition } from "../schema/clause.js";
 import type { Locale } from "../schema/localized.js";
 import type { SatisfiedBy } from "../schema/requirement.js";
-import { readsField } from "./fields-read.js";
+import { readsField, readsFieldFor } from "./fields-read.js";
 
 /** What the checks read of a built policy (a ProfileBuild has all of it). */
 export type BuiltPolicy = Pick<ProfileBuild, "loaded" | "library" | "resolved" | "documents">;
@@ -73,7 +73,8 @@ const positions = new WeakMap<BuiltPolicy["resolved"], Map<Clause, number> | und
 function matchClause(clause: Clause, by: SatisfiedBy, profile: unknown): string | undefined {
   const { named, fields } = howClauseMatches(clause, by);
   if (named) return named;
-  const field = fields.find((f) => isDeclared(profile, f));
+  // the field counts where the clause speaks of it in this policy, not in a branch the profile skips
+  const field = fields.find((f) => isDeclared(profile, f) && readsFieldFor(clause, f, profile as object));
   return field ? `prints ${field}` : undefined;
 }
 
@@ -98,14 +99,24 @@ const matches = new WeakMap<SatisfiedBy, WeakMap<Clause, { named?: string; field
 /**
  * Library clauses that would satisfy `by` if added, most useful first: those the clause set names but
  * left out, then those `by` lists by name, then any other; within each, those whose own condition this
- * profile meets before those it does not. A clause that assumes what the profile denies is never offered.
+ * profile meets before those it does not. A clause that assumes what the profile denies, or that would not
+ * satisfy `by` in this policy, is never offered.
  */
 export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy): Clause[] {
   const { profile } = policy.loaded;
-  const all = relevantClauses(by, policy.library).filter((c) => !c.assumes || conditionHolds(c.assumes, profile));
+  const all = relevantClauses(by, policy.library).filter((c) => (!c.assumes || conditionHolds(c.assumes, profile)) && couldSatisfy(c, by, profile));
   const rank = (c: Clause) =>
     (whyLeftOut(c, policy) ? 0 : 2) + (by.clauses.some((ref) => ref === c.key || ref === c.id) ? 0 : 1) + (!c.when || conditionHolds(c.when, profile) ? 0 : 4);
   return all.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Whether a clause would satisfy `by` once in this policy: named by it, or reading one of its fields that
+ * the profile has yet to set, or reads where its text prints ({{#unless storage.crossBorder}} does not).
+ */
+function couldSatisfy(clause: Clause, by: SatisfiedBy, profile: unknown): boolean {
+  const { named, fields } = howClauseMatches(clause, by);
+  return !!named || fields.some((f) => !isDeclared(profile, f) || readsFieldFor(clause, f, profile as object));
 }
 
 /** The library's clauses that `by` names, by key, law, topic or a field they read (whatever the profile). */

@@ -1,4 +1,5 @@
 import { HELPERS, parseTemplate } from "../render/handlebars.js";
+import { valuesAt } from "../resolve.js";
 import { conditionPaths, type Clause } from "../schema/clause.js";
 import { LOCALES } from "../schema/localized.js";
 
@@ -33,11 +34,50 @@ export const knownFieldsRead = (clause: Clause): ReadonlySet<string> | undefined
 
 const readCache = new WeakMap<Clause, Set<string>>();
 
+/**
+ * True when the clause reads `field` (or a field inside it) in a part of its text that this profile
+ * prints: its `when`, a placeholder outside any block, or inside the branch of a block that renders. A
+ * field tested by {{#unless storage.crossBorder}} (or read in an {{else}}) says nothing to a profile that
+ * sets it, so it does not satisfy a checklist item about it.
+ */
+export function readsFieldFor(clause: Clause, field: string, profile: object): boolean {
+  let byClause = renderedCache.get(profile);
+  if (!byClause) renderedCache.set(profile, (byClause = new WeakMap()));
+  let paths = byClause.get(clause);
+  if (!paths) {
+    paths = new Set(conditionPaths(clause.when ?? {}));
+    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], profile)) paths.add(p);
+    byClause.set(clause, paths);
+  }
+  for (const path of paths) if (path === field || path.startsWith(`${field}.`)) return true;
+  return false;
+}
+const renderedCache = new WeakMap<object, WeakMap<Clause, Set<string>>>();
+
 type Node = { type: string } & Record<string, unknown>;
 type Path = { type: "PathExpression"; parts: string[]; depth: number; data: boolean; original: string };
 
-/** Full dotted paths a template reads; inside {{#each list}} a field of the element reads as `list.field`. */
-function templatePaths(body: string): string[] {
+/** Handlebars' truth for {{#if}}: an empty list, text or 0 is false. */
+const truthy = (v: unknown) => !(v === undefined || v === null || v === false || v === "" || v === 0 || (Array.isArray(v) && v.length === 0));
+
+/**
+ * Which branches of a block render for `profile` (both when there is no profile, or the block does not
+ * test a field): through a list, a branch renders when it does for any element.
+ */
+function branches(helper: string, tested: string | undefined, profile: object | undefined): { program: boolean; inverse: boolean } {
+  if (!profile || tested === undefined || !["if", "unless", "each"].includes(helper)) return { program: true, inverse: true };
+  const values = valuesAt(profile, tested);
+  const set = values.some(truthy);
+  const unset = !values.length || values.some((v) => !truthy(v));
+  return helper === "unless" ? { program: unset, inverse: set } : { program: set, inverse: unset };
+}
+
+/**
+ * Full dotted paths a template reads; inside {{#each list}} a field of the element reads as `list.field`.
+ * With a profile, only the branches of blocks that render for it, and a block's test only when the branch
+ * for a set value renders and has text.
+ */
+function templatePaths(body: string, profile?: object): string[] {
   const out: string[] = [];
   const full = (p: Path, scopes: string[]) => {
     const base = scopes[scopes.length - 1 - p.depth] ?? "";
@@ -54,15 +94,21 @@ function templatePaths(body: string): string[] {
       const params = node.params as Node[];
       // {{items "key"}} prints a scenario's data items
       if (path.original === "items") out.push("collection.items");
-      if (params.length || HELPERS.includes(path.original) || node.type === "BlockStatement") record(params, scopes);
-      else record([node.path as Node], scopes);
-      if (node.type === "BlockStatement") {
-        const list = path.original === "each" && params[0]?.type === "PathExpression" ? full(params[0] as unknown as Path, scopes) : undefined;
-        walk(node.program as Node, list ? [...scopes, list] : scopes);
-        walk(node.inverse as Node | undefined, scopes);
+      if (node.type !== "BlockStatement") {
+        record(params.length || HELPERS.includes(path.original) ? params : [node.path as Node], scopes);
+        return;
       }
+      const first = params[0]?.type === "PathExpression" && !(params[0] as unknown as Path).data ? full(params[0] as unknown as Path, scopes) : undefined;
+      const list = path.original === "each" ? first : undefined;
+      const renders = branches(path.original, first, profile);
+      // the branch that speaks of a set value: {{#if x}}…{{/if}}, {{#unless x}}{{else}}…{{/unless}}
+      const whenSet = path.original === "unless" ? { renders: renders.inverse, node: node.inverse as Node | undefined } : { renders: renders.program, node: node.program as Node };
+      if (!profile || (whenSet.renders && hasText(whenSet.node))) record(params, scopes);
+      if (renders.program) walk(node.program as Node, list ? [...scopes, list] : scopes);
+      if (renders.inverse) walk(node.inverse as Node | undefined, scopes);
     }
   };
+  const hasText = (program: Node | undefined) => !!program && (program.body as Node[]).some((n) => n.type !== "ContentStatement" || String(n.value).trim() !== "");
   try {
     walk(parseTemplate(body) as unknown as Node, [""]);
   } catch {
