@@ -99,12 +99,14 @@ const matches = new WeakMap<SatisfiedBy, WeakMap<Clause, { named?: string; field
 /**
  * Library clauses that would satisfy `by` if added, most useful first: those the clause set names but
  * left out, then those `by` lists by name, then any other; within each, those whose own condition this
- * profile meets before those it does not. A clause that assumes what the profile denies, or that would not
- * satisfy `by` in this policy, is never offered.
+ * profile meets before those it does not. A clause that assumes what the profile denies, or that the policy
+ * has already, is never offered.
  */
 export function candidatesFor(by: SatisfiedBy, policy: BuiltPolicy): Clause[] {
   const { profile } = policy.loaded;
-  const all = relevantClauses(by, policy.library).filter((c) => (!c.assumes || conditionHolds(c.assumes, profile)) && couldSatisfy(c, by, profile));
+  // one the policy has already does not satisfy the item (or it would not be missing): adding it again is refused
+  const inPolicy = new Set(included(policy).map((c) => c.key));
+  const all = relevantClauses(by, policy.library).filter((c) => !inPolicy.has(c.key) && (!c.assumes || conditionHolds(c.assumes, profile)) && couldSatisfy(c, by, profile));
   const rank = (c: Clause) =>
     (whyLeftOut(c, policy) ? 0 : 2) + (by.clauses.some((ref) => ref === c.key || ref === c.id) ? 0 : 1) + (!c.when || conditionHolds(c.when, profile) ? 0 : 4);
   return all.sort((a, b) => rank(a) - rank(b));

@@ -3,7 +3,8 @@ import type { Checklist } from "../load/requirements.js";
 import { conditionHolds, describeCondition } from "../resolve.js";
 import type { Condition } from "../schema/clause.js";
 import type { Requirement } from "../schema/requirement.js";
-import { addSnippet, candidatesFor, evidenceFor, isDeclared, suggestions, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
+import { addSnippet, candidatesFor, evidenceFor, included, isDeclared, suggestions, whyLeftOut, type BuiltPolicy, type Evidence } from "./evidence.js";
+import { readsField } from "./fields-read.js";
 
 export type Status = "satisfied" | "missing" | "not-applicable";
 
@@ -41,6 +42,9 @@ function whatToAdd(item: Requirement, policy: BuiltPolicy): string {
   const unset = item.satisfiedBy.fields.filter((f) => !isDeclared(profile, f));
   const clauses = suggestions(item.satisfiedBy, policy);
   const where = "clauses.add in the profile, or the clause set";
+  // a clause of the policy that prints the field once it is set: setting it is all there is to do
+  const printers = included(policy).filter((c) => unset.some((f) => readsField(c, f))).map((c) => c.key);
+  if (printers.length) return `Set ${unset.join(" or ")} in the profile: ${printers.join(", ")}, in the policy already, then prints it.`;
   if (unset.length && clauses.length) return `Set ${unset.join(" or ")} in the profile, and add a clause that prints it (${where}): ${clauses.join("; ")}.`;
   if (unset.length) return `Set ${unset.join(" or ")} in the profile.`;
   // a clause to add as it is (not one the set has and left out, nor one whose own condition fails): as YAML
