@@ -1,5 +1,5 @@
 import Handlebars from "handlebars";
-import type { Locale } from "../schema/localized.js";
+import { LOCALES, type Locale } from "../schema/localized.js";
 import { translator } from "./i18n.js";
 import { chineseNumeral, formatDate, joinList } from "./numbering.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
@@ -15,20 +15,37 @@ const hb = Handlebars.create();
 
 const localeOf = (options: Handlebars.HelperOptions): Locale => (options.data?.locale as Locale) ?? "zh-CN";
 const safe = (text: string) => new hb.SafeString(valueMarkdown(text));
+const isIsoDate = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime());
+/** A value as an error names it: "the text "Example Co."", "a list", "a group of fields". */
+function shown(value: unknown): string {
+  const v = rawOf(value);
+  if (typeof v === "string") return `the text "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (Array.isArray(v)) return "a list";
+  if (v && typeof v === "object") return "a group of fields";
+  return v === undefined || v === null ? "an empty value" : `${typeof v} ${String(v)}`;
+}
 
 const helpers: Record<string, Handlebars.HelperDelegate> = {
   /** {{date policy.effectiveDate}} -> 2026年12月1日 / December 1, 2026 */
   date(value: unknown, options: Handlebars.HelperOptions) {
-    return safe(formatDate(String(rawOf(value) ?? ""), localeOf(options)));
+    // a field that is not a date would print as it is (a company name where a date belongs): refused
+    if (!isIsoDate(rawOf(value))) throw new Error(`{{date}} formats a date written YYYY-MM-DD, not ${shown(value)}`);
+    return safe(formatDate(String(rawOf(value)), localeOf(options)));
   },
   /** {{num contact.responseDays}} -> 十五 / 15 */
   num(value: unknown, options: Handlebars.HelperOptions) {
-    const n = Number(rawOf(value));
+    const n = rawOf(value);
+    // a text or a group of fields would print "NaN" in the policy
+    if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`{{num}} formats a number, not ${shown(value)}`);
     return safe(localeOf(options) === "zh-CN" ? chineseNumeral(n) : String(n));
   },
   /** {{language policy.controllingLanguage}} -> 中文 / Chinese */
   language(value: unknown, options: Handlebars.HelperOptions) {
-    return safe(translator(localeOf(options))(`language.${String(rawOf(value))}`));
+    const key = `language.${String(rawOf(value))}`;
+    const t = translator(localeOf(options));
+    // an unknown key would print itself ("language.Example Co.") in the policy
+    if (!t(key, { defaultValue: "" })) throw new Error(`{{language}} names a language (${LOCALES.join(", ")}), not ${shown(value)}`);
+    return safe(t(key));
   },
   /** {{term role}} -> 个人信息处理受托方 / entrusted party: the label of a schema value, from locales (terms.*) */
   term(value: unknown, options: Handlebars.HelperOptions) {

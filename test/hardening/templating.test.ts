@@ -111,6 +111,22 @@ describe("clause templates cannot reach the prototype or unknown helpers", () =>
       expect((error as PolicyError).line, body).toBe(11);
     }
   });
+
+  it("a helper given a field of the wrong kind is refused, never printed as NaN, the raw text or a locale key", () => {
+    const values = { ...view(), policy: { effectiveDate: new MdText("2026-12-01") }, contact: { responseDays: 15 } };
+    const message = (body: string) => {
+      try {
+        return renderClauseBody(clause(body), "en", values);
+      } catch (e) {
+        return (e as PolicyError).problems.map((p) => `${p.line} ${p.code}: ${p.message}`).join("\n");
+      }
+    };
+    expect(message("{{num company.name}}")).toBe('11 TEMPLATE_ERROR: the en text could not be rendered: {{num}} formats a number, not the text "ACME"');
+    expect(message("{{num company}}")).toBe("11 TEMPLATE_ERROR: the en text could not be rendered: {{num}} formats a number, not a group of fields");
+    expect(message("{{date company.name}}")).toBe('11 TEMPLATE_ERROR: the en text could not be rendered: {{date}} formats a date written YYYY-MM-DD, not the text "ACME"');
+    expect(message("{{language company.name}}")).toBe('11 TEMPLATE_ERROR: the en text could not be rendered: {{language}} names a language (zh-CN, en), not the text "ACME"');
+    expect(message("{{num contact.responseDays}} {{date policy.effectiveDate}}")).toBe("15 December 1, 2026");
+  });
 });
 
 describe("profile values are data, never templates", () => {
