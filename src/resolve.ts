@@ -41,7 +41,7 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
   const named = new Set<string>(); // the ids and keys of every clause the set (with the additions) names
   const placed = new Map<string, { section: string; add?: number }>(); // clause key -> where it is printed
   for (const section of set.sections) {
-    const refs: { clause: string; when?: Condition; add?: number }[] = section.clauses.map((e) => (typeof e === "string" ? { clause: e } : e));
+    const refs: { clause: string; when?: Condition; add?: number; entry?: number }[] = section.clauses.map((e, entry) => (typeof e === "string" ? { clause: e, entry } : { ...e, entry }));
     profile.clauses.add.forEach((add, i) => {
       if (add.section !== section.id) return;
       const at = add.after ? refs.findIndex((r) => r.clause === add.after || r.clause.split(":")[0] === add.after) : -1;
@@ -57,7 +57,7 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
       else if (removed.has(clause.id) || removed.has(clause.key)) decide(false, "removed by the profile (clauses.remove)");
       else if (ref.when && !conditionHolds(ref.when, profile)) decide(false, `the clause set includes it only when ${describeCondition(ref.when)}`);
       else if (clause.when && !conditionHolds(clause.when, profile)) decide(false, `the clause applies only when ${describeCondition(clause.when)}`);
-      else if (placed.has(clause.key)) problems.add(printedTwice(clause, placed.get(clause.key)!, { section: section.id, add: ref.add }, loaded, set));
+      else if (placed.has(clause.key)) problems.add(printedTwice(clause, placed.get(clause.key)!, { section: section.id, add: ref.add, entry: ref.entry }, loaded, set));
       else {
         decide(true, clause.when || ref.when ? `condition met: ${describeCondition({ ...clause.when, ...ref.when })}` : "always part of this clause set");
         placed.set(clause.key, { section: section.id, add: ref.add });
@@ -77,11 +77,18 @@ export function resolvePolicy(loaded: LoadedProfile, library: Library): Resolved
 }
 
 /** The same clause variant would be printed twice (an addition the set already has, or a set that lists it twice). */
-type Place = { section: string; add?: number };
+type Place = { section: string; add?: number; entry?: number };
 function printedTwice(clause: Clause, first: Place, again: Place, loaded: LoadedProfile, set: ClauseSet) {
   const where = first.section === again.section ? `section "${again.section}"` : `sections "${first.section}" and "${again.section}"`;
   const message = `${clause.key} would be printed twice, in ${where}`;
-  if (again.add === undefined) return { code: "DUPLICATE_IN_POLICY", file: set.file, field: `sections.${again.section}`, message, hint: `List it once in the clause set "${set.id}".` };
+  if (again.add === undefined) {
+    // at the second listing, named as the set's other problems are (sections[i].clauses[j])
+    const si = set.sections.findIndex((s) => s.id === again.section);
+    return {
+      code: "DUPLICATE_IN_POLICY", file: set.file, line: set.entryLines?.[si]?.[again.entry!], field: `sections[${si}].clauses[${again.entry}]`,
+      message, hint: `List it once in the clause set "${set.id}", or give the two entries conditions that never hold together.`,
+    };
+  }
   const already = first.add === undefined ? `The clause set "${set.id}" already has it in section "${first.section}"` : `clauses.add[${first.add}] adds it already`;
   return {
     code: "DUPLICATE_IN_POLICY", file: loaded.file, line: loaded.lineOf(["clauses", "add", again.add, "clause"]), field: `clauses.add[${again.add}]`,

@@ -4,8 +4,8 @@ import { PolicyError } from "../src/errors.js";
 import { loadLibrary } from "../src/load/library.js";
 import { parseProfile } from "../src/load/profile.js";
 import { conditionHolds, resolvePolicy } from "../src/resolve.js";
-import { fixtures } from "./helpers.js";
-import { readFileSync } from "node:fs";
+import { fixtures, tempDir } from "./helpers.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const minimal = readFileSync(join(fixtures, "profiles", "good-minimal.yaml"), "utf8");
 const profile = (extra = "") => parseProfile(minimal + extra, "profile.yaml", join(fixtures, "profiles", "profile.yaml"));
@@ -81,6 +81,23 @@ describe("resolving a clause set for a profile", () => {
     expect(await problemsOf("clauses:\n  add:\n    - { clause: collection.list, section: collection }\n    - { clause: cookies.etag, section: cookies }\n    - { clause: cookies.etag, section: rights }\n")).toEqual([
       '18 DUPLICATE_IN_POLICY clauses.add[0]: collection.list:default would be printed twice, in section "collection" (The clause set "startup-default" already has it in section "collection": leave out this clauses.add entry.)',
       '20 DUPLICATE_IN_POLICY clauses.add[2]: cookies.etag:browser-cache would be printed twice, in sections "cookies" and "rights" (clauses.add[1] adds it already: leave out this clauses.add entry.)',
+    ]);
+  });
+
+  it("points a clause set that lists a clause twice at the second entry's line", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "sets"));
+    writeFileSync(join(dir, "sets", "twice.yaml"), "id: twice\ntitle: { zh-CN: 两次, en: Twice }\nsections:\n  - id: intro\n    heading: false\n    clauses:\n      - intro.welcome:website-operator\n      - contact.channels:online-channels\n  - id: contact\n    clauses:\n      - { clause: contact.channels:online-channels, when: { features.cookies: true } }\n");
+    const lib = await loadLibrary({ own: [dir] });
+    const error = (() => {
+      try {
+        resolvePolicy(profile("clauseSet: twice\n"), lib);
+      } catch (e) {
+        return e as PolicyError;
+      }
+    })();
+    expect(error?.problems.map((p) => `${p.line} ${p.code} ${p.field}: ${p.message} (${p.hint})`)).toEqual([
+      '11 DUPLICATE_IN_POLICY sections[1].clauses[0]: contact.channels:online-channels would be printed twice, in sections "intro" and "contact" (List it once in the clause set "twice", or give the two entries conditions that never hold together.)',
     ]);
   });
 

@@ -237,7 +237,8 @@ async function addSet(library: Library, path: string, origin: ClauseSet["origin"
     problems.addAll(zodProblems(parsed.error, yaml, clauseSetSchema, "INVALID_CLAUSE_SET").map((p) => ({ ...p, line: p.line ?? 1 })));
     return [];
   }
-  const set: ClauseSet = { ...parsed.data, file, origin, sectionLines: parsed.data.sections.map((_, si) => yaml.lineOf(["sections", si, "id"]) ?? yaml.lineOf(["sections", si])) };
+  const set: ClauseSet = { ...parsed.data, file, origin, sectionLines: parsed.data.sections.map((_, si) => yaml.lineOf(["sections", si, "id"]) ?? yaml.lineOf(["sections", si])),
+    entryLines: parsed.data.sections.map((section, si) => section.clauses.map((_, ci) => yaml.lineOf(["sections", si, "clauses", ci]))) };
   const existing = library.sets.get(set.id);
   if (existing && existing.origin === origin) {
     problems.add({ code: "DUPLICATE_CLAUSE_SET", file, line: yaml.lineOf(["id"]), field: "id", message: `clause set "${set.id}" is already defined in ${existing.file}`, hint: "Rename one of them." });

@@ -86,6 +86,8 @@ export type ClauseSet = z.infer<typeof clauseSetSchema> & {
   origin: "library" | "own";
   /** 1-based line of each section's id, for problems found after loading. */
   sectionLines?: (number | undefined)[];
+  /** 1-based line of each entry of each section's clauses, for problems found when a profile is resolved. */
+  entryLines?: (number | undefined)[][];
 };
 
 export const topicSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/), "zh-CN": z.string().min(1), en: z.string().min(1) });
