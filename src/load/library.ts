@@ -120,7 +120,8 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
         if (!misplaced.length) library.unread.push({ root: root.dir, path: file });
       }
   }
-  const unreadable = !problems.empty;
+  // only a clause file (or folder) that failed can hide a clause a set names: a broken set cannot
+  const unreadable = problems.items.some((p) => p.file?.endsWith(".md") || p.code === "CLAUSE_DIR_NOT_FOUND" || (!!p.file && !/\.ya?ml$/.test(p.file)));
   for (const { set, lineOf } of sets)
     if (library.sets.get(set.id) === set) problems.addAll([...checkSetReferences(set, library, lineOf, unreadable), ...checkSetSections(set), ...checkSetConditions(set, lineOf)]);
   checkTopics(library, problems);

@@ -129,6 +129,16 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     expect(found.at(-1)!.hint).toContain("Or it is in a clause file that did not load");
   });
 
+  it("does not blame a clause file that did not load when only a clause set is broken", async () => {
+    const error = await libraryWith({
+      "sets/broken.yaml": "id: broken\nsections: []\n",
+      "sets/mine.yaml": "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [own.nope]\n",
+    }).catch((e: unknown) => e);
+    const found = (error as { problems: { code: string; file: string; hint?: string }[] }).problems;
+    expect(found.map((p) => `${p.file.split("/").pop()} ${p.code}`)).toEqual(["broken.yaml MISSING_FIELD", "broken.yaml INVALID_CLAUSE_SET", "mine.yaml UNKNOWN_CLAUSE"]);
+    expect(found.at(-1)!.hint).toBe("List the clauses with `policypress clauses`; check the spelling of the id.");
+  });
+
   it("points an empty front matter or clause set at line 1, and says what a set id looks like", async () => {
     const error = await libraryWith({
       "a.md": "---\n---\n:::zh-CN\n甲。\n:::\n:::en\nA.\n:::\n",
