@@ -79,7 +79,7 @@ export function formatLocation(p: ProblemLocation): string {
 // control characters and bidi controls a hostile file puts in a key or a file name (`"\e[2J": 1`) would
 // clear the terminal or reorder the line that reports them
 const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-const printable = (text: string) => text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+export const printable = (text: string) => text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 
 /** One problem as the terminal shows it: `file:line  message (field)` and an indented hint. */
 export function formatProblem(p: Problem): string {

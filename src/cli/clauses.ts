@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { checkLibrary } from "../check/library.js";
-import { PolicyError } from "../errors.js";
+import { PolicyError, printable } from "../errors.js";
 import { loadLibrary, lookupClause, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
@@ -31,8 +31,10 @@ Options:
     html: "give the file to write the matrix page to, e.g. --html matrix.html",
     arguments: "give a subcommand and what it takes (a clause id, a search text)",
   },
-  async run({ values, positionals, io }) {
+  async run({ values, positionals, io: terminal }) {
     const [sub = "list", ...args] = positionals;
+    // an own clause's title or body may hold control characters (\e[2J clears the screen): shown, not obeyed
+    const io: Io = { out: (t) => terminal.out(printable(t)), err: (t) => terminal.err(printable(t)), progress: (t) => terminal.progress(printable(t)) };
     refuseWhatDoesNotApply(sub, args, values);
     const library = await loadLibrary({ own: ((values.dir as string[] | undefined) ?? []).map((d) => resolve(d)) });
     const json = Boolean(values.json);

@@ -317,3 +317,16 @@ describe("policypress diff on the example", () => {
     expect(r.stdout).toContain("**重大变更 / Material change**");
   });
 });
+
+describe("policypress clauses with an own clause holding control characters", () => {
+  it("shows them escaped in list, show and search, never sends them to the terminal", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "odd.md"), '---\nid: own.odd\ntopic: rights\ntitle: { zh-CN: "\\e[2J甲", en: "A\\u202Eb" }\n---\n:::zh-CN\n甲\u001b[31m乙\n:::\n\n:::en\nA odd\u001b[31m text\n:::\n');
+    for (const args of [["list", "--topic", "rights"], ["show", "own.odd"], ["search", "odd"]]) {
+      const r = cli(["clauses", ...args, "--dir", dir]);
+      expect(r.code, args[0]).toBe(0);
+      expect(r.stdout, args[0]).not.toMatch(/[\u001b\u202e]/);
+    }
+    expect(cli(["clauses", "show", "own.odd", "--dir", dir]).stdout).toContain("title:      \\u001B[2J甲 / A\\u202Eb");
+  });
+});
