@@ -41,6 +41,9 @@ const readCache = new WeakMap<Clause, Set<string>>();
  * sets it, so it does not satisfy a checklist item about it.
  */
 export function readsFieldFor(clause: Clause, field: string, profile: object): boolean {
+  // most clauses print the field outside any block: then no profile can skip it, and the clause need
+  // not be walked again for each profile (in a 200-profile build that walk cost 40% more CPU in evidence.js)
+  if (reads(unconditionalPaths(clause), field)) return true;
   let byClause = renderedCache.get(profile);
   if (!byClause) renderedCache.set(profile, (byClause = new WeakMap()));
   let paths = byClause.get(clause);
@@ -49,10 +52,26 @@ export function readsFieldFor(clause: Clause, field: string, profile: object): b
     for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], profile)) paths.add(p);
     byClause.set(clause, paths);
   }
-  for (const path of paths) if (path === field || path.startsWith(`${field}.`)) return true;
-  return false;
+  return reads(paths, field);
 }
 const renderedCache = new WeakMap<object, WeakMap<Clause, Set<string>>>();
+
+const reads = (paths: Iterable<string>, field: string) => {
+  for (const path of paths) if (path === field || path.startsWith(`${field}.`)) return true;
+  return false;
+};
+
+/** The fields a clause prints whatever the profile: its `when`, and placeholders outside any block. */
+function unconditionalPaths(clause: Clause): Set<string> {
+  let paths = unconditional.get(clause);
+  if (!paths) {
+    paths = new Set(conditionPaths(clause.when ?? {}));
+    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], undefined, false)) paths.add(p);
+    unconditional.set(clause, paths);
+  }
+  return paths;
+}
+const unconditional = new WeakMap<Clause, Set<string>>();
 
 type Node = { type: string } & Record<string, unknown>;
 type Path = { type: "PathExpression"; parts: string[]; depth: number; data: boolean; original: string };
@@ -75,9 +94,9 @@ function branches(helper: string, tested: string | undefined, profile: object | 
 /**
  * Full dotted paths a template reads; inside {{#each list}} a field of the element reads as `list.field`.
  * With a profile, only the branches of blocks that render for it, and a block's test only when the branch
- * for a set value renders and has text.
+ * for a set value renders and has text; without `inBlocks`, nothing inside a block.
  */
-function templatePaths(body: string, profile?: object): string[] {
+function templatePaths(body: string, profile?: object, inBlocks = true): string[] {
   const out: string[] = [];
   const full = (p: Path, scopes: string[]) => {
     const base = scopes[scopes.length - 1 - p.depth] ?? "";
@@ -98,6 +117,7 @@ function templatePaths(body: string, profile?: object): string[] {
         record(params.length || HELPERS.includes(path.original) ? params : [node.path as Node], scopes);
         return;
       }
+      if (!inBlocks) return;
       const first = params[0]?.type === "PathExpression" && !(params[0] as unknown as Path).data ? full(params[0] as unknown as Path, scopes) : undefined;
       const list = path.original === "each" ? first : undefined;
       const renders = branches(path.original, first, profile);
