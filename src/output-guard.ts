@@ -35,13 +35,25 @@ export function outputProblem(error: unknown, out: string): PolicyError | undefi
   return undefined;
 }
 
-/**
- * Creates the output folder one level at a time. Node's own recursive mkdir spins for ever where a
- * level cannot be made and its parent exists (`--out /proc/x`: ENOENT, then EEXIST, again and again).
- */
+/** Creates the output folder, and the folders on its way. */
 export async function createOutputFolder(out: string): Promise<void> {
+  try {
+    await makeFolders(out);
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code === "ENOENT")
+      throw new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file: displayPath(out), message: `the output folder cannot be created (${error.code} on ${displayPath(error.path ?? out)})`, hint: "Choose a folder on an ordinary disk with --out." });
+    throw outputProblem(e, out) ?? e;
+  }
+}
+
+/**
+ * Makes a folder one level at a time. Node's own recursive mkdir spins for ever where a level cannot be
+ * made and its parent exists (`--out /proc/x`, `init /proc/x`: ENOENT, then EEXIST, again and again).
+ */
+async function makeFolders(folder: string): Promise<void> {
   const missing: string[] = [];
-  for (let p = resolve(out); !existsSync(p); p = dirname(p)) {
+  for (let p = resolve(folder); !existsSync(p); p = dirname(p)) {
     missing.unshift(p);
     if (dirname(p) === p) break;
   }
@@ -49,11 +61,7 @@ export async function createOutputFolder(out: string): Promise<void> {
     try {
       await mkdir(dir);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") continue;
-      if (code === "ENOENT")
-        throw new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file: displayPath(out), message: `the output folder cannot be created (${code} on ${displayPath(dir)})`, hint: "Choose a folder on an ordinary disk with --out." });
-      throw outputProblem(e, out) ?? e;
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
 }
 
@@ -63,7 +71,7 @@ export async function createOutputFolder(out: string): Promise<void> {
  */
 export async function writeNamedFile(path: string, text: string, option: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolders(dirname(path));
     await writeFile(path, text);
   } catch (e) {
     throw namedFileProblem(e, path, option) ?? e;
@@ -80,6 +88,12 @@ function namedFileProblem(error: unknown, path: string, option: string): PolicyE
   if (code && NOT_WRITABLE.has(code))
     return new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file, message: `the file cannot be written (${code})`, hint: "Make its folder writable for this user, or name another file." });
   if (code && FULL.has(code)) return new PolicyError({ code: "OUTPUT_FULL", file, message: `the disk is full (${code})`, hint: "Free some space, or name a file on another disk." });
+  // its folder exists, or was just made, and still no file can be made in it: /proc/1, a dangling link
+  if (code === "ENOENT") {
+    const where = (error as NodeJS.ErrnoException).path;
+    const detail = where && resolve(where) !== resolve(path) ? `${code} on ${displayPath(where)}` : code;
+    return new PolicyError({ code: "OUTPUT_NOT_WRITABLE", file, message: `the file cannot be created there (${detail})`, hint: "Name a file on an ordinary disk." });
+  }
   return undefined;
 }
 

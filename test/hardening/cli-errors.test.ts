@@ -15,7 +15,8 @@ function run(args: string[], options: { asNobody?: boolean } = {}): Promise<CliR
   return new Promise((resolve) => {
     // root reads any file whatever its mode: the unreadable-file case runs as nobody there instead
     const ids = options.asNobody ? { uid: NOBODY, gid: NOBODY } : {};
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, ...ids });
+    // a command that hangs (a regression) is killed, not left spinning after the test gave up on it
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, timeout: 15_000, ...ids });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -73,6 +74,20 @@ describe("the CLI's messages for a user's mistakes", async () => {
     expect(r.code).toBe(73);
     expect(r.stderr).toBe("/proc/pp-no-such/out  error OUTPUT_NOT_WRITABLE: the output folder cannot be created (ENOENT on /proc/pp-no-such)\n    hint: Choose a folder on an ordinary disk with --out.\n");
   });
+
+  it.runIf(existsSync("/proc/self"))("a named file under /proc: init and --html say so, neither hangs nor ends in an internal error", async () => {
+    // /proc/1 exists but takes no new file (was exit 70); /proc/pp-no-such cannot be made (init spun for ever)
+    const [inProc, belowMissing, html] = await Promise.all([
+      run(["init", "/proc/1", "--yes"]),
+      run(["init", "/proc/pp-no-such/dir", "--yes"]),
+      run(["check", "examples/acme/profile.yaml", "--html", "/proc/1/c.html"]),
+    ]);
+    expect([inProc.code, belowMissing.code, html.code]).toEqual([73, 73, 73]);
+    const hint = "\n    hint: Name a file on an ordinary disk.\n";
+    expect(inProc.stderr).toBe(`/proc/1/profile.yaml  error OUTPUT_NOT_WRITABLE: the file cannot be created there (ENOENT)${hint}`);
+    expect(belowMissing.stderr).toBe(`/proc/pp-no-such/dir/profile.yaml  error OUTPUT_NOT_WRITABLE: the file cannot be created there (ENOENT on /proc/pp-no-such)${hint}`);
+    expect(html.stderr).toBe(`ok   examples/acme/profile.yaml: 52 clauses from set "startup-default", zh-CN and en\n/proc/1/c.html  error OUTPUT_NOT_WRITABLE: the file cannot be created there (ENOENT)${hint}`);
+  }, 20_000);
 
   it("a profile that is a pipe or a device, or far too large, is refused without reading it", () => {
     expect([pipe.code, zero.code, huge.code]).toEqual([1, 1, 1]);
