@@ -56,6 +56,16 @@ const QUESTIONS: Question[] = [
   { key: "effectiveDate", ask: "Effective date (YYYY-MM-DD)", fallback: today, check: by(isoDateSchema) },
 ];
 
+/**
+ * Why an answer to the question `key` is refused, or undefined. A terminal that is not set to UTF-8 sends
+ * its own bytes (GBK, Latin-1); the decoder makes each one U+FFFD, which the schema takes as text, so
+ * the profile said "���公司" where the company's name was meant.
+ */
+export function answerProblem(key: string, answer: string): string | undefined {
+  if (answer.includes("\uFFFD")) return "not UTF-8 text (\uFFFD marks what could not be read): set the terminal to UTF-8 and answer again";
+  return QUESTIONS.find((q) => q.key === key)?.check?.(answer);
+}
+
 // Every business type starts from startup-default, which adapts to the kinds declared here; the presets
 // named after the source policies keep those policies' gaps (see docs/compliance.md), so they are a
 // lawyer's choice, not a default.
@@ -125,7 +135,7 @@ async function ask(interactive: boolean, say: (t: string) => void): Promise<Reco
         const reply = rl ? await rl.question(`${q.ask} [${fallback}]: `).catch(() => undefined) : "";
         if (stopped || reply === undefined) return undefined;
         const answer = reply.trim() || fallback;
-        const problem = q.check?.(answer);
+        const problem = answerProblem(q.key, answer);
         if (!problem) {
           answers[q.key] = answer;
           break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mailDomainOf, slugFromName } from "../../src/cli/init.js";
+import { answerProblem, mailDomainOf, slugFromName } from "../../src/cli/init.js";
 import { emailSchema, webUrlSchema } from "../../src/schema/primitives.js";
 
 describe("init's defaults are answers its own questions accept", () => {
@@ -19,5 +19,15 @@ describe("init's defaults are answers its own questions accept", () => {
     expect(slugFromName("示例")).toBe("my-company");
     const long = slugFromName("Verylongword".repeat(10));
     expect(long).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
+  });
+});
+
+describe("init's answers", () => {
+  it("refuses an answer a terminal not set to UTF-8 sent (its bytes decode to U+FFFD), as text the schema would take", () => {
+    const gbk = new TextDecoder().decode(Buffer.from([0xca, 0xbe, 0xc0, 0xfd, ...Buffer.from("公司")])); // 示例 in GBK
+    expect(answerProblem("nameZh", gbk)).toBe("not UTF-8 text (\uFFFD marks what could not be read): set the terminal to UTF-8 and answer again");
+    expect(answerProblem("email", "privacy@\uFFFD.com")).toBe("not UTF-8 text (\uFFFD marks what could not be read): set the terminal to UTF-8 and answer again");
+    expect(answerProblem("nameZh", "示例公司")).toBeUndefined();
+    expect(answerProblem("kind", "5")).toBe("answer 1, 2, 3 or 4");
   });
 });
