@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
@@ -10,6 +10,8 @@ import { emailSchema, isoDateSchema, webUrlSchema } from "../schema/primitives.j
 import { builtinPaths, packageRoot } from "../paths.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 import { writeNamedFile } from "../output-guard.js";
+import { PolicyError } from "../errors.js";
+import { displayPath } from "../load/files.js";
 
 interface Question {
   key: string;
@@ -92,7 +94,7 @@ Options:
     if (positionals.length > 1) throw new UsageError("init takes at most one folder");
     const dir = resolve(positionals[0] ?? ".");
     const target = join(dir, "profile.yaml");
-    if (existsSync(target) && !values.force) throw new UsageError(`${target} already exists; pass --force to overwrite it`);
+    refuseTakenTarget(target, values.force === true);
     const interactive = !values.yes && process.stdin.isTTY === true;
     if (!values.yes && !interactive) io.progress("The input is not a terminal, so no question was asked: the profile gets the defaults (edit it, or run init on a terminal).");
     const answers = await ask(interactive, io.err);
@@ -121,6 +123,17 @@ Options:
     return EXIT.ok;
   },
 });
+
+/**
+ * What is at DIR/profile.yaml already. A folder was "already exists; pass --force", and then, forced,
+ * "DIR names a folder"; a link to nowhere counted as nothing, and the profile was written where it led.
+ */
+function refuseTakenTarget(target: string, force: boolean): void {
+  const taken = lstatSync(target, { throwIfNoEntry: false });
+  if (taken?.isDirectory())
+    throw new PolicyError({ code: "FILE_IS_DIRECTORY", file: displayPath(target), message: "there is a folder named profile.yaml here, where init writes the profile", hint: "Give init another folder, or move this one away." });
+  if (taken && !force) throw new UsageError(`${displayPath(target)} already exists; pass --force to overwrite it`);
+}
 
 /** The answers, or undefined when the user stops (Ctrl+C, or Ctrl+D at a question). */
 async function ask(interactive: boolean, say: (t: string) => void): Promise<Record<string, string> | undefined> {

@@ -1,4 +1,7 @@
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "../helpers.js";
 import { answerProblem, mailDomainOf, slugFromName } from "../../src/cli/init.js";
 import { emailSchema, webUrlSchema } from "../../src/schema/primitives.js";
 
@@ -29,5 +32,23 @@ describe("init's answers", () => {
     expect(answerProblem("email", "privacy@\uFFFD.com")).toBe("not UTF-8 text (\uFFFD marks what could not be read): set the terminal to UTF-8 and answer again");
     expect(answerProblem("nameZh", "示例公司")).toBeUndefined();
     expect(answerProblem("kind", "5")).toBe("answer 1, 2, 3 or 4");
+  });
+});
+
+describe("init's target", () => {
+  it("a folder named profile.yaml is said so, with or without --force; a link to nowhere is a file that exists", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "taken", "profile.yaml"), { recursive: true });
+    const folderMessage = `${join(dir, "taken", "profile.yaml")}  error FILE_IS_DIRECTORY: there is a folder named profile.yaml here, where init writes the profile\n    hint: Give init another folder, or move this one away.\n`;
+    for (const args of [["--yes"], ["--yes", "--force"]]) {
+      const r = cli(["init", join(dir, "taken"), ...args]);
+      expect([r.code, r.stderr]).toEqual([1, folderMessage]);
+    }
+    // the link was not seen, and the profile was written where it led
+    mkdirSync(join(dir, "linked"));
+    symlinkSync(join(dir, "elsewhere", "p.yaml"), join(dir, "linked", "profile.yaml"));
+    const linked = cli(["init", join(dir, "linked"), "--yes"]);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain(`policypress init: ${join(dir, "linked", "profile.yaml")} already exists; pass --force to overwrite it\n`);
   });
 });
