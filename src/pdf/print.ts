@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { availableParallelism, constants } from "node:os";
 import { pathToFileURL } from "node:url";
 import type { Page } from "puppeteer-core";
@@ -7,6 +8,7 @@ import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type
 import { finalisePdf } from "./metadata.js";
 import { PolicyError } from "../errors.js";
 import type { Paper } from "../render/paper.js";
+import { charactersWithoutGlyph, MISSING_GLYPH } from "../render/fonts.js";
 
 export type { BrowserOptions } from "./browser.js";
 
@@ -174,6 +176,8 @@ interface IsolatedPage {
   page: Page;
   /** The folders whose files the page may load: the current document's own and the shared assets. */
   allowed: string[];
+  /** The current document with its characters that have no glyph replaced, served instead of its file. */
+  replaced?: { url: string; html: string };
 }
 
 /** A page that runs no JavaScript and may load only files inside `allowed`: no network, no other local files. */
@@ -185,7 +189,8 @@ async function isolatedPage(handle: BrowserHandle): Promise<IsolatedPage> {
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
     const url = request.url();
-    if (isolated.allowed.some((folder) => url.startsWith(folder)) && !url.includes("/../")) void request.continue();
+    if (isolated.replaced?.url === url) void request.respond({ status: 200, contentType: "text/html; charset=utf-8", body: isolated.replaced.html });
+    else if (isolated.allowed.some((folder) => url.startsWith(folder)) && !url.includes("/../")) void request.continue();
     else void request.abort("blockedbyclient");
   });
   return isolated;
@@ -196,7 +201,9 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
   const timeout = options.timeoutMs ?? 60_000;
   page.setDefaultTimeout(timeout);
   isolated.allowed = job.allowed.map((folder) => pathToFileURL(folder).href + "/");
-  await page.goto(pathToFileURL(job.htmlFile).href, { waitUntil: "load", timeout });
+  const url = pathToFileURL(job.htmlFile).href;
+  isolated.replaced = await withoutMissingGlyphs(url, job.htmlFile);
+  await page.goto(url, { waitUntil: "load", timeout });
   const started = performance.now();
   const pdf = await page.pdf({
     format: options.paper ?? "A4",
@@ -207,4 +214,19 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
     timeout,
   });
   return { pdf, pdfMs: performance.now() - started };
+}
+
+/**
+ * Characters no bundled font has (an emoji in a company name) print as MISSING_GLYPH: the page is given
+ * the HTML with them replaced. Chromium drew them with whatever system font had them: Type 3 fonts (a
+ * colour emoji font, the system's CFF-outline CJK), text a PDF reader could not extract, and a PDF that
+ * differed from machine to machine. (Replaced in the page once loaded, they had already brought their
+ * fallback font into the PDF.) The build warns of each such value (NO_GLYPH). Almost every page has
+ * none, and is loaded from disk as it is.
+ */
+async function withoutMissingGlyphs(url: string, htmlFile: string): Promise<IsolatedPage["replaced"]> {
+  const html = await readFile(htmlFile, "utf8");
+  const missing = charactersWithoutGlyph(html);
+  if (!missing.length) return undefined;
+  return { url, html: missing.reduce((text, c) => text.split(c).join(MISSING_GLYPH), html) };
 }

@@ -105,9 +105,15 @@ export function facesUsed(texts: string[]): number[] {
   }
   const used = new Set<number>();
   seen.forEach((hit, g) => hit && g !== SURROGATES && faces[g]!.forEach((face) => used.add(face)));
-  if (seen[SURROGATES]) for (const text of texts) addSurrogates(text, all, used);
+  let unprintable = false;
+  if (seen[SURROGATES]) for (const text of texts) unprintable = addUnlisted(text, group, all, used) || unprintable;
+  // a PDF prints MISSING_GLYPH for a character no face has (src/pdf/print.ts): its face must be there too
+  if (unprintable) for (const face of facesCovering(MISSING_GLYPH.codePointAt(0)!)) used.add(face);
   return [...used].sort((a, b) => a - b);
 }
+
+/** What a PDF prints for a character no bundled face has: □ (U+25A1), which Noto Sans SC draws. */
+export const MISSING_GLYPH = "\u25a1";
 
 /** The characters of `text` that no bundled face has (an emoji, a rare symbol): each once, in order. */
 export function charactersWithoutGlyph(text: string): string[] {
@@ -141,7 +147,7 @@ export function facesCovering(point: number): readonly number[] {
 }
 
 function coverageOf(all: FontFace[]): Coverage {
-  // group 0 (SURROGATES) has no face
+  // group 0 (SURROGATES) has no face: the surrogates, and the characters no face has
   const faces: number[][] = [[]];
   const ids = new Map<string, number>([["", SURROGATES]]);
   const group = new Uint16Array(0x10000);
@@ -194,16 +200,27 @@ function sortedIndex(list: number[], value: number): number {
 }
 
 /** Characters outside the Basic Multilingual Plane (rare: some CJK extension characters), and lone surrogates. */
-function addSurrogates(text: string, all: FontFace[], used: Set<number>): void {
-  const covering = (point: number) => all.forEach((f, face) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi) && used.add(face));
+/**
+ * Adds the faces of the characters the table leaves to group 0: those outside the BMP (looked up here)
+ * and those no face has. True when one of them has no face.
+ */
+function addUnlisted(text: string, group: Uint16Array, all: FontFace[], used: Set<number>): boolean {
+  let uncovered = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (!isSurrogate(code)) continue;
+    if (group[code] !== SURROGATES) continue;
+    if (!isSurrogate(code)) {
+      uncovered = true;
+      continue;
+    }
     // a high surrogate with a low one after it is one character; any other surrogate stands alone
     const point = text.codePointAt(i)!;
-    covering(point);
+    let covered = false;
+    all.forEach((f, face) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi) && (covered = true) && used.add(face));
+    uncovered ||= !covered;
     if (point > 0xffff) i++;
   }
+  return uncovered;
 }
 
 /** @font-face rules pointing at `urlBase/<file>`. */

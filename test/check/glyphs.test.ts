@@ -8,11 +8,11 @@ import { root } from "../helpers.js";
 describe("characters the bundled fonts do not have", () => {
   const acme = readFileSync(join(root, "examples", "acme", "profile.yaml"), "utf8");
 
-  it("are named with the field and line that hold them (an emoji prints as an empty box in a PDF)", () => {
+  it("are named with the field and line that hold them (a PDF prints □ for an emoji)", () => {
     const text = acme.replace("  shortName: { zh-CN: 极光数联, en: Aurora Datalink }", '  shortName: { zh-CN: 极光数联, en: "Aurora 🎉 Datalink\\u200b" }');
     const problems = glyphProblems(parseProfile(text, "profile.yaml"));
     expect(problems.map((p) => `${p.line} ${p.code} [${p.field}] ${p.message}`)).toEqual([
-      '6 NO_GLYPH [company.shortName.en] "🎉" (U+1F389) is in none of the bundled fonts: PDFs print an empty box',
+      '6 NO_GLYPH [company.shortName.en] "🎉" (U+1F389) is in none of the bundled fonts: PDFs print □ in its place',
     ]);
   });
 

@@ -173,6 +173,24 @@ describe.runIf(hasBrowser)("English typography in the PDF", () => {
   });
 });
 
+describe.runIf(hasBrowser)("a value with characters no bundled font has", () => {
+  // Chromium drew 🚀 and 𠮷 with whatever system font had them: Type 3 fonts (a colour emoji font, the
+  // system's CFF-outline CJK), text a reader could not extract, and a PDF that differed between machines
+  it("prints □ in their place, in the text and the running header, with no Type 3 font", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    const profile = join(dir, "profile.yaml");
+    writeFileSync(profile, readFileSync(profile, "utf8").replace("shortName: { zh-CN: 金样科技, en: Golden Sample }", "shortName: { zh-CN: 金样科技🚀, en: Golden 𠮷 Sample }"));
+    const out = join(dir, "out");
+    const run = cli(["build", profile, "--out", out, "--formats", "pdf", "--quiet"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('"🚀" (U+1F680) is in none of the bundled fonts: PDFs print □ in its place');
+    for (const locale of ["zh-CN", "en", "bilingual"]) expect(pdffonts(join(out, "golden", `policy.${locale}.pdf`))).not.toContain("Type 3");
+    expect(pdftotext(join(out, "golden", "policy.en.pdf"))).toContain("Golden □ Sample");
+    expect(pdftotext(join(out, "golden", "policy.zh-CN.pdf"))).toContain("金样科技□");
+  });
+});
+
 describe.runIf(hasBrowser)("the running header", () => {
   /** Each word of page 2 with its box, in points from the top left, as a PDF reader lays it out. */
   const wordsOfPage2 = (file: string) => {

@@ -1,20 +1,31 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProfile } from "../../src/build.js";
-import { allFaces, facesCovering, facesUsed } from "../../src/render/fonts.js";
+import { allFaces, facesCovering, facesUsed, MISSING_GLYPH } from "../../src/render/fonts.js";
 import { root } from "../helpers.js";
 
-/** Every distinct character on its own, against every face's ranges: slow, plainly right. */
+/**
+ * Every distinct character on its own, against every face's ranges: slow, plainly right. A character no
+ * face has brings the faces of MISSING_GLYPH, which a PDF prints in its place.
+ */
 function reference(texts: string[]): number[] {
   const used = new Set<number>();
   const done = new Set<number>();
+  const add = (point: number) => {
+    const before = used.size;
+    let found = false;
+    allFaces().forEach((f, face) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi) && (found = true) && used.add(face));
+    return found || used.size > before;
+  };
+  let unprintable = false;
   for (const text of texts)
     for (const char of text) {
       const point = char.codePointAt(0)!;
       if (done.has(point)) continue;
       done.add(point);
-      allFaces().forEach((f, face) => f.ranges.some(([lo, hi]) => point >= lo && point <= hi) && used.add(face));
+      if (!add(point)) unprintable = true;
     }
+  if (unprintable) add(MISSING_GLYPH.codePointAt(0)!);
   return [...used].sort((a, b) => a - b);
 }
 
