@@ -206,9 +206,10 @@ export const clausesDigest = oncePerRound(() => {
 
 /**
  * Every file's name and content under `dir` (those `take` accepts), in a stable order (nothing when it
- * does not exist). What cannot be read (a file where a folder was expected, a link to nothing or to
- * itself) is keyed by its name: the read that follows says what is wrong with it, where this crashed the
- * build first with ENOTDIR or ELOOP. Links to folders are not followed, as the library does not.
+ * does not exist, or is a link to nothing or to itself). What cannot be read (a file where a folder was
+ * expected, a broken link inside) is keyed by its name: the read that follows says what is wrong with it,
+ * where this crashed the build first with ENOTDIR or ELOOP. Links to folders are not followed, as the
+ * library does not.
  */
 export function hashFolder(hash: Hash, dir: string, take: (name: string) => boolean = () => true): void {
   if (!existsSync(dir)) return;
@@ -222,18 +223,9 @@ export function hashFolder(hash: Hash, dir: string, take: (name: string) => bool
       else if (kind === "other" && take(e.name)) hash.update(`${p.slice(dir.length)}\0!other\0`);
     }
   };
-  const top = statOrWhy(dir);
-  if (typeof top !== "string" && top.isDirectory()) walk(dir);
-  else hash.update(`\0!${typeof top === "string" ? top : "not a folder"}\0`);
+  if (statSync(dir).isDirectory()) walk(dir);
+  else hash.update("\0!not a folder\0");
 }
-
-const statOrWhy = (path: string) => {
-  try {
-    return statSync(path);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? "unreadable";
-  }
-};
 
 /**
  * PolicyPress itself: its version, the versions of the packages it renders with (installed, not the
