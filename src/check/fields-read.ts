@@ -5,18 +5,13 @@ import { LOCALES } from "../schema/localized.js";
 
 /** True when the clause prints, tests or is conditioned on `field` or a field inside it. */
 export function readsField(clause: Clause, field: string): boolean {
-  for (const path of fieldsRead(clause)) if (path === field || path.startsWith(`${field}.`)) return true;
-  return false;
+  return reads(fieldsRead(clause), field);
 }
 
 /** Every profile field a clause reads: placeholders and block parameters of both bodies, and its `when`. */
 export function fieldsRead(clause: Clause): Set<string> {
   let paths = readCache.get(clause);
-  if (!paths) {
-    paths = new Set(conditionPaths(clause.when ?? {}));
-    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale])) paths.add(p);
-    readCache.set(clause, paths);
-  }
+  if (!paths) readCache.set(clause, (paths = pathsIn(clause, undefined, true)));
   return paths;
 }
 
@@ -47,11 +42,7 @@ export function readsFieldFor(clause: Clause, field: string, profile: object): b
   let byClause = renderedCache.get(profile);
   if (!byClause) renderedCache.set(profile, (byClause = new WeakMap()));
   let paths = byClause.get(clause);
-  if (!paths) {
-    paths = new Set(conditionPaths(clause.when ?? {}));
-    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], profile)) paths.add(p);
-    byClause.set(clause, paths);
-  }
+  if (!paths) byClause.set(clause, (paths = pathsIn(clause, profile, true)));
   return reads(paths, field);
 }
 const renderedCache = new WeakMap<object, WeakMap<Clause, Set<string>>>();
@@ -64,14 +55,17 @@ const reads = (paths: Iterable<string>, field: string) => {
 /** The fields a clause prints whatever the profile: its `when`, and placeholders outside any block. */
 function unconditionalPaths(clause: Clause): Set<string> {
   let paths = unconditional.get(clause);
-  if (!paths) {
-    paths = new Set(conditionPaths(clause.when ?? {}));
-    for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], undefined, false)) paths.add(p);
-    unconditional.set(clause, paths);
-  }
+  if (!paths) unconditional.set(clause, (paths = pathsIn(clause, undefined, false)));
   return paths;
 }
 const unconditional = new WeakMap<Clause, Set<string>>();
+
+/** The fields a clause's `when` names and its texts read (templatePaths, in both languages). */
+function pathsIn(clause: Clause, profile: object | undefined, inBlocks: boolean): Set<string> {
+  const paths = new Set(conditionPaths(clause.when ?? {}));
+  for (const locale of LOCALES) for (const p of templatePaths(clause.bodies[locale], profile, inBlocks)) paths.add(p);
+  return paths;
+}
 
 type Node = { type: string } & Record<string, unknown>;
 type Path = { type: "PathExpression"; parts: string[]; depth: number; data: boolean; original: string };
