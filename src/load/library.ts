@@ -121,7 +121,7 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       }
   }
   // only a clause file (or folder) that failed can hide a clause a set names: a broken set cannot
-  const unreadable = problems.items.some((p) => p.file?.endsWith(".md") || p.code === "CLAUSE_DIR_NOT_FOUND" || (!!p.file && !/\.ya?ml$/.test(p.file)));
+  const unreadable = problems.items.some((p) => p.code === "CLAUSE_DIR_NOT_FOUND" || (!!p.file && !/\.ya?ml$/.test(p.file)));
   for (const { set, lineOf } of sets)
     if (library.sets.get(set.id) === set) problems.addAll([...checkSetReferences(set, library, lineOf, unreadable), ...checkSetSections(set), ...checkSetConditions(set, lineOf)]);
   checkTopics(library, problems);
