@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { asWarning } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
-import { displayPath, pathIdentity } from "./load/files.js";
+import { displayPath, repeatedTargets } from "./load/files.js";
 import { recheckFiles } from "./load/fresh.js";
 import { createOutputFolder } from "./output-guard.js";
 import { buildOptionProblems, type BuildOptions } from "./schema/build-options.js";
@@ -226,10 +226,14 @@ function shardOf(paths: string[], shard: { index: number; count: number } | unde
  */
 function takenOverSlugs(cache: BuildCache, rendered: Rendered[], paths: string[]): Problem[] {
   const building = new Set(paths);
+  // by slug, so that thousands of profiles are not each compared with every entry of the cache
+  const publishedFrom = new Map<string, string[]>();
+  for (const [path, e] of Object.entries(cache.entries))
+    if (!building.has(path)) (publishedFrom.get(e.slug) ?? publishedFrom.set(e.slug, []).get(e.slug)!).push(path);
   return rendered.flatMap((r) =>
-    Object.entries(cache.entries)
-      .filter(([path, e]) => e.slug === r.slug && path !== r.path && !building.has(path) && existsSync(path))
-      .map(([path]) => ({
+    (publishedFrom.get(r.slug) ?? [])
+      .filter((path) => existsSync(path))
+      .map((path) => ({
         code: "SLUG_TAKEN_OVER", file: r.file, field: "slug",
         message: `the slug "${r.slug}" was published from ${displayPath(path)} by an earlier build into this folder; this profile's pages replace that policy's`,
         hint: `If ${displayPath(path)} is still to be published, give one of the two its own slug: field; if this profile replaces it, there is nothing to do.`,
@@ -259,13 +263,10 @@ function checkSlugs(rendered: Rendered[], unchanged: (readonly [string, CacheEnt
  * what the paths lead to, or it was rendered twice and then refused as a slug clash with itself.
  */
 function checkRepeatedPaths(paths: string[]) {
-  const first = new Map<string, string>();
   const problems: Problem[] = [];
-  for (const path of paths) {
-    const id = pathIdentity(path);
-    const earlier = first.get(id);
-    if (earlier === undefined) first.set(id, path);
-    else if (earlier === path) {
+  for (const { at, first } of repeatedTargets(paths)) {
+    const [path, earlier] = [paths[at]!, paths[first]!];
+    if (earlier === path) {
       if (!problems.some((p) => p.file === displayPath(path))) problems.push({ code: "DUPLICATE_PROFILE", file: displayPath(path), message: "this profile is named more than once in the build", hint: "Name each profile file once." });
     } else
       problems.push({ code: "DUPLICATE_PROFILE", file: displayPath(path), message: `this profile is the same file as ${displayPath(earlier)}, named by another path (through a link)`, hint: `Name each profile file once: drop ${displayPath(path)} or ${displayPath(earlier)}.` });

@@ -183,10 +183,24 @@ export function displayPath(path: string): string {
 }
 
 /**
+ * The paths that lead where an earlier one of the list does (the same path again, or another name of it
+ * through a link): each one's index, and the first's.
+ */
+export function repeatedTargets(paths: string[]): { at: number; first: number }[] {
+  const firsts = new Map<string, number>();
+  return paths.flatMap((path, at) => {
+    const id = pathIdentity(path);
+    const first = firsts.get(id);
+    if (first === undefined) firsts.set(id, at);
+    return first === undefined ? [] : [{ at, first }];
+  });
+}
+
+/**
  * What a path leads to, its device and inode (two names of one file or folder, through a link, have the
  * same), or the path itself when it cannot be read (what reads it then says why).
  */
-export function pathIdentity(path: string): string {
+function pathIdentity(path: string): string {
   try {
     const info = statSync(path, { bigint: true });
     // a file system without inode numbers says 0 for every file

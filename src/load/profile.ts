@@ -3,7 +3,7 @@ import { PolicyError, type Problem } from "../errors.js";
 import { pick } from "../schema/localized.js";
 import { profileSchema, type Profile } from "../schema/profile.js";
 import { zodProblems } from "../schema/zod-problems.js";
-import { displayPath, pathIdentity, readText } from "./files.js";
+import { displayPath, readText, repeatedTargets } from "./files.js";
 import { parseYaml, type YamlSource } from "./yaml.js";
 import { BIDI_CONTROL } from "../render/text.js";
 
@@ -151,19 +151,12 @@ export function slugify(text: string): string {
  */
 export function ownClauseDirs(loaded: LoadedProfile): string[] {
   const dirs = loaded.profile.clauses.dirs.map((d) => resolve(loaded.dir, d));
-  const first = new Map<string, number>();
-  const problems: Problem[] = [];
-  dirs.forEach((dir, i) => {
-    const id = pathIdentity(dir);
-    const earlier = first.get(id);
-    if (earlier === undefined) first.set(id, i);
-    else
-      problems.push({
-        code: "CLAUSE_DIR_REPEATED", file: loaded.file, line: loaded.lineOf(["clauses", "dirs", i]), field: `clauses.dirs[${i}]`,
-        message: `"${loaded.profile.clauses.dirs[i]}" is the folder clauses.dirs[${earlier}] ("${loaded.profile.clauses.dirs[earlier]}") names already`,
-        hint: "Name each clause folder once.",
-      });
-  });
+  const named = loaded.profile.clauses.dirs;
+  const problems = repeatedTargets(dirs).map(({ at, first }): Problem => ({
+    code: "CLAUSE_DIR_REPEATED", file: loaded.file, line: loaded.lineOf(["clauses", "dirs", at]), field: `clauses.dirs[${at}]`,
+    message: `"${named[at]}" is the folder clauses.dirs[${first}] ("${named[first]}") names already`,
+    hint: "Name each clause folder once.",
+  }));
   if (problems.length) throw new PolicyError(problems);
   return dirs;
 }
