@@ -3,6 +3,7 @@ import type { DocLocale, Format } from "../write.js";
 import type { PolicyDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import type { Paper } from "./paper.js";
+import { ASSETS_FOLDER } from "../paths.js";
 import { toBilingualMarkdown, toMarkdown } from "./markdown.js";
 import { cleanCopyOf, noticeHtml, noticeMarkdown, type Notice } from "../versions/notice.js";
 import { pageLocalesOf, upFrom, type SitePlace } from "../site/chrome.js";
@@ -19,14 +20,7 @@ export interface RenderedFile {
   documents: PolicyDocument[];
 }
 
-/**
- * The stylesheet and fonts are shared by every profile of a build: one `assets/` folder at the top of
- * the output folder, beside the profiles' folders (every page of every profile is one level or more
- * below it). Fonts are split by unicode-range, so a browser, or Chromium printing a PDF, loads only the
- * subsets a page's characters fall in.
- */
-export const ASSETS_FOLDER = "assets";
-/** The way from a profile's folder to the shared assets. */
+/** The way from a profile's folder to the shared assets (ASSETS_FOLDER, src/paths.ts). */
 export const ASSETS = `../${ASSETS_FOLDER}`;
 
 /**

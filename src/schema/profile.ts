@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ASSETS_FOLDER } from "../paths.js";
 import { localizedSchema, localeSchema } from "./localized.js";
 import { daysSchema, emailSchema, isoDateSchema, phoneSchema, webUrlSchema } from "./primitives.js";
 
@@ -178,12 +179,12 @@ export const clauseOverridesSchema = z.strictObject({
 });
 
 /**
- * Why a slug cannot name a profile's folder in the output, or undefined. `assets` is the folder the
- * profiles share (ASSETS_FOLDER, src/render/files.ts); Windows has no folder named as a device (con,
+ * Why a slug cannot name a profile's folder in the output, or undefined. ASSETS_FOLDER is the folder the
+ * profiles share; Windows has no folder named as a device (con,
  * nul, com1...), so a site holding one could not be copied, checked out or served there.
  */
 export function reservedSlug(slug: string): string | undefined {
-  if (slug === "assets") return "names the folder of the stylesheet and fonts every profile shares";
+  if (slug === ASSETS_FOLDER) return "names the folder of the stylesheet and fonts every profile shares";
   if (/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/.test(slug)) return `is a device name on Windows: a folder named "${slug}" cannot be made or copied there`;
   return undefined;
 }

@@ -8,7 +8,7 @@ import { forgetWhenChanged } from "../load/fresh.js";
 import { outputProblem } from "../output-guard.js";
 import { builtinPaths } from "../paths.js";
 import { allFaces, facesUsed, fontCss } from "../render/fonts.js";
-import { ASSETS_FOLDER } from "../render/files.js";
+import { ASSETS_FOLDER } from "../paths.js";
 import { HALF_WRITTEN, type AssetEntry, type ManifestEntry, type Staging } from "../write.js";
 import { compareText } from "../text-order.js";
 
