@@ -114,7 +114,7 @@ export const crossBorderSchema = z.strictObject({
 });
 
 export const storageSchema = z.strictObject({
-  location: L.default({ "zh-CN": "中华人民共和国境内", en: "within the People's Republic of China" }),
+  location: L.default({ "zh-CN": "中华人民共和国境内", en: "within the People’s Republic of China" }),
   crossBorder: z.array(crossBorderSchema).default([]),
 });
 
@@ -160,8 +160,8 @@ export const featuresSchema = z
   });
 
 export const lawSchema = z.strictObject({
-  governingLaw: L.default({ "zh-CN": "中华人民共和国法律", en: "the laws of the People's Republic of China" }),
-  court: L.default({ "zh-CN": "被告住所地有管辖权的人民法院", en: "a people's court with jurisdiction where the defendant is domiciled" }),
+  governingLaw: L.default({ "zh-CN": "中华人民共和国法律", en: "the laws of the People’s Republic of China" }),
+  court: L.default({ "zh-CN": "被告住所地有管辖权的人民法院", en: "a people’s court with jurisdiction where the defendant is domiciled" }),
   arbitration: L.optional(),
   servesEu: z.boolean().default(false).describe("The company offers services to people in the EU (GDPR Art. 13 applies)"),
 });
@@ -210,14 +210,14 @@ export const profileSchema = z.strictObject({
   collection: z.array(collectionItemSchema).min(1, "must list at least one scenario: a policy must say what it collects"),
   sdks: z.array(sdkSchema).default([]),
   recipients: z.array(recipientSchema).default([]).describe("Other personal information handlers you provide information to (PIPL Art. 23)"),
-  storage: storageSchema.default({ location: { "zh-CN": "中华人民共和国境内", en: "within the People's Republic of China" }, crossBorder: [] }),
+  storage: storageSchema.default({ location: { "zh-CN": "中华人民共和国境内", en: "within the People’s Republic of China" }, crossBorder: [] }),
   retention: retentionSchema.default({ afterClosureDays: 15, logMonths: 6 }),
   children: childrenSchema.default({ ageThreshold: 14, minorAge: 18, directed: false, deletionDays: 15 }),
   security: securitySchema.default({ certifications: [] }),
   features: featuresSchema,
   law: lawSchema.default({
-    governingLaw: { "zh-CN": "中华人民共和国法律", en: "the laws of the People's Republic of China" },
-    court: { "zh-CN": "被告住所地有管辖权的人民法院", en: "a people's court with jurisdiction where the defendant is domiciled" },
+    governingLaw: { "zh-CN": "中华人民共和国法律", en: "the laws of the People’s Republic of China" },
+    court: { "zh-CN": "被告住所地有管辖权的人民法院", en: "a people’s court with jurisdiction where the defendant is domiciled" },
     servesEu: false,
   }),
 });

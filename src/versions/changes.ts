@@ -103,7 +103,12 @@ const policyDates = (docs: Record<Locale, PolicyDocument>): Record<Locale, strin
   ({ "zh-CN": [docs["zh-CN"].effective, docs["zh-CN"].updated], en: [docs.en.effective, docs.en.updated] });
 // The same words written with other escapes read the same: a release made before a value's escaping changed
 // (an address is written as it is, no longer `privacy\_team@...`) has not changed for that alone.
-const readsTheSame = (a: string, b: string) => markdownToHtml(a) === markdownToHtml(b);
+const readsTheSame = (a: string, b: string) => {
+  const [was, now] = [typewriterQuotes(a), typewriterQuotes(b)];
+  return was === now || markdownToHtml(was) === markdownToHtml(now);
+};
+// “quotes” and ’ for "quotes" and ' (the library was typeset in 0.1): the same words, not a change to tell anyone about
+const typewriterQuotes = (text: string) => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 const withoutDates = (text: string, dates: string[]) => dates.filter(Boolean).reduce((t, d) => t.split(d).join("\u0000DATE\u0000"), text);
 
 /** The ids that keep their relative order (a longest common subsequence); the others moved. */
@@ -124,9 +129,10 @@ function longestCommonOrder(a: string[], b: string[]): Set<string> {
 type Text = string | { "zh-CN": string; en: string };
 const both = (v: Text): Bilingual => ({ "zh-CN": pick(v, "zh-CN"), en: pick(v, "en") });
 /** The same thing: the same text in either language (a translation corrected, or the Chinese reworded, is no new item). */
-const sameThing = (a: Text, b: Text) => pick(a, "zh-CN") === pick(b, "zh-CN") || pick(a, "en") === pick(b, "en");
+const same = (a: string, b: string) => a === b || typewriterQuotes(a) === typewriterQuotes(b);
+const sameThing = (a: Text, b: Text) => same(pick(a, "zh-CN"), pick(b, "zh-CN")) || same(pick(a, "en"), pick(b, "en"));
 /** The same words in both languages: a purpose or a country changed in either language has changed. */
-const sameText = (a: Text | undefined, b: Text | undefined) => (a === undefined || b === undefined ? a === b : pick(a, "zh-CN") === pick(b, "zh-CN") && pick(a, "en") === pick(b, "en"));
+const sameText = (a: Text | undefined, b: Text | undefined) => (a === undefined || b === undefined ? a === b : same(pick(a, "zh-CN"), pick(b, "zh-CN")) && same(pick(a, "en"), pick(b, "en")));
 const listOf = (items: Text[], locale: Locale) => items.map((i) => pick(i, locale)).join(locale === "zh-CN" ? "、" : ", ");
 /** The items of `b` that `a` does not have. */
 const newIn = (a: Text[], b: Text[]) => b.filter((x) => !a.some((y) => sameThing(x, y)));
@@ -140,18 +146,18 @@ function factChanges(a: Profile, b: Profile): FactChange[] {
     const was = a.collection.find((x) => sameThing(x.scenario, s.scenario));
     const name = both(s.scenario);
     if (!was) {
-      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${listOf(s.items, "zh-CN")}，用于${pick(s.purpose, "zh-CN")}`, `New scenario "${name.en}": we collect ${listOf(s.items, "en")} ${pick(s.purpose, "en")}`);
+      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${listOf(s.items, "zh-CN")}，用于${pick(s.purpose, "zh-CN")}`, `New scenario “${name.en}”: we collect ${listOf(s.items, "en")} ${pick(s.purpose, "en")}`);
       continue;
     }
     const added = newIn(was.items, s.items);
     const removed = newIn(s.items, was.items);
-    if (added.length) add("collection", "added", true, `“${name["zh-CN"]}”场景新增收集：${listOf(added, "zh-CN")}`, `"${name.en}" now also collects: ${listOf(added, "en")}`);
-    if (removed.length) add("collection", "removed", false, `“${name["zh-CN"]}”场景不再收集：${listOf(removed, "zh-CN")}`, `"${name.en}" no longer collects: ${listOf(removed, "en")}`);
-    if (!sameText(was.purpose, s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${pick(s.purpose, "zh-CN")}`, `The purpose of "${name.en}" is now: ${pick(s.purpose, "en")}`);
-    if (!was.sensitive && s.sensitive) add("collection", "changed", true, `“${name["zh-CN"]}”场景现涉及敏感个人信息`, `"${name.en}" now involves sensitive personal information`);
+    if (added.length) add("collection", "added", true, `“${name["zh-CN"]}”场景新增收集：${listOf(added, "zh-CN")}`, `“${name.en}” now also collects: ${listOf(added, "en")}`);
+    if (removed.length) add("collection", "removed", false, `“${name["zh-CN"]}”场景不再收集：${listOf(removed, "zh-CN")}`, `“${name.en}” no longer collects: ${listOf(removed, "en")}`);
+    if (!sameText(was.purpose, s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${pick(s.purpose, "zh-CN")}`, `The purpose of “${name.en}” is now: ${pick(s.purpose, "en")}`);
+    if (!was.sensitive && s.sensitive) add("collection", "changed", true, `“${name["zh-CN"]}”场景现涉及敏感个人信息`, `“${name.en}” now involves sensitive personal information`);
   }
   for (const s of a.collection)
-    if (!b.collection.some((x) => sameThing(x.scenario, s.scenario))) add("collection", "removed", false, `不再有业务场景“${pick(s.scenario, "zh-CN")}”`, `Scenario "${pick(s.scenario, "en")}" is gone`);
+    if (!b.collection.some((x) => sameThing(x.scenario, s.scenario))) add("collection", "removed", false, `不再有业务场景“${pick(s.scenario, "zh-CN")}”`, `Scenario “${pick(s.scenario, "en")}” is gone`);
 
   // who receives personal information: a new recipient, or more data, another purpose or another country for one already named
   const receivers = <T extends { purpose: Text; data: Text[] }>(area: FactArea, list: [T[], T[]], nameOf: (x: T) => Text, say: { added: (x: T) => Bilingual; removed: (x: T) => Bilingual; label: Bilingual }, extra?: (was: T, now: T) => void) =>

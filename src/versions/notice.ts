@@ -44,7 +44,7 @@ export function noticeText(n: Notice, locale: Locale): string {
   const lines = c.facts.map((f) => f.text[locale]);
   for (const kind of ["added", "changed", "removed"] as const) {
     const titles = c.clauses.filter((x) => x.kind === kind).map((x) => x.title[locale]);
-    if (titles.length) lines.push(zh ? `${KIND[kind]["zh-CN"]}条款：${titles.map((t) => `“${t}”`).join("、")}` : `${KIND[kind].en}: ${titles.map((t) => `"${t}"`).join(", ")}`);
+    if (titles.length) lines.push(zh ? `${KIND[kind]["zh-CN"]}条款：${titles.map((t) => `“${t}”`).join("、")}` : `${KIND[kind].en}: ${titles.map((t) => `“${t}”`).join(", ")}`);
   }
   if (!lines.length) lines.push(noChangeLine(c, locale));
   // a draft the same as the latest release (`diff` before any edit) was not updated: a text saying

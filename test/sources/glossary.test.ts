@@ -34,7 +34,8 @@ function glossary(): Term[] {
 }
 
 const STOP = new Set(["the", "a", "an", "of", "to", "and", "with", "for", "in", "on", "your", "you", "who", "has", "everyone"]);
-const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+(?:[-'][a-z0-9]+)*/g) ?? [];
+// the clauses write the apostrophe as ’, the glossary as '
+const words = (s: string) => s.toLowerCase().replace(/’/g, "'").match(/[a-z0-9]+(?:[-'][a-z0-9]+)*/g) ?? [];
 const stem = (word: string) => word.replace(/(?<=..)s$/, "").slice(0, 5);
 
 /** Does `text` hold the words of `phrase` in order, within a few words of each other? */

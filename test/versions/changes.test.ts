@@ -49,7 +49,7 @@ describe("the facts a change notice reports", () => {
     const scenario = after.collection[0]!;
     const purpose = scenario.purpose as { "zh-CN": string; en: string };
     scenario.purpose = { ...purpose, en: `${purpose.en} and to sell advertising profiles` };
-    expect(factsOf(acme, after).facts).toEqual([expect.stringMatching(/^material The purpose of ".*" is now: .*sell advertising profiles$/)]);
+    expect(factsOf(acme, after).facts).toEqual([expect.stringMatching(/^material The purpose of “.*” is now: .*sell advertising profiles$/)]);
   });
 
   it("a data item reworded in one language is the same item: no fact (the clause's wording change shows it)", () => {
@@ -80,6 +80,20 @@ describe("escapes in clauses", () => {
     expect(diffVersions(view("1.0.0", acme, released), view("draft", acme, draft)).unchanged).toBe(true);
     const emphasis = { ...draft, en: draft.en.replace("Write to", "Write _only_ to") };
     expect(diffVersions(view("1.0.0", acme, released), view("draft", acme, emphasis)).clauses.map((c) => c.kind)).toEqual(["changed"]);
+  });
+});
+
+describe("typographic quotes", () => {
+  it("straight quotes made typographic, in a clause or a profile value, are no change; other words are", () => {
+    const released = { zh: "本政策所称“个人信息”。", en: `the "Services" and the company's "Platform"` };
+    const typeset = { zh: released.zh, en: "the “Services” and the company’s “Platform”" };
+    const before = copy();
+    before.storage.location = { "zh-CN": "中华人民共和国境内", en: "within the People's Republic of China" };
+    const after = copy();
+    after.storage.location = { "zh-CN": "中华人民共和国境内", en: "within the People’s Republic of China" };
+    expect(diffVersions(view("1.0.0", before, released), view("draft", after, typeset)).unchanged).toBe(true);
+    const reworded = { ...typeset, en: typeset.en.replace("Platform", "Site") };
+    expect(diffVersions(view("1.0.0", before, released), view("draft", after, reworded)).clauses.map((c) => c.kind)).toEqual(["changed"]);
   });
 });
 
