@@ -52,7 +52,7 @@ describe("release, change, release again", () => {
   it("lists exactly the changes, in both languages, and flags them as material", () => {
     const notice = JSON.parse(diff.stdout);
     expect(notice.changes.facts.map((f: { text: { "zh-CN": string; en: string }; material: boolean }) => [f.text["zh-CN"], f.text.en, f.material])).toEqual([
-      ["“注册”场景新增收集：微信账号", '"Sign-up" now also collects: WeChat account', true],
+      ["“注册”场景新增收集：微信账号", "“Sign-up” now also collects: WeChat account", true],
       ["新增第三方 SDK：Example Map SDK（示例地图有限公司），用于地图展示", "New third-party SDK: Example Map SDK (Example Maps Ltd.), showing maps", true],
     ]);
     expect(notice.changes.clauses.map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`)).toEqual(["changed collection.list", "changed sdks.list", "changed golden.rights"]);
