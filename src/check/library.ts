@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
+import { rawHtmlIn } from "./clause-markup.js";
 import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
 import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
@@ -55,6 +56,9 @@ export function checkClause(clause: Clause): Problem[] {
     const image = IMAGE.exec(body);
     if (image)
       problems.push({ code: "CLAUSE_IMAGE", file: clause.file, line: at(image.index), field: locale, message: `the ${locale} text shows an image ("${image[0]}…")`, hint: "Clause text cannot hold images: they are not published with the pages, and one from another site would tell that site who reads the policy. Describe it in words, or link to it: [text](https://...)." });
+    const html = rawHtmlIn(body);
+    if (html)
+      problems.push({ code: "CLAUSE_HTML", file: clause.file, line: at(html.index), field: locale, message: `the ${locale} text holds HTML ("${html.html.split("\n")[0]!.slice(0, 40)}")`, hint: "Clause text is Markdown: a page shows HTML in it as written, tags and all. Write **bold** for bold, a blank line for a new paragraph, [text](https://...) for a link." });
     for (const name of SOURCE_NAMES) {
       const i = body.toLowerCase().indexOf(name.toLowerCase());
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
