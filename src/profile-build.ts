@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { checkClause } from "./check/library.js";
+import { checkedClause } from "./check/library.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
@@ -8,7 +8,6 @@ import type { RenderedFile } from "./render/files.js";
 import { referenceProblems, resolvePolicy, type ResolvedPolicy } from "./resolve.js";
 import { profileOptionProblems, type ProfileOptions } from "./schema/build-options.js";
 export type { ProfileOptions } from "./schema/build-options.js";
-import type { Clause } from "./schema/clause.js";
 import { LOCALES, type Locale } from "./schema/localized.js";
 import { profileSite } from "./site/assemble.js";
 import type { Snapshot } from "./versions/snapshot.js";
@@ -95,14 +94,6 @@ function siteBaseUrl(loaded: LoadedProfile, site: ProfileOptions): string {
   const segments = (site.base ?? "").split("/").filter(Boolean).map((s) => encodeURIComponent(decodeSafely(s)));
   const base = `/${segments.map((s) => `${s}/`).join("")}`;
   return `${origin}${base}${encodeURIComponent(loaded.slug)}/`;
-}
-
-// A clause's own checks (placeholders name real fields, no Chinese in the English...) run once per process.
-const clauseChecks = new WeakMap<Clause, Problem[]>();
-function checkedClause(clause: Clause): Problem[] {
-  let problems = clauseChecks.get(clause);
-  if (!problems) clauseChecks.set(clause, (problems = checkClause(clause)));
-  return problems;
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -28,6 +28,24 @@ export function checkLibrary(library: Library): Problem[] {
   return problems;
 }
 
+// A clause's own checks run once per process; the built-in library's passed when its snapshot was made.
+const clauseChecks = new WeakMap<Clause, Problem[]>();
+
+/** checkClause, remembered for the clause. */
+export function checkedClause(clause: Clause): Problem[] {
+  let problems = clauseChecks.get(clause);
+  if (!problems) clauseChecks.set(clause, (problems = checkClause(clause)));
+  return problems;
+}
+
+/** Takes `problems` as the clause's checks (a snapshot written only for a library that passed them). */
+export function rememberChecked(clause: Clause, problems: Problem[]): void {
+  clauseChecks.set(clause, problems);
+}
+
+/** Whether the clause is known to pass its checks (to tell a render thread, which gets a copy). */
+export const passedChecks = (clause: Clause): boolean => clauseChecks.get(clause)?.length === 0;
+
 export function checkClause(clause: Clause): Problem[] {
   const problems: Problem[] = [];
   for (const locale of LOCALES) {

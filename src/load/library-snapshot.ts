@@ -4,6 +4,7 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { clausesDigest, dependencyVersions, hashFolder } from "../cache.js";
 import { fieldsRead, rememberFieldsRead } from "../check/fields-read.js";
+import { checkLibrary, rememberChecked } from "../check/library.js";
 import { isPolicyError } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import type { Clause, ClauseSet, Topic } from "../schema/clause.js";
@@ -22,7 +23,7 @@ import type { Library } from "./library.js";
  * if there were no snapshot. A profile with its own clause folders reads everything from the files too.
  */
 export const SNAPSHOT_FILE = fileURLToPath(new URL("../library-snapshot.json", import.meta.url));
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Snapshot {
   format: typeof FORMAT;
@@ -63,6 +64,7 @@ export function readSnapshot(file = SNAPSHOT_FILE): Library | undefined {
   snapshot.clauses.forEach((clause, i) => {
     clauses.set(clause.key, Object.assign(clause, { file: shown(clause.file) }));
     rememberFieldsRead(clause, snapshot.reads[i]!);
+    rememberChecked(clause, []);
   });
   const sets = new Map<string, ClauseSet>();
   for (const set of snapshot.sets) sets.set(set.id, Object.assign(set, { file: shown(set.file) }));
@@ -88,17 +90,21 @@ export function writeSnapshot(library: Library, file = SNAPSHOT_FILE): void {
 }
 
 /**
- * `node dist/load/library-snapshot.js`, the last step of `npm run compile`. A library with problems gets
- * no snapshot (and an old one is removed): every command then reads the files and reports them.
+ * `node dist/load/library-snapshot.js`, the last step of `npm run compile`. A library with problems (in
+ * reading it, or in a clause's own checks) gets no snapshot, and an old one is removed: every command
+ * then reads the files and reports them. So a clause from the snapshot has passed its checks.
  */
 async function main() {
   rmSync(SNAPSHOT_FILE, { force: true });
   const { loadLibrary } = await import("./library.js");
+  const noSnapshot = () => console.warn(`The clause library has problems; no snapshot was written (run \`policypress clauses check\` to see them).`);
   try {
-    writeSnapshot(await loadLibrary());
+    const library = await loadLibrary();
+    if (checkLibrary(library).length) return noSnapshot();
+    writeSnapshot(library);
   } catch (e) {
     if (!isPolicyError(e)) throw e;
-    console.warn(`The clause library has problems; no snapshot was written (run \`policypress clauses check\` to see them).`);
+    noSnapshot();
   }
 }
 

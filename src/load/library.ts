@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
-import { checkClause, unknownConditionPaths } from "../check/library.js";
+import { checkClause, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { hasKey } from "../render/i18n.js";
@@ -65,6 +65,8 @@ export interface SharedLibrary {
   stamp: string;
   /** The fields each clause reads, where this thread knows them already (by clause key). */
   reads: [string, string[]][];
+  /** The clauses this thread knows to pass their checks (by key): the snapshot's, or those it checked. */
+  checked: string[];
 }
 
 /**
@@ -80,12 +82,14 @@ export async function libraryToShare(): Promise<SharedLibrary | undefined> {
     const known = knownFieldsRead(c);
     return known ? [[c.key, [...known]]] : [];
   });
-  return { library, stamp: current.stamp, reads };
+  const checked = [...library.clauses.values()].filter(passedChecks).map((c) => c.key);
+  return { library, stamp: current.stamp, reads, checked };
 }
 
 /** In a render thread: the built-in library the build's first thread read (see `libraryToShare`). */
 export function adoptLibrary(shared: SharedLibrary): void {
   for (const [key, paths] of shared.reads) rememberFieldsRead(shared.library.clauses.get(key)!, paths);
+  for (const key of shared.checked) rememberChecked(shared.library.clauses.get(key)!, []);
   cache.adopt(BUILTIN_ONLY, Promise.resolve(shared.library), shared.stamp);
 }
 

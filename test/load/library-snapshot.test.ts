@@ -3,6 +3,7 @@ import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "no
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fieldsRead, knownFieldsRead } from "../../src/check/fields-read.js";
+import { checkedClause, passedChecks } from "../../src/check/library.js";
 import { adoptLibrary, libraryToShare, loadLibrary } from "../../src/load/library.js";
 import { readSnapshot, writeSnapshot } from "../../src/load/library-snapshot.js";
 import { root, tempDir } from "../helpers.js";
@@ -60,6 +61,18 @@ describe("the library a render thread is sent (libraryToShare)", () => {
     adoptLibrary(copy);
     expect([...knownFieldsRead(clause)!]).toEqual([...fieldsRead(withReads.library.clauses.get("contact.officer:designated")!)]);
   });
+
+  it("says which clauses passed their checks, and the thread that adopts it does not check them again", async () => {
+    const shared = (await libraryToShare())!;
+    const [passing, unchecked] = [...shared.library.clauses.values()];
+    checkedClause(passing!);
+    const copy = structuredClone((await libraryToShare())!);
+    expect(copy.checked).toContain(passing!.key);
+    expect(copy.checked).not.toContain(unchecked!.key);
+    adoptLibrary(copy);
+    expect(passedChecks(copy.library.clauses.get(passing!.key)!)).toBe(true);
+    expect(passedChecks(copy.library.clauses.get(unchecked!.key)!)).toBe(false);
+  });
 });
 
 describe("a compiled copy of PolicyPress with its snapshot", () => {
@@ -97,5 +110,18 @@ describe("a compiled copy of PolicyPress with its snapshot", () => {
     const policy = build();
     expect(policy).toContain("FILE-MARK");
     expect(policy).not.toContain("SNAPSHOT-MARK");
+  });
+
+  it("is not made for a library a clause's own checks fail (a snapshot's clauses are not checked again)", () => {
+    const text = readFileSync(clauseFile, "utf8");
+    writeFileSync(clauseFile, text.replace(/(:::\s*en\s*\n)/, "$1{{company.nickname}} "));
+    const made = spawnSync(process.execPath, [join(pkg, "dist", "load", "library-snapshot.js")], { cwd: pkg, encoding: "utf8" });
+    expect(made.stderr).toContain("The clause library has problems; no snapshot was written");
+    expect(existsSync(snapshotFile)).toBe(false);
+    const out = tempDir();
+    const r = spawnSync(process.execPath, [join(pkg, "bin", "policypress.js"), "build", "--out", out, "--formats", "md"], { cwd: pkg, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("contact.officer.designated.md");
+    expect(r.stderr).toContain("company.nickname");
   });
 });
