@@ -1,5 +1,6 @@
 // The library API: what a publishing pipeline calls instead of the CLI.
 export { build, buildProfile, type BuildOptions, type BuildResult, type ProfileBuild } from "./build.js";
+export { releaseVersion, type ReleaseOptions, type ReleaseResult } from "./versions/release.js";
 export { loadProfile, parseProfile, type LoadedProfile } from "./load/profile.js";
 export { loadLibrary, lookupClause, type Library } from "./load/library.js";
 export { resolvePolicy, conditionHolds, type ResolvedPolicy, type Decision } from "./resolve.js";

@@ -12,7 +12,7 @@ import { knownKeys } from "./walk.js";
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** A function option (onProgress): zod 4 has no function schema. */
-const callback = z.custom<(message: string) => void>((v) => typeof v === "function", "must be a function");
+export const callback = z.custom<(message: string) => void>((v) => typeof v === "function", "must be a function");
 
 // the paper sizes the HTML's running header is measured against: another would leave it unmeasured
 const paperSchema = z.enum(PAPERS).optional();
@@ -135,13 +135,25 @@ export function buildOptionProblems(options: unknown): Problem[] {
   return optionProblems(buildOptionsSchema, options);
 }
 
-function optionProblems(schema: z.ZodType, options: unknown): Problem[] {
+/** What names a function's options in its messages: "build option", and where a caller reads about them. */
+export interface OptionsOf {
+  noun: string;
+  hint: string;
+}
+const BUILD: OptionsOf = { noun: "build option", hint: "See buildOptionsSchema in src/schema/build-options.ts (or `policypress build --help`)." };
+
+/** Every problem with a library function's options, as BAD_OPTION problems with the option's name as the field. */
+export function optionProblems(schema: z.ZodType, options: unknown, of: OptionsOf = BUILD): Problem[] {
   const parsed = schema.safeParse(options);
   if (parsed.success) return [];
+  const said = new Set<string>();
   return parsed.error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(schema, issue.path, key));
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownOption(schema, issue.path, key, of.noun));
     const field = issue.path.map(String).join(".") || "options";
-    return { code: "BAD_OPTION", field, message: `build option ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: "See buildOptionsSchema in src/schema/build-options.ts (or `policypress build --help`)." };
+    // one problem an option: "tomorrow" is neither YYYY-MM-DD nor a calendar date, and only the first is news
+    if (said.has(field)) return [];
+    said.add(field);
+    return { code: "BAD_OPTION", field, message: `${of.noun} ${field} ${issue.code === "invalid_value" || issue.code === "invalid_type" ? `is not valid (${issue.message})` : issue.message}`, hint: of.hint };
   });
 }
 
@@ -149,14 +161,14 @@ function optionProblems(schema: z.ZodType, options: unknown): Problem[] {
  * An option build() does not know was ignored before: `{ output: "public" }` built into ./output, and
  * `{ format: ["md"] }` printed PDFs, without a word. Named, with the option it most looks like.
  */
-function unknownOption(schema: z.ZodType, path: PropertyKey[], key: string): Problem {
+function unknownOption(schema: z.ZodType, path: PropertyKey[], key: string, noun: string): Problem {
   const field = [...path, key].map(String).join(".");
   const known = knownKeys(schema, path);
   const guess = closest(key, known);
   return {
     code: "BAD_OPTION",
     field,
-    message: `unknown build option "${field}"${guess ? `; did you mean "${[...path, guess].map(String).join(".")}"?` : ""}`,
+    message: `unknown ${noun} "${field}"${guess ? `; did you mean "${[...path, guess].map(String).join(".")}"?` : ""}`,
     hint: `Options allowed here: ${known.join(", ")}.`,
   };
 }

@@ -13,20 +13,8 @@ import { rmdir } from "node:fs/promises";
 import { lockOutput } from "../lock.js";
 import type { LoadedProfile } from "../load/profile.js";
 import type { ResolvedPolicy } from "../resolve.js";
-
-export interface ReleaseOptions {
-  profile: string;
-  /** An explicit X.Y.Z; else the proposed bump (or `bump`) of the latest release. */
-  version?: string;
-  bump?: Bump;
-  /** YYYY-MM-DD the version takes effect; defaults to the profile's policy.effectiveDate. */
-  effective?: string;
-  summary?: { "zh-CN": string; en: string };
-  /** YYYY-MM-DD of the release; defaults to today (UTC). */
-  date?: string;
-  /** Told when another release of the same profile is under way and this one waits for it. */
-  onWait?: (message: string) => void;
-}
+import { releaseOptionProblems, type ReleaseOptions } from "../schema/release-options.js";
+export type { ReleaseOptions } from "../schema/release-options.js";
 
 export interface ReleaseResult {
   snapshot: Snapshot;
@@ -39,6 +27,8 @@ export interface ReleaseResult {
 
 /** Freezes the working policy as a new version in versions/ beside the profile. */
 export async function releaseVersion(options: ReleaseOptions): Promise<ReleaseResult> {
+  const wrong = releaseOptionProblems(options);
+  if (wrong.length) throw new PolicyError(wrong);
   const loaded = await withReferenceProblems(() => loadProfile(options.profile), (own) => loadLibrary({ own }));
   const library = await loadLibrary({ own: ownClauseDirs(loaded) });
   const resolved = resolvePolicy(loaded, library);
@@ -92,8 +82,6 @@ function chooseVersion(options: ReleaseOptions, latest: string | undefined, prop
       throw new PolicyError({ code: "BAD_VERSION", file, field: options.bump ? "--bump" : undefined, message: `the next ${options.bump ?? proposed} version after ${latest} would be ${next}, and a part of a version number is at most 999999`, hint: "Give a version with --version, or a smaller --bump." });
     return next;
   }
-  if (!parseVersion(options.version))
-    throw new PolicyError({ code: "BAD_VERSION", file, field: "--version", message: `"${options.version}" is not a version number`, hint: "Write it as X.Y.Z, e.g. 1.2.0." });
   if (latest && compareVersions(options.version, latest) <= 0)
     throw new PolicyError({ code: "BAD_VERSION", file, field: "--version", message: `version ${options.version} is not after the latest release, ${latest}`, hint: `Use a higher number; the changes call for ${bumpVersion(latest, proposed)}.` });
   return options.version;

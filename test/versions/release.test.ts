@@ -3,6 +3,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, syml
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bin, cli, fixtures, root, tempDir } from "../helpers.js";
+import { releaseVersion, type PolicyError, type ReleaseOptions } from "../../src/index.js";
 
 /**
  * The release cycle a user goes through, in a temp copy of the golden fixture: release v1, change the
@@ -215,6 +216,31 @@ describe("release option values that are not a version or a date", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error BAD_VERSION [--bump]: the next major version after 999999.0.0 would be 1000000.0.0, and a part of a version number is at most 999999");
     expect(readdirSync(join(dir, "versions")).filter((n) => !n.startsWith("."))).toEqual(["999999.0.0"]);
+  });
+});
+
+describe("releaseVersion() checks its options as build() does", () => {
+  // a malformed --version was BAD_VERSION from the library, where build() says BAD_OPTION for the same mistake
+  it("says BAD_OPTION for a malformed or unknown option, before anything is read or written", async () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, "golden"), dir, { recursive: true, filter: (p) => !p.includes("expected") });
+    const profile = join(dir, "profile.yaml");
+    const said = async (options: Record<string, unknown>) => {
+      const error = (await releaseVersion({ profile, ...options } as ReleaseOptions).catch((e: unknown) => e)) as PolicyError;
+      return error.problems.map((p) => `${p.code} ${p.field}: ${p.message}`);
+    };
+    expect(await said({ version: "1.x" })).toEqual(["BAD_OPTION version: release option version must be a version number X.Y.Z such as 1.2.0 (no leading zeros)"]);
+    expect(await said({ date: "2026-02-30", effective: "tomorrow" })).toEqual([
+      "BAD_OPTION effective: release option effective must be a date written YYYY-MM-DD, e.g. 2026-12-01",
+      "BAD_OPTION date: release option date is not a real calendar date",
+    ]);
+    expect(await said({ bump: "huge" })).toEqual(['BAD_OPTION bump: release option bump is not valid (Invalid option: expected one of "major"|"minor"|"patch")']);
+    expect(await said({ versoin: "1.0.0" })).toEqual(['BAD_OPTION versoin: unknown release option "versoin"; did you mean "version"?']);
+    expect(await said({ version: "1.0.0", bump: "major" })).toEqual(["BAD_OPTION bump: release option bump cannot go with version: give one or the other"]);
+    expect(existsSync(join(dir, "versions"))).toBe(false);
+    // well formed, the options release as the CLI's do
+    const released = await releaseVersion({ profile, version: "1.0.0", date: "2026-11-15", effective: "2026-12-01" });
+    expect(released.snapshot.version).toBe("1.0.0");
   });
 });
 
