@@ -19,7 +19,7 @@ import { LOCALES } from "./schema/localized.js";
 import { reservedSlug } from "./schema/profile.js";
 import { openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
-import { manifestProfile, Staging, type Manifest, type ManifestEntry } from "./write.js";
+import { manifestProfile, manifestProfiles, Staging, type Manifest, type ManifestEntry } from "./write.js";
 import { compareText } from "./text-order.js";
 
 export { buildProfile, renderProfile, type ProfileBuild, type ProfileOptions } from "./profile-build.js";
@@ -114,7 +114,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let lines: string[] | undefined;
     for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
     for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
-    for (const w of takenOverSlugs(cache, rendered, paths)) warn(w);
+    // with --no-cache too: the manifest names each page's profile file, read under the lock (another shard's are in it)
+    for (const w of takenOverSlugs([...cachedProfiles(cache), ...(await manifestProfiles(out))], rendered, paths)) warn(w);
     const entries = rendered.flatMap((r) => r.entries);
     let complete = true;
     if (formats.includes("pdf") && rendered.some((r) => r.pdf.length)) {
@@ -221,16 +222,17 @@ function shardOf(paths: string[], shard: { index: number; count: number } | unde
  * A profile publishing under a slug that an earlier build into this folder published another profile file
  * under, a file that is still there and not in this build (another shard, or a copy given the same slug):
  * its pages replace the other's without a word otherwise. Said, not refused: a profile file moved to
- * another folder is the same policy.
+ * another folder is the same policy. `published` pairs a profile file with a slug, as the cache and the
+ * manifest remember them.
  */
-function takenOverSlugs(cache: BuildCache, rendered: Rendered[], paths: string[]): Problem[] {
+function takenOverSlugs(published: Iterable<readonly [path: string, slug: string]>, rendered: Rendered[], paths: string[]): Problem[] {
   const building = new Set(paths);
   // by slug, so that thousands of profiles are not each compared with every entry of the cache
-  const publishedFrom = new Map<string, string[]>();
-  for (const [path, e] of Object.entries(cache.entries))
-    if (!building.has(path)) (publishedFrom.get(e.slug) ?? publishedFrom.set(e.slug, []).get(e.slug)!).push(path);
+  const publishedFrom = new Map<string, Set<string>>();
+  for (const [path, slug] of published)
+    if (!building.has(path)) (publishedFrom.get(slug) ?? publishedFrom.set(slug, new Set()).get(slug)!).add(path);
   return rendered.flatMap((r) =>
-    (publishedFrom.get(r.slug) ?? [])
+    [...(publishedFrom.get(r.slug) ?? [])]
       .filter((path) => existsSync(path))
       .map((path) => ({
         code: "SLUG_TAKEN_OVER", file: r.file, field: "slug",
@@ -239,6 +241,8 @@ function takenOverSlugs(cache: BuildCache, rendered: Rendered[], paths: string[]
       })),
   );
 }
+
+const cachedProfiles = (cache: BuildCache) => Object.entries(cache.entries).map(([path, e]) => [path, e.slug] as const);
 
 /** Two profiles writing one folder would overwrite each other: refused, naming both. */
 function checkSlugs(rendered: Rendered[], unchanged: (readonly [string, CacheEntry])[]) {

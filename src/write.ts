@@ -377,6 +377,27 @@ async function mergeManifest(out: string, slugs: string[], entries: ManifestEntr
   return { files, previous: text, listed: new Set(previous.map((e) => e.slug)), written };
 }
 
+/**
+ * Each profile file the manifest in `out` lists pages of, with their slug (absolute path, slug), once each;
+ * none when there is no readable manifest. What an earlier build published, known without the cache.
+ */
+export async function manifestProfiles(out: string): Promise<(readonly [string, string])[]> {
+  let files: unknown;
+  try {
+    files = (JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as Partial<Manifest> | null)?.files;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(files)) return [];
+  const pairs = new Map<string, readonly [string, string]>();
+  for (const e of files as Partial<ManifestEntry>[]) {
+    if (typeof e?.profile !== "string" || typeof e.slug !== "string") continue;
+    const path = resolve(out, e.profile);
+    pairs.set(`${path}\0${e.slug}`, [path, e.slug]);
+  }
+  return [...pairs.values()];
+}
+
 export const toPosix = (p: string) => p.split(sep).join("/");
 export const relativeTo = (from: string, to: string) => toPosix(relative(from, to));
 /** A manifest entry's `profile`: the profile file `abs` as seen from the output folder `out`. */

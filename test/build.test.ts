@@ -141,4 +141,17 @@ describe("two profile files with one slug in builds into one folder", () => {
       'the slug "acme" was published from a/profile.yaml by an earlier build into this folder; this profile\'s pages replace that policy\'s / If a/profile.yaml is still to be published, give one of the two its own slug: field; if this profile replaces it, there is nothing to do.',
     );
   });
+
+  it("warns with --no-cache too, from the profile files the manifest lists", async () => {
+    const { dir, a, b, out } = setup();
+    await build({ profiles: [a], out, formats: ["md"], cache: false });
+    // the same profile again is no take-over
+    expect((await build({ profiles: [a], out, formats: ["md"], cache: false })).warningProblems.map((w) => w.code)).not.toContain("SLUG_TAKEN_OVER");
+    // without the cache, b replaced a's pages without a word
+    const result = await build({ profiles: [b], out, formats: ["md"], cache: false });
+    const warnings = result.warningProblems.filter((w) => w.code === "SLUG_TAKEN_OVER");
+    expect(warnings.map((w) => `${w.file}: ${w.message}`.replaceAll(`${dir}/`, ""))).toEqual([
+      'b/profile.yaml: the slug "acme" was published from a/profile.yaml by an earlier build into this folder; this profile\'s pages replace that policy\'s',
+    ]);
+  });
 });
