@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */
@@ -36,12 +37,26 @@ function isEmailAddress(value: string): boolean {
   }
 }
 
-/** Only http(s) links are ever written into a policy: `javascript:` and friends are refused here. */
+/**
+ * Only http(s) links are ever written into a policy: `javascript:` and friends are refused here. So is a
+ * host that is no domain name: a policy tells people whose site they are on, and an IP address
+ * (http://192.168.1.10/, https://[::1]/) or `localhost` names no company, and a private one opens for
+ * no reader (a preview on such an address takes it from --site-url, not from the profile).
+ */
 export const webUrlSchema = z.url({
   protocol: /^https?$/,
   hostname: hostnamePattern,
-  error: "must be a web address starting with https:// or http://",
+  error: (issue) => webUrlMessage(issue.input),
 });
+
+// "must start with https://" was said of http://192.168.1.10/ too, which does: the host is what is wrong
+function webUrlMessage(input: unknown): string {
+  const url = typeof input === "string" && URL.canParse(input) ? new URL(input) : undefined;
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || hostnamePattern.test(url.hostname)) return "must be a web address starting with https:// or http://";
+  const host = url.hostname;
+  if (isIP(host.replace(/^\[|\]$/g, ""))) return `must be a web address with a domain name, e.g. https://www.example.com, not an IP address (${host}): a policy names the site people know the company by`;
+  return `must be a web address with a full domain name, e.g. https://www.example.com; "${host}" is not one`;
+}
 
 export const phoneSchema = z
   .string()
