@@ -17,11 +17,14 @@ changes are flagged.
 Options:
   --from V          the older version (default: the one before --to)
   --to V            the newer version, or draft (default: draft)
-  --format F        md (default), html or json`,
+  --format F        md (default), html or json
+  --json            the notice as JSON (as --format json)`,
   options: { from: { type: "string" }, to: { type: "string" }, format: { type: "string" } },
   takes: { arguments: "give the path of a profile.yaml, or no profile for the bundled example" },
   async run({ values, positionals, io }) {
-    const format = (values.format as string | undefined) ?? "md";
+    // --json, which every command takes, printed the Markdown notice: a script's JSON.parse failed on it
+    if (values.json && values.format !== undefined && values.format !== "json") throw new UsageError(`--json prints the notice as JSON; it cannot go with --format ${String(values.format)}`);
+    const format = (values.format as string | undefined) ?? (values.json ? "json" : "md");
     if (!["md", "html", "json"].includes(format)) throw new UsageError(`--format takes md, html or json, not "${format}"`);
     const b = await buildProfile(positionals[0] ?? builtinPaths.example);
     const history = b.history;

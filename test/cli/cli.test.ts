@@ -316,6 +316,14 @@ describe("policypress diff on the example", () => {
     expect(r.stdout).toContain("2. New third-party SDK: Getui Push SDK (Daily Interactive Co., Ltd.), to send notifications to the app");
     expect(r.stdout).toContain("**重大变更 / Material change**");
   });
+
+  it("prints JSON with --json, as every command's --json does (it printed the Markdown notice)", () => {
+    const r = cli(["diff", "--to", "2.0.0", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(cli(["diff", "--to", "2.0.0", "--format", "json"]).stdout));
+    const both = cli(["diff", "--json", "--format", "md"]);
+    expect([both.code, JSON.parse(both.stdout).problems[0].message]).toEqual([2, "--json prints the notice as JSON; it cannot go with --format md"]);
+  });
 });
 
 describe("policypress clauses with an own clause holding control characters", () => {
