@@ -9,7 +9,8 @@ const FORMATS: BuildFormat[] = [...BUILD_FORMATS];
 
 function jobs(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // digits only: Number() took "0x2", "1e1" and " 2" as numbers of threads
+  const n = /^\d+$/.test(String(value)) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a number of threads from 1 to 64, not "${String(value)}"`);
   return n;
 }
@@ -19,7 +20,8 @@ function shard(value: unknown): { index: number; count: number } | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(String(value));
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes I/N with 1 <= I <= N, e.g. 2/4, not "${String(value)}"`);
+  // a count past 2^53 is no exact number: build() refused it as BAD_OPTION, exit 1, not as this usage error
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes I/N with 1 <= I <= N, e.g. 2/4, not "${String(value)}"`);
   return { index, count };
 }
 

@@ -11,6 +11,8 @@ export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70, cantWrite: 73, lo
 /** The exit code for a PolicyError: an output problem only when every problem is one. */
 export function exitCodeFor(error: PolicyError): number {
   const codes = error.problems.map((p) => p.code);
+  // an option the command passed on that the library refused is still a wrong option value: exit 2
+  if (codes.every((c) => c === "BAD_OPTION")) return EXIT.usage;
   if (codes.every((c) => c === "OUTPUT_LOCKED")) return EXIT.locked;
   if (codes.every((c) => (OUTPUT_CODES as readonly string[]).includes(c))) return EXIT.cantWrite;
   return EXIT.input;

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixtures, tempDir } from "../helpers.js";
+import { exitCodeFor } from "../../src/cli/command.js";
+import { PolicyError } from "../../src/errors.js";
 
 describe("policypress build (end to end, in a temp folder)", () => {
   const out = tempDir();
@@ -260,6 +262,24 @@ describe("policypress clauses, asked what it cannot do", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain(message);
     }
+  });
+
+  it("refuses a --jobs or --shard that is not plain digits, or past an exact number, as a usage error", () => {
+    // "0x2" and "1e1" were taken as thread counts; a shard count past 2^53 was build()'s BAD_OPTION, exit 1
+    const cases: [string[], string][] = [
+      [["--jobs", "0x2"], '--jobs takes a number of threads from 1 to 64, not "0x2"'],
+      [["--jobs", "1e1"], '--jobs takes a number of threads from 1 to 64, not "1e1"'],
+      [["--shard", "1/99999999999999999999"], '--shard takes I/N with 1 <= I <= N, e.g. 2/4, not "1/99999999999999999999"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(["build", ...args, "--formats", "md", "--out", tempDir(), "--json"]);
+      expect([r.code, JSON.parse(r.stdout).problems[0].message], args.join(" ")).toEqual([2, message]);
+    }
+  });
+
+  it("exits 2 for an option value the library refuses (BAD_OPTION) that the command did not catch first", () => {
+    expect(exitCodeFor(new PolicyError({ code: "BAD_OPTION", field: "shard.count", message: "build option shard.count is too big" }))).toBe(2);
+    expect(exitCodeFor(new PolicyError([{ code: "BAD_OPTION", message: "x" }, { code: "INVALID_PROFILE", message: "y" }]))).toBe(1);
   });
 
   it("with --json, gives a usage mistake as JSON on stdout too", () => {
