@@ -169,7 +169,7 @@ describe("what the cache key covers beyond the inputs' files", () => {
   it("tells one browser binary from another, and an upgraded one from the old (PDFs depend on it)", () => {
     const dir = tempDir();
     const binary = join(dir, "chromium");
-    writeFileSync(binary, "#!/bin/sh\n");
+    writeFileSync(binary, "#!/bin/sh\n", { mode: 0o755 });
     const before = browserIdentity({ executablePath: binary });
     expect(before).toContain(binary);
     utimesSync(binary, new Date(), new Date(Date.now() + 60_000));

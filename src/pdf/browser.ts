@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,8 +44,12 @@ export interface MissingBrowser {
 export function findBrowser(options: BrowserOptions): { path: string } | { missing: MissingBrowser } {
   const configured = options.executablePath ?? process.env.PUPPETEER_EXECUTABLE_PATH;
   if (configured) {
-    if (existsSync(configured)) return { path: configured };
-    return { missing: { message: `No browser at ${configured} (from ${options.executablePath ? "--browser" : "PUPPETEER_EXECUTABLE_PATH"}).`, hint: "Point it at a Chrome or Chromium binary." } };
+    const from = options.executablePath ? "--browser" : "PUPPETEER_EXECUTABLE_PATH";
+    if (!existsSync(configured)) return { missing: { message: `No browser at ${configured} (from ${from}).`, hint: "Point it at a Chrome or Chromium binary." } };
+    // a folder or a file that cannot run made the launch emit an error nothing listened for: a crash, exit 1, with a stack trace
+    const unfit = notAProgram(configured);
+    if (unfit) return { missing: { message: `${configured} (from ${from}) ${unfit}, so it cannot print PDFs.`, hint: "Point it at the Chrome or Chromium program itself (on macOS the one in the app: .../Google Chrome.app/Contents/MacOS/Google Chrome)." } };
+    return { path: configured };
   }
   const found = SYSTEM_PATHS.find((p) => existsSync(p));
   if (found) return { path: found };
@@ -55,6 +59,17 @@ export function findBrowser(options: BrowserOptions): { path: string } | { missi
       hint: "Install one (Debian/Ubuntu: `apt-get install chromium`; macOS: install Google Chrome), or set PUPPETEER_EXECUTABLE_PATH, or pass --browser PATH or --browser-ws ws://HOST:PORT/...",
     },
   };
+}
+
+/** Why an existing path is no program this process can start, or undefined when it is one. */
+function notAProgram(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return "is a folder, not a program";
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch {
+    return "is not executable (no permission to run it)";
+  }
 }
 
 /**

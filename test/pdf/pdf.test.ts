@@ -158,6 +158,16 @@ describe("without a browser", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error NO_BROWSER: No browser at /nonexistent/chromium");
   });
+
+  it("says so of a folder or a file that cannot run, where the launch crashed with an unhandled 'error' event", () => {
+    const dir = tempDir();
+    const notRunnable = join(dir, "chromium");
+    writeFileSync(notRunnable, "not a program", { mode: 0o644 });
+    for (const [browser, said] of [[dir, "is a folder, not a program"], [notRunnable, "is not executable (no permission to run it)"]]) {
+      const r = cli(["build", golden, "--out", join(dir, "out"), "--formats", "md,pdf", "--browser", browser!, "-q"]);
+      expect([r.code, r.stderr.split("\n")[0]]).toEqual([1, `error NO_BROWSER: ${browser} (from --browser) ${said}, so it cannot print PDFs.`]);
+    }
+  });
 });
 
 describe.runIf(hasBrowser)("English typography in the PDF", () => {
