@@ -93,9 +93,12 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
       if (values.debug) io.err(e.stack ?? "");
       return exitCodeFor(e);
     }
+    const hint = "Run again with --debug for the stack trace, and report it with the command you ran.";
     io.err(`policypress ${def.name}: internal error: ${(e as Error).message}`);
     if (values.debug) io.err((e as Error).stack ?? "");
-    else io.err("Run again with --debug for the stack trace, and report it with the command you ran.");
+    else io.err(hint);
+    // a script reading --json gets every outcome on stdout: an empty stdout failed its JSON.parse instead
+    if (values.json) io.out(JSON.stringify({ ok: false, problems: [{ code: "INTERNAL", message: `internal error: ${(e as Error).message}`, hint }] }, null, 2));
     return EXIT.internal;
   }
 }

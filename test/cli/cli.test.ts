@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, fixtures, tempDir } from "../helpers.js";
+import { spawnSync } from "node:child_process";
+import { cli, fixtures, root, tempDir } from "../helpers.js";
 import { exitCodeFor } from "../../src/cli/command.js";
 import { PolicyError } from "../../src/errors.js";
 
@@ -280,6 +281,17 @@ describe("policypress clauses, asked what it cannot do", () => {
   it("exits 2 for an option value the library refuses (BAD_OPTION) that the command did not catch first", () => {
     expect(exitCodeFor(new PolicyError({ code: "BAD_OPTION", field: "shard.count", message: "build option shard.count is too big" }))).toBe(2);
     expect(exitCodeFor(new PolicyError([{ code: "BAD_OPTION", message: "x" }, { code: "INVALID_PROFILE", message: "y" }]))).toBe(1);
+  });
+
+  it("with --json, gives an internal error as JSON on stdout too (stdout was empty)", () => {
+    // a command that fails as no user's mistake does, run by the real runCommand in its own process
+    const script = `import { runCommand, defineCommand } from ${JSON.stringify(join(root, "dist", "cli", "command.js"))};
+      const broken = defineCommand({ name: "broken", summary: "", usage: "broken", help: "", options: {}, run: async () => { throw new Error("boom"); } });
+      process.exitCode = await runCommand(broken, process.argv.slice(1));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", "--json"], { encoding: "utf8" });
+    expect(r.status).toBe(70);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, problems: [{ code: "INTERNAL", message: "internal error: boom", hint: "Run again with --debug for the stack trace, and report it with the command you ran." }] });
+    expect(r.stderr).toContain("policypress broken: internal error: boom");
   });
 
   it("with --json, gives a usage mistake as JSON on stdout too", () => {
