@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
-import { resolve } from "node:path";
-import { cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
+import { join, resolve } from "node:path";
+import { CACHE_FILE, cachedFiles, emptyCache, keptEntries, readCache, sharedKeys, writeCache, type BuildCache, type CachedFile, type CacheEntry } from "./cache.js";
 import { asWarning } from "./check/compliance.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { displayPath, repeatedTargets } from "./load/files.js";
@@ -151,7 +151,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assets);
     // only now that the pages using them are gone: the subsets no page needs any more
     await pruneSharedAssets(out, manifest.assets ?? [], ownAssets);
-    if (latest) await updateCache(out, latest, rendered, results, entries, complete);
+    if (latest) await updateCache(out, latest, rendered, results, entries, complete).catch((e: unknown) => warn(cacheNotSaved(out, e)));
     return {
       out,
       manifest,
@@ -210,6 +210,21 @@ async function updateCache(out: string, cache: BuildCache, rendered: Rendered[],
   const slugs = new Map(rendered.map((r) => [r.slug, r.path]));
   for (const [path, entry] of Object.entries(cache.entries)) if (slugs.has(entry.slug) && slugs.get(entry.slug) !== path) delete cache.entries[path];
   await writeCache(out, cache);
+}
+
+/**
+ * The output is published by now, and the cache only saves work: a cache that cannot be written (a full
+ * disk, a folder by its name) is said, not an internal error (exit 70) after a complete build. The file
+ * left as it was never serves a stale page: the pages just swapped in are not the files it lists.
+ */
+function cacheNotSaved(out: string, error: unknown): Problem {
+  const e = error as NodeJS.ErrnoException;
+  return {
+    code: "CACHE_NOT_SAVED",
+    file: displayPath(join(out, CACHE_FILE)),
+    message: `the build cache could not be saved (${e.code ?? e.message}); the output is complete, and the next build renders the profiles again`,
+    hint: `Check the disk and that ${CACHE_FILE} in the output folder is a file you may write (or delete it); --no-cache builds without it.`,
+  };
 }
 
 /** `--shard i/n`: the i-th of n interleaved parts of the profile list, so CI machines can split a build. */

@@ -1,7 +1,7 @@
 import type { Problem } from "./errors.js";
 import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { entryKind } from "./load/files.js";
@@ -121,8 +121,13 @@ export async function writeCache(out: string, cache: BuildCache): Promise<void> 
   const text = `{"version":${CACHE_VERSION},"entries":{${sealed.join(",")}}}`;
   if (readFrom.get(cache) === text) return;
   const tmp = join(out, `${CACHE_FILE}.${process.pid}`);
-  await writeFile(tmp, text);
-  await rename(tmp, join(out, CACHE_FILE));
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, join(out, CACHE_FILE));
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
 }
 
 /** True when every file listed is still in `out` as it was written (same size and modification time). */

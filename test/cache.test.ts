@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dependencyVersions } from "../src/cache.js";
@@ -191,5 +191,21 @@ describe("a profile whose slug changed", () => {
     expect(readdirSync(out).filter((n) => !n.startsWith(".")).sort()).toEqual(["golden-2", "manifest.json", "renamed"]);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { slug: string }[] };
     expect([...new Set(manifest.files.map((f) => f.slug))].sort()).toEqual(["golden-2", "renamed"]);
+  });
+});
+
+describe("a cache that cannot be saved", () => {
+  // the output was published, then the cache's rename failed: exit 70, an internal error to report
+  it("is a warning after a complete build, not an internal error, and leaves no half-written file", () => {
+    const out = tempDir();
+    mkdirSync(join(out, ".policypress-cache.json", "x"), { recursive: true });
+    const r = cli(["build", "--out", out, "--formats", "md", "--json"]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.warnings.map((w: { code: string; message: string }) => `${w.code}: ${w.message}`)).toContain(
+      "CACHE_NOT_SAVED: the build cache could not be saved (EISDIR); the output is complete, and the next build renders the profiles again",
+    );
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).files.length).toBeGreaterThan(0);
+    expect(readdirSync(out).sort()).toEqual([".policypress-cache.json", "acme", "manifest.json"]);
   });
 });
