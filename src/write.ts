@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
@@ -139,6 +139,7 @@ export class Staging {
     const { files, previous, listed, written } = await mergeManifest(this.out, [...replaced, ...retired], entries);
     const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
+    refuseManifestFolder(this.out);
     const shared = await assets(files, written);
     const manifest: Manifest = shared.length ? { files, assets: shared } : { files };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
@@ -351,6 +352,21 @@ function foreignFolder(out: string, slug: string): Problem {
     message: `the output folder already holds ${slug}/, which no earlier build wrote (its manifest.json does not list it); it is left as it is`,
     hint: "Move it away, or build into another folder with --out. If it is an old PolicyPress build whose manifest.json was deleted, delete the folder.",
   };
+}
+
+/**
+ * A folder named manifest.json: the swap renamed the new manifest onto it, failed with EISDIR when the
+ * profiles' folders were already in, and ended as an internal error (exit 70). Said before anything moves.
+ */
+function refuseManifestFolder(out: string): void {
+  const path = join(out, "manifest.json");
+  if (!existsSync(path) || statSync(path).isFile()) return;
+  throw new PolicyError({
+    code: "OUTPUT_FILE_TAKEN",
+    file: displayPath(path),
+    message: "the output folder holds a folder named manifest.json, where the build writes the list of its files; it is left as it is",
+    hint: "Move it away, or build into another folder with --out. Nothing of the previous output was changed.",
+  });
 }
 
 /**

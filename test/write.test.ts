@@ -108,3 +108,18 @@ describe("manifest.json's order", () => {
     expect(manifests[1]).toBe(manifests[0]);
   });
 });
+
+describe("a folder named manifest.json in the output folder", () => {
+  // the swap renamed the new manifest onto it after swapping the profiles' folders in: EISDIR, exit 70
+  it("is refused before anything is swapped, and the previous output stays", () => {
+    const out = tempDir();
+    expect(cli(["build", "--out", out, "--formats", "md", "-q"]).code).toBe(0);
+    const before = readFileSync(join(out, "acme", "policy.en.md"), "utf8");
+    rmSync(join(out, "manifest.json"));
+    mkdirSync(join(out, "manifest.json", "x"), { recursive: true });
+    const r = cli(["build", "--out", out, "--formats", "md", "-q"]);
+    expect([r.code, r.stderr.split("\n")[0]!.replace(out, "OUT")]).toEqual([1, "OUT/manifest.json  error OUTPUT_FILE_TAKEN: the output folder holds a folder named manifest.json, where the build writes the list of its files; it is left as it is"]);
+    expect(readFileSync(join(out, "acme", "policy.en.md"), "utf8")).toBe(before);
+    expect(existsSync(join(out, "manifest.json", "x"))).toBe(true);
+  });
+});
