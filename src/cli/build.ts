@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { build } from "../build.js";
 import { PAPERS, type Paper } from "../render/paper.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
-import { basePathSchema, BUILD_FORMATS, MAX_TIMEOUT_MS, originExtras, type BuildFormat } from "../schema/build-options.js";
+import { basePathSchema, BUILD_FORMATS, isWebSocketUrl, MAX_TIMEOUT_MS, originExtras, type BuildFormat } from "../schema/build-options.js";
 import { defineCommand, EXIT, splitList, UsageError } from "./command.js";
 
 const FORMATS: BuildFormat[] = [...BUILD_FORMATS];
@@ -40,6 +40,12 @@ function siteUrl(value: unknown): string | undefined {
   // a path would be dropped: it belongs in --base
   if (base) throw new UsageError(`--site-url takes the site's origin (${url.origin}); give the path with${base}`);
   return url.origin;
+}
+
+function browserWs(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isWebSocketUrl(String(value))) throw new UsageError(`--browser-ws takes the address of a running browser, ws://HOST:PORT/devtools/browser/..., not "${String(value)}"`);
+  return String(value);
 }
 
 /** Seconds, more than 0 and no more than a timer can hold (a larger one fired at once: every PDF failed). */
@@ -134,7 +140,7 @@ Exit codes: 0 built, 1 a problem in the input (messages name file:line), 2 bad a
       locales: locales as Locale[],
       browser: {
         executablePath: values.browser as string | undefined,
-        browserWSEndpoint: values["browser-ws"] as string | undefined,
+        browserWSEndpoint: browserWs(values["browser-ws"]),
         timeoutMs: timeout * 1000,
         paper: paper as Paper,
       },

@@ -55,12 +55,18 @@ export const siteOriginSchema = z.string().superRefine((s, ctx) => {
   else if (url.pathname !== "/") ctx.addIssue({ code: "custom", message: "must be an origin such as https://example.com (a path goes in base / --base)" });
 });
 
+/** A ws:// or wss:// address: what puppeteer's connect takes (an http:// one fails there). */
+export function isWebSocketUrl(value: string): boolean {
+  return URL.canParse(value) && ["ws:", "wss:"].includes(new URL(value).protocol);
+}
+
 /** Which browser prints the PDFs, and how. */
 export const browserOptionsSchema = z.strictObject({
   /** Path of a Chrome or Chromium binary; else PUPPETEER_EXECUTABLE_PATH, else the usual system paths. */
   executablePath: z.string().min(1, "must not be empty").optional(),
   /** ws:// endpoint of a running browser (an existing pool of headless Chrome) to use instead of launching one. */
-  browserWSEndpoint: z.string().min(1, "must not be empty").optional(),
+  // checked here: a mistyped address failed only once every profile was rendered, as BROWSER_FAILED
+  browserWSEndpoint: z.string().min(1, "must not be empty").refine(isWebSocketUrl, "must be the address of a running browser, ws://HOST:PORT/devtools/browser/... (or wss://)").optional(),
   /** Pages printed at once; defaults to the number of CPU cores (at most 4). */
   concurrency: z.int("must be a whole number of pages").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
   /** Milliseconds one document may take. */

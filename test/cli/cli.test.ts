@@ -265,12 +265,15 @@ describe("policypress clauses, asked what it cannot do", () => {
     }
   });
 
-  it("refuses a --jobs or --shard that is not plain digits, or past an exact number, as a usage error", () => {
+  it("refuses a --jobs or --shard that is not plain digits or past an exact number, and a --browser-ws that is no ws:// address, as usage errors", () => {
     // "0x2" and "1e1" were taken as thread counts; a shard count past 2^53 was build()'s BAD_OPTION, exit 1
     const cases: [string[], string][] = [
       [["--jobs", "0x2"], '--jobs takes a number of threads from 1 to 64, not "0x2"'],
       [["--jobs", "1e1"], '--jobs takes a number of threads from 1 to 64, not "1e1"'],
       [["--shard", "1/99999999999999999999"], '--shard takes I/N with 1 <= I <= N, e.g. 2/4, not "1/99999999999999999999"'],
+      // refused once every profile was rendered, exit 1 (BROWSER_FAILED: Invalid URL)
+      [["--browser-ws", "127.0.0.1:9222"], '--browser-ws takes the address of a running browser, ws://HOST:PORT/devtools/browser/..., not "127.0.0.1:9222"'],
+      [["--browser-ws", "http://127.0.0.1:9222/"], '--browser-ws takes the address of a running browser, ws://HOST:PORT/devtools/browser/..., not "http://127.0.0.1:9222/"'],
     ];
     for (const [args, message] of cases) {
       const r = cli(["build", ...args, "--formats", "md", "--out", tempDir(), "--json"]);

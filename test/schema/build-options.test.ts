@@ -45,6 +45,9 @@ describe("build() checks its options before reading or writing anything", () => 
     const problems = buildOptionProblems({ onProgress: "yes", browser: { timeoutMs: 1e12, concurrency: 0, executablePath: 42 } });
     expect(problems.map((p) => `${p.code} ${p.field}`).sort()).toEqual(["BAD_OPTION browser.concurrency", "BAD_OPTION browser.executablePath", "BAD_OPTION browser.timeoutMs", "BAD_OPTION onProgress"]);
     expect(buildOptionProblems({ browser: { timeoutMs: 60_000, concurrency: 2, browserWSEndpoint: "ws://127.0.0.1:9222/devtools/browser/x" } })).toEqual([]);
+    expect(buildOptionProblems({ browser: { browserWSEndpoint: "127.0.0.1:9222" } }).map((p) => p.message)).toEqual([
+      "build option browser.browserWSEndpoint must be the address of a running browser, ws://HOST:PORT/devtools/browser/... (or wss://)",
+    ]);
   });
 
   it("refuses an empty list of profiles instead of building the bundled example into the caller's folder", async () => {
