@@ -43,15 +43,16 @@ type Rendered = Extract<TaskResult, { kind: "rendered" }>;
 
 /**
  * The slugs a rendered profile was published under before and is not now (its slug was changed): their
- * folders and manifest entries go, or the old policy would stay online. A slug another profile still
- * has in the cache (built into this folder by another build) is left to it.
+ * folders and manifest entries go, or the old policy would stay online. A slug another profile file
+ * still publishes (built into this folder by another build) is left to it. `published` pairs profile
+ * files with slugs as the cache and the manifest remember them: with --no-cache the manifest alone
+ * tells, where the old folder used to stay online.
  */
-function retiredSlugs(cache: BuildCache, rendered: Rendered[]): string[] {
-  const now = new Set(rendered.map((r) => r.slug));
-  const moved = rendered.filter((r) => cache.entries[r.path] && cache.entries[r.path]!.slug !== r.slug);
-  return [...new Set(moved.map((r) => cache.entries[r.path]!.slug))].filter(
-    (old) => !now.has(old) && !Object.entries(cache.entries).some(([path, e]) => e.slug === old && !moved.some((r) => r.path === path)),
-  );
+function retiredSlugs(published: (readonly [path: string, slug: string])[], rendered: Rendered[]): string[] {
+  const slugOf = new Map(rendered.map((r) => [r.path, r.slug]));
+  const now = new Set(slugOf.values());
+  const before = new Set(published.filter(([path, slug]) => slugOf.has(path) && slugOf.get(path) !== slug).map(([, slug]) => slug));
+  return [...before].filter((old) => !now.has(old) && !published.some(([path, slug]) => slug === old && !slugOf.has(path)));
 }
 
 /**
@@ -115,7 +116,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     for (const note of opened.notes) warn({ code: "OUTPUT_RECOVERED", file: displayPath(out), message: note }, note);
     for (const r of results) for (const w of r.kind === "rendered" ? r.warnings : r.entry.warnings) warn(w);
     // with --no-cache too: the manifest names each page's profile file, read under the lock (another shard's are in it)
-    for (const w of takenOverSlugs([...cachedProfiles(cache), ...(await manifestProfiles(out))], rendered, paths)) warn(w);
+    const published = [...cachedProfiles(cache), ...(await manifestProfiles(out))];
+    for (const w of takenOverSlugs(published, rendered, paths)) warn(w);
     const entries = rendered.flatMap((r) => r.entries);
     let complete = true;
     if (formats.includes("pdf") && rendered.some((r) => r.pdf.length)) {
@@ -148,7 +150,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // replaced or removed: it may be a site's own folder
     let ownAssets: ReadonlySet<string> = new Set();
     const assets = (files: ManifestEntry[], written: ReadonlySet<string>) => writeSharedAssets(out, files, faces, (ownAssets = written));
-    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(cache, rendered), assets);
+    const manifest = await staging.commit(renderedSlugs, [...entries, ...kept], [...renderedSlugs, ...unchangedSlugs], known, retiredSlugs(published, rendered), assets);
     // only now that the pages using them are gone: the subsets no page needs any more
     await pruneSharedAssets(out, manifest.assets ?? [], ownAssets);
     if (latest) await updateCache(out, latest, rendered, results, entries, complete).catch((e: unknown) => warn(cacheNotSaved(out, e)));

@@ -192,6 +192,19 @@ describe("a profile whose slug changed", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { slug: string }[] };
     expect([...new Set(manifest.files.map((f) => f.slug))].sort()).toEqual(["golden-2", "renamed"]);
   });
+
+  it("does so with --no-cache too, from the profile files manifest.json names (the old policy stayed online)", () => {
+    const { dir, paths } = profiles(2);
+    const out = join(dir, "out");
+    expect(cli(["build", ...paths, "--out", out, "--formats", "md", "--no-cache", "-q"]).code).toBe(0);
+    writeFileSync(paths[0]!, readFileSync(paths[0]!, "utf8").replace("slug: golden-1", "slug: renamed"));
+    // only the renamed profile: golden-2, built from another file, stays
+    const r = cli(["build", paths[0]!, "--out", out, "--formats", "md", "--no-cache", "-q"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).filter((n) => !n.startsWith(".")).sort()).toEqual(["golden-2", "manifest.json", "renamed"]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { slug: string }[] };
+    expect([...new Set(manifest.files.map((f) => f.slug))].sort()).toEqual(["golden-2", "renamed"]);
+  });
 });
 
 describe("a cache that cannot be saved", () => {
