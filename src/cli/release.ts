@@ -58,7 +58,7 @@ Options:
     });
     for (const w of result.warnings) io.err(`warning: ${w}`);
     const { snapshot, changes } = result;
-    if (values.json) io.out(JSON.stringify({ ok: true, version: snapshot.version, folder: result.folder, hash: snapshot.hash, proposed: result.proposed, material: changes.material, changes }, null, 2));
+    if (values.json) io.out(JSON.stringify({ ok: true, version: snapshot.version, folder: result.folder, hash: snapshot.hash, proposed: result.proposed, material: changes.material, warnings: result.warningProblems, changes }, null, 2));
     else {
       io.out(result.folder);
       io.progress(`released ${snapshot.slug} ${snapshot.version} (effective ${snapshot.effective})${changes.from ? `: ${changes.clauses.length} clause change(s), ${changes.facts.length} profile change(s)${changes.material ? ", material" : ""}; the changes called for a ${result.proposed} release` : ""}`);

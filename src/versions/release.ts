@@ -1,4 +1,4 @@
-import { PolicyError } from "../errors.js";
+import { PolicyError, type Problem } from "../errors.js";
 import { loadLibrary } from "../load/library.js";
 import { loadProfile, ownClauseDirs } from "../load/profile.js";
 import { isoDateSchema } from "../schema/primitives.js";
@@ -23,6 +23,8 @@ export interface ReleaseResult {
   /** The bump the changes call for, whatever was chosen. */
   proposed: Bump;
   warnings: string[];
+  /** The same as objects (code, file, field, message), as `release --json` prints them. */
+  warningProblems: Problem[];
 }
 
 /** Freezes the working policy as a new version in versions/ beside the profile. */
@@ -58,7 +60,7 @@ async function releaseLocked(options: ReleaseOptions, loaded: LoadedProfile, res
   if (latest) notBefore(latest, released, effective, loaded.file);
   const view = renderVersion(loaded, resolved, { version, effective, updated: released });
   const changes = diffVersions(latest ? asView(latest) : null, view);
-  const warnings = noticeWarnings(changes, released, effective, loaded.profile.policy.noticeDays);
+  const warningProblems = noticeWarnings(changes, released, effective, loaded.profile.policy.noticeDays, loaded.file);
   const { snapshot, folder } = await writeVersion(loaded.dir, {
     format: 1,
     slug: loaded.slug,
@@ -71,7 +73,7 @@ async function releaseLocked(options: ReleaseOptions, loaded: LoadedProfile, res
     profile: view.profile,
     documents: view.documents,
   });
-  return { snapshot, folder, changes, proposed: draft.bump, warnings };
+  return { snapshot, folder, changes, proposed: draft.bump, warnings: warningProblems.map((w) => w.message), warningProblems };
 }
 
 function chooseVersion(options: ReleaseOptions, latest: string | undefined, proposed: Bump, file: string): string {
@@ -105,10 +107,13 @@ function notBefore(latest: Snapshot, released: string, effective: string, file: 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** PIPL Art. 17(2): people must be told of a material change before it applies. */
-function noticeWarnings(changes: ChangeSet, released: string, effective: string, noticeDays: number): string[] {
-  const warnings: string[] = [];
-  if (effective < released) warnings.push(`the effective date ${effective} is before the release date ${released}`);
+function noticeWarnings(changes: ChangeSet, released: string, effective: string, noticeDays: number, file: string): Problem[] {
+  const warnings: Problem[] = [];
+  if (effective < released) warnings.push({ code: "EFFECTIVE_BEFORE_RELEASE", file, field: "--effective", message: `the effective date ${effective} is before the release date ${released}` });
   if (changes.material && effective < addDays(released, noticeDays))
-    warnings.push(`this is a material change, but it takes effect on ${effective}, less than ${noticeDays} days (policy.noticeDays) after the release on ${released}: users may not be told in time (PIPL Art. 17)`);
+    warnings.push({
+      code: "SHORT_NOTICE", file, field: "--effective",
+      message: `this is a material change, but it takes effect on ${effective}, less than ${noticeDays} days (policy.noticeDays) after the release on ${released}: users may not be told in time (PIPL Art. 17)`,
+    });
   return warnings;
 }

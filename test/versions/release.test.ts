@@ -43,6 +43,8 @@ describe("release, change, release again", () => {
     const result = JSON.parse(v2.stdout);
     expect(result).toMatchObject({ version: "2.0.0", proposed: "major", material: true });
     expect(v2.stderr).toContain("warning: this is a material change, but it takes effect on 2026-12-12, less than 7 days (policy.noticeDays) after the release on 2026-12-10");
+    // --json carries it too: a pipeline reading only stdout missed the PIPL notice warning
+    expect(result.warnings.map((w: { code: string; field: string }) => `${w.code} ${w.field}`)).toEqual(["SHORT_NOTICE --effective"]);
   });
 
   it("keeps v1's outputs byte-identical after v2 is released", () => {
