@@ -39,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`policypress: unknown command "${name}"\n\n${usage()}\n`);
+    // as every usage mistake with --json: a script reading stdout found nothing there (`policypress biuld --json`)
+    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ ok: false, problems: [{ code: "USAGE", message: `unknown command "${name}"`, hint: `Commands: ${commands.map((c) => c.name).join(", ")}.` }] }, null, 2)}\n`);
     return EXIT.usage;
   }
   return runCommand(command, rest);

@@ -298,7 +298,8 @@ describe("policypress clauses, asked what it cannot do", () => {
   });
 
   it("with --json, gives a usage mistake as JSON on stdout too", () => {
-    for (const args of [["build", "--shard", "abc", "--json"], ["build", "--no-such-option", "--json"]]) {
+    // an unknown command too: its stdout was empty
+    for (const args of [["build", "--shard", "abc", "--json"], ["build", "--no-such-option", "--json"], ["biuld", "--json"]]) {
       const r = cli(args);
       expect(r.code).toBe(2);
       expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, problems: [{ code: "USAGE" }] });
