@@ -17,7 +17,7 @@ import { pruneSharedAssets, stageSharedAssets, writeSharedAssets, type KnownFace
 import { defaultJobs, runAll } from "./parallel.js";
 import { LOCALES } from "./schema/localized.js";
 import { reservedSlug } from "./schema/profile.js";
-import { openOutput, type OutputLock } from "./lock.js";
+import { defaultLockWaitMs, openOutput, type OutputLock } from "./lock.js";
 import { tuneV8ForBuild } from "./v8-tuning.js";
 import { manifestProfile, manifestProfiles, Staging, type Manifest, type ManifestEntry } from "./write.js";
 import { compareText } from "./text-order.js";
@@ -73,6 +73,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const profileOptions = { locales, formats, base: options.base, siteUrl: options.siteUrl, paper };
   const paths = shardOf(options.profiles?.length ? options.profiles : [builtinPaths.example], options.shard).map((p) => resolve(p));
   checkRepeatedPaths(paths);
+  // said before rendering, not once the lock is wanted
+  const lockWaitMs = options.lockWaitMs ?? defaultLockWaitMs();
 
   // each profile is rendered into this build's own staging folder; the lock is taken only to print and
   // swap, so builds into one folder render at the same time and a mistake is reported without waiting
@@ -103,7 +105,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     checkSlugs(rendered, results.flatMap((r) => (r.kind === "unchanged" ? [[r.path, r.entry] as const] : [])));
 
     // one build at a time swaps into an output folder; leftovers of a killed one are put right first (src/lock.ts)
-    const opened = await openOutput(out, { waitMs: options.lockWaitMs, onWait: say });
+    const opened = await openOutput(out, { waitMs: lockWaitMs, onWait: say });
     lock = opened.lock;
     // read again under the lock: another build into the folder may have written it since this one read it
     const latest = useCache ? await readCache(out) : undefined;

@@ -45,8 +45,14 @@ const POLL_MS = 150;
 const UNREADABLE_GRACE_MS = 10_000;
 
 export function defaultLockWaitMs(): number {
-  const s = Number(process.env.POLICYPRESS_LOCK_WAIT);
-  return process.env.POLICYPRESS_LOCK_WAIT !== undefined && s >= 0 ? s * 1000 : 30_000;
+  const value = process.env.POLICYPRESS_LOCK_WAIT;
+  // empty is unset (a CI template passing on a variable nobody set): it was 0 s, a lock refused at once
+  if (value === undefined || value.trim() === "") return 30_000;
+  const seconds = Number(value);
+  // "2m" or "-1" waited 30 s without a word
+  if (!(seconds >= 0))
+    throw new PolicyError({ code: "BAD_OPTION", field: "POLICYPRESS_LOCK_WAIT", message: `POLICYPRESS_LOCK_WAIT is "${value}", not a number of seconds`, hint: "Set it to the seconds a build waits for another one writing the same folder, e.g. POLICYPRESS_LOCK_WAIT=120, or unset it for 30." });
+  return seconds * 1000;
 }
 
 export async function lockOutput(out: string, options: LockOptions = {}): Promise<OutputLock> {

@@ -51,6 +51,17 @@ describe("the output lock", () => {
     expect(outputProblems(out)).toEqual([]);
   });
 
+  it("reads an empty POLICYPRESS_LOCK_WAIT as unset (it waited 0 s), and refuses one that is no number of seconds", async () => {
+    const out = tempDir();
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 5000)"], { stdio: "ignore" });
+    holdLock(out, { pid: other.pid, host: hostname(), started: "2026-11-01T10:00:00.000Z", command: "bin/policypress.js build" });
+    // the holder ends after 5 s and its lock is stale: a build that waits for it takes it over
+    const waited = await startCli(["build", golden, "--out", out, "--formats", "md", "-q"], { POLICYPRESS_LOCK_WAIT: "" }).done;
+    expect(waited.code, waited.stderr).toBe(0);
+    const refused = await startCli(["build", golden, "--out", tempDir(), "--formats", "md", "-q"], { POLICYPRESS_LOCK_WAIT: "2m" }).done;
+    expect([refused.code, refused.stderr.split("\n")[0]]).toEqual([2, 'error BAD_OPTION [POLICYPRESS_LOCK_WAIT]: POLICYPRESS_LOCK_WAIT is "2m", not a number of seconds']);
+  });
+
   it("never takes over a lock from another machine (its process cannot be checked from here)", async () => {
     const out = tempDir();
     holdLock(out, { pid: 1, host: "build-server-7", started: "2026-11-01T10:00:00.000Z", command: "" });
