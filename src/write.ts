@@ -30,8 +30,12 @@ export interface ManifestEntry {
 
 export interface Manifest {
   files: ManifestEntry[];
-  /** The shared stylesheet and font subsets every page links to (`assets/`), for a publisher to upload and verify with the pages. */
-  assets?: AssetEntry[];
+  /**
+   * The shared stylesheet and font subsets every page links to (`assets/`), for a publisher to upload and
+   * verify with the pages; an empty list when no HTML page is listed (it was left out: `manifest.assets`
+   * was undefined for a script reading a Markdown-only build).
+   */
+  assets: AssetEntry[];
 }
 
 export interface AssetEntry {
@@ -141,7 +145,7 @@ export class Staging {
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
     refuseManifestFolder(this.out);
     const shared = await assets(files, written);
-    const manifest: Manifest = shared.length ? { files, assets: shared } : { files };
+    const manifest: Manifest = { files, assets: shared };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     // a rebuild with nothing changed has nothing to swap and a manifest that is already there
     if (!slugs.length && !retired.length && text === previous) {

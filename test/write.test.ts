@@ -123,3 +123,14 @@ describe("a folder named manifest.json in the output folder", () => {
     expect(existsSync(join(out, "manifest.json", "x"))).toBe(true);
   });
 });
+
+describe("manifest.json's shape", () => {
+  // README: { files: [...], assets: [...] }; a Markdown-only build left assets out, undefined for a script
+  it("always has files and assets, an empty list when no HTML page needs the shared assets", () => {
+    const out = tempDir();
+    expect(cli(["build", "--out", out, "--formats", "md", "-q"]).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest)).toEqual(["files", "assets"]);
+    expect(manifest.assets).toEqual([]);
+  });
+});
