@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { PolicyError, type Problem } from "./errors.js";
@@ -143,7 +143,7 @@ export class Staging {
     const { files, previous, listed, written } = await mergeManifest(this.out, [...replaced, ...retired], entries);
     const foreign = slugs.filter((slug) => !listed.has(slug) && !known.has(slug) && holdsFiles(join(this.out, slug)));
     if (foreign.length) throw new PolicyError(foreign.map((slug) => foreignFolder(this.out, slug)));
-    refuseManifestFolder(this.out);
+    refuseForeignManifest(this.out);
     const shared = await assets(files, written);
     const manifest: Manifest = { files, assets: shared };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
@@ -359,18 +359,33 @@ function foreignFolder(out: string, slug: string): Problem {
 }
 
 /**
- * A folder named manifest.json: the swap renamed the new manifest onto it, failed with EISDIR when the
- * profiles' folders were already in, and ended as an internal error (exit 70). Said before anything moves.
+ * A manifest.json PolicyPress did not write is left alone, as a site's own files in assets/ are: the
+ * output folder may be a site's `public/`, whose manifest.json is its web app manifest (it was replaced
+ * without a word). A folder by that name is refused too: the swap renamed the new manifest onto it,
+ * failed with EISDIR when the profiles' folders were already in, and ended as an internal error (exit 70).
+ * Said before anything moves.
  */
-function refuseManifestFolder(out: string): void {
+function refuseForeignManifest(out: string): void {
   const path = join(out, "manifest.json");
-  if (!existsSync(path) || statSync(path).isFile()) return;
+  if (!existsSync(path)) return;
+  const what = !statSync(path).isFile() ? "a folder named manifest.json" : ours(path) ? undefined : "a manifest.json that no PolicyPress build wrote (it has no list of files: a web app manifest, perhaps)";
+  if (!what) return;
   throw new PolicyError({
     code: "OUTPUT_FILE_TAKEN",
     file: displayPath(path),
-    message: "the output folder holds a folder named manifest.json, where the build writes the list of its files; it is left as it is",
-    hint: "Move it away, or build into another folder with --out. Nothing of the previous output was changed.",
+    message: `the output folder holds ${what}, where the build writes the list of its files; it is left as it is`,
+    hint: "Build into a folder of its own, e.g. --out public/legal, or move it away. If an old PolicyPress build wrote it and it was damaged, delete it. Nothing of the previous output was changed.",
   });
+}
+
+/** A manifest an earlier build wrote: a JSON object with a list of files. */
+function ours(path: string): boolean {
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Manifest> | null;
+    return typeof parsed === "object" && parsed !== null && Array.isArray(parsed.files);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -124,6 +124,22 @@ describe("a folder named manifest.json in the output folder", () => {
   });
 });
 
+describe("a manifest.json no PolicyPress build wrote", () => {
+  // the output folder may be a site's public/, whose manifest.json is its web app manifest: it was replaced
+  it("is left as it is: the build stops with OUTPUT_FILE_TAKEN and writes nothing", () => {
+    const out = tempDir();
+    const webAppManifest = '{ "name": "Example", "short_name": "ex", "start_url": "/", "display": "standalone" }\n';
+    writeFileSync(join(out, "manifest.json"), webAppManifest);
+    const r = cli(["build", "--out", out, "--formats", "md", "-q"]);
+    expect([r.code, r.stderr.split("\n")[0]!.replace(out, "OUT")]).toEqual([
+      1,
+      "OUT/manifest.json  error OUTPUT_FILE_TAKEN: the output folder holds a manifest.json that no PolicyPress build wrote (it has no list of files: a web app manifest, perhaps), where the build writes the list of its files; it is left as it is",
+    ]);
+    expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe(webAppManifest);
+    expect(existsSync(join(out, "acme"))).toBe(false);
+  });
+});
+
 describe("manifest.json's shape", () => {
   // README: { files: [...], assets: [...] }; a Markdown-only build left assets out, undefined for a script
   it("always has files and assets, an empty list when no HTML page needs the shared assets", () => {
