@@ -99,13 +99,13 @@ export const buildOptionsSchema = z.strictObject({
   jobs: z.int("must be a whole number of threads").min(1, "must be at least 1").max(64, "must be at most 64").optional(),
   /** Build only part i of n of the profiles (1-based), e.g. { index: 1, count: 4 }. */
   shard: z
-    .strictObject({ index: z.int().min(1), count: z.int().min(1) })
+    .strictObject({ index: z.int("must be a whole number").min(1, "must be at least 1"), count: z.int("must be a whole number").min(1, "must be at least 1") })
     .refine((s) => s.index <= s.count, "index must be from 1 to count")
     .optional(),
   /** false: ignore and do not update the incremental build cache. */
   cache: z.boolean().optional(),
   /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
-  lockWaitMs: z.number().min(0).optional(),
+  lockWaitMs: z.number().min(0, "must be 0 or more milliseconds").optional(),
   /** Called with each progress line (rendered, printed...) as the CLI prints them. */
   onProgress: callback.optional(),
   /** The browser that prints the PDFs, and the paper (default A4). */

@@ -14,6 +14,14 @@ describe("build() checks its options before reading or writing anything", () => 
     expect(buildOptionProblems({ formats: ["md"], locales: ["en"], base: "/legal/", siteUrl: "https://example.com", onProgress: () => {}, browser: { paper: "A4" } })).toEqual([]);
   });
 
+  it("says a wrong shard or lock wait in words, not in zod's default English (\"Too small: expected number to be >=1\")", () => {
+    expect(buildOptionProblems({ shard: { index: 1, count: 0 }, lockWaitMs: -1 }).map((p) => p.message)).toEqual([
+      "build option shard.count must be at least 1",
+      "build option shard index must be from 1 to count",
+      "build option lockWaitMs must be 0 or more milliseconds",
+    ]);
+  });
+
   it("says what keeps a siteUrl from being an origin: a query, a fragment, a user name or password, a path", () => {
     const said = (siteUrl: string) => buildOptionProblems({ siteUrl }).map((p) => p.message);
     expect(said("https://example.com/p?x=1")).toEqual([
