@@ -4,6 +4,7 @@ import { translator } from "./i18n.js";
 import { chineseNumeral, formatDate, joinList } from "./numbering.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { valueMarkdown } from "./slots.js";
+import { cleanText, needsIsolate } from "./text.js";
 import { MdText, rawOf } from "./view.js";
 
 /**
@@ -15,6 +16,15 @@ const hb = Handlebars.create();
 
 const localeOf = (options: Handlebars.HelperOptions): Locale => (options.data?.locale as Locale) ?? "zh-CN";
 const safe = (text: string) => new hb.SafeString(valueMarkdown(text));
+/**
+ * A list as one value; but when an item needs a bidi isolate (text.ts), each item as a value of its own,
+ * so that the commas and the "and" between them stay outside: one isolate around a whole English list of
+ * Hebrew names would print the list from right to left, its last item first.
+ */
+const safeList = (items: string[], locale: Locale, conjunction: "and" | "or" = "and") =>
+  items.some((item) => needsIsolate(cleanText(item)))
+    ? new hb.SafeString(joinList(items.map(valueMarkdown), locale, conjunction))
+    : safe(joinList(items, locale, conjunction));
 const isIsoDate = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime());
 /** A value as an error names it: "the text "Example Co."", "a list", "a group of fields". */
 function shown(value: unknown): string {
@@ -59,7 +69,7 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
     const root = options.data?.root as { collection?: { key?: unknown; items?: unknown[] }[] } | undefined;
     const scenario = root?.collection?.find((c) => String(rawOf(c.key)) === String(key));
     if (!scenario) throw new Error(`"collection[key=${String(key)}]" not defined in profile`);
-    return safe(joinList((scenario.items ?? []).map((i) => String(rawOf(i))), localeOf(options)));
+    return safeList((scenario.items ?? []).map((i) => String(rawOf(i))), localeOf(options));
   },
   /** {{list items}} or {{list product.services "name"}} -> 甲、乙和丙 / A, B and C */
   list(value: unknown, ...rest: unknown[]) {
@@ -70,7 +80,7 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
     const items = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map((item) =>
       String(rawOf(field && item && typeof item === "object" && !(item instanceof MdText) ? (item as Record<string, unknown>)[field] : item) ?? ""),
     );
-    return safe(joinList(items.filter(Boolean), localeOf(options), conjunction));
+    return safeList(items.filter(Boolean), localeOf(options), conjunction);
   },
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);

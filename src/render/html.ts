@@ -11,6 +11,7 @@ import { PAPER_WIDTH_MM, type Paper } from "./paper.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
+import { isolatesAsBdi, valueHtml } from "./text.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
 
@@ -49,7 +50,7 @@ const skeletonToHtml = memo((markdown) => renderSkeleton(markdown, (m) => md.ren
  */
 export function clauseHtml(clause: DocClause): string {
   const skeleton = skeletonOf.get(clause);
-  return (skeleton?.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown);
+  return isolatesAsBdi((skeleton?.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown));
 }
 
 const pages = Handlebars.create();
@@ -97,6 +98,8 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     layout: bilingual ? "bilingual" : "single",
     title: docs.map((d) => d.title).join(" / "),
     company: docs.map((d) => d.company).join(" / "),
+    // each name apart, so that two right-to-left names do not run together across the " / "
+    companyHtml: docs.map((d) => valueHtml(d.company)).join(" / "),
     description: docs.map((d) => `${d.company} ${d.title}`).join(" / "),
     keywords: docs.map((d) => [d.title, d.shortName].join(", ")).join(", "),
     version: first.version,

@@ -1,6 +1,6 @@
 import { eastAsianWidthType } from "get-east-asian-width";
 import MarkdownIt from "markdown-it";
-import { cleanText, escapeMarkdown } from "./text.js";
+import { cleanText, escapeMarkdown, ISOLATE_CLOSE, ISOLATE_OPEN, needsIsolate } from "./text.js";
 
 /**
  * Profile values as slots, so that markdown-it parses a clause body once for every profile whose values
@@ -94,7 +94,10 @@ function formsOf(raw: string): ValueForms {
   const last = tokenClass(text.charCodeAt(text.length - 1));
   // a line with a `|`, even escaped, can be a table's header row: such a value is not plain
   const ends = first && last && !raw.includes("|") ? ([first, last] as ValueForms["ends"]) : undefined;
-  return { markdown: escapeMarkdown(raw), html: utils.escapeHtml(text), ends };
+  if (!needsIsolate(text)) return { markdown: escapeMarkdown(raw), html: utils.escapeHtml(text), ends };
+  // markdown-it sees the isolate's characters at the value's ends, which it reads as letters
+  const isolated = (inner: string) => `${ISOLATE_OPEN}${inner}${ISOLATE_CLOSE}`;
+  return { markdown: isolated(escapeMarkdown(raw)), html: isolated(utils.escapeHtml(text)), ends: ends && ["a", "a"] };
 }
 
 /** The body's Markdown, values in place. */

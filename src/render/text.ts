@@ -71,5 +71,39 @@ export function escapeInline(raw: string): string {
   return cleanText(raw).replace(INLINE_SYNTAX, (c) => `\\${c}`);
 }
 
+/**
+ * Letters written right to left: Hebrew, Arabic, Syriac, Thaana, NKo and their neighbours, the Hebrew and
+ * Arabic presentation forms, and the right-to-left scripts beyond U+FFFF (surrogates D802-D803, D83A-D83B).
+ */
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE]|[\uD802\uD803\uD83A\uD83B][\uDC00-\uDFFF]/;
+/** FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: what a value that needs isolating is wrapped in. */
+export const ISOLATE_OPEN = "\u2068";
+export const ISOLATE_CLOSE = "\u2069";
+
+/**
+ * Whether a value (cleaned) is wrapped in a bidi isolate: an Arabic or Hebrew company name in an English
+ * or Chinese sentence would otherwise take the punctuation and numbers around it into its own direction
+ * ("Aurora (אופק 2.0) Ltd." printed with the parentheses and the number moved). Only values with
+ * right-to-left letters are, so every other text stays as it was; and no value holding a web or e-mail
+ * address, because the isolate's characters would become part of a link address.
+ */
+export const needsIsolate = (text: string) => RIGHT_TO_LEFT.test(text) && !/:\/\/|@/.test(text);
+
+/**
+ * HTML text with the isolates of its values as `<bdi>` elements: the page then says in its markup what
+ * the characters say (a browser treats both alike), and copied text holds no invisible characters. In
+ * attribute values (a link's title) the characters are dropped.
+ */
+export function isolatesAsBdi(html: string): string {
+  if (!html.includes(ISOLATE_OPEN)) return html;
+  return html.replace(/<[^>]*>|[\u2068\u2069]/g, (m) => (m === ISOLATE_OPEN ? "<bdi>" : m === ISOLATE_CLOSE ? "</bdi>" : m.replace(/[\u2068\u2069]/g, "")));
+}
+
+/** Escaped HTML text of a value, in `<bdi>` when it needs an isolate (page chrome: names in title blocks). */
+export const valueHtml = (raw: string) => {
+  const text = cleanText(raw);
+  return needsIsolate(text) ? `<bdi>${escapeHtml(text)}</bdi>` : escapeHtml(text);
+};
+
 /** Text for HTML content and attribute values: every character that could start markup or end a quote. */
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

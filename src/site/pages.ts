@@ -9,7 +9,7 @@ import { noticeBlock, noticeText, type Notice } from "../versions/notice.js";
 import type { Snapshot } from "../versions/snapshot.js";
 import type { Format } from "../write.js";
 import { pageLocalesOf, pageName } from "./chrome.js";
-import { escapeHtml as esc } from "../render/text.js";
+import { escapeHtml as esc, valueHtml } from "../render/text.js";
 
 
 export interface SiteInput {
@@ -59,7 +59,8 @@ export function landingPage(site: SiteInput): string {
   const locales = [...(site.current["zh-CN"] ? ["zh-CN" as const] : []), ...(site.current.en ? ["en" as const] : []), ...(site.current["zh-CN"] && site.current.en ? ["bilingual" as const] : [])];
   const label = { "zh-CN": "中文", en: "English", bilingual: "中英对照 / Bilingual" };
   const titles = locales.filter((l) => l !== "bilingual").map((l) => site.current[l as Locale]!.title).join(" / ");
-  const companies = [...new Set(locales.filter((l) => l !== "bilingual").map((l) => site.current[l as Locale]!.company))].join(" / ");
+  const companyNames = [...new Set(locales.filter((l) => l !== "bilingual").map((l) => site.current[l as Locale]!.company))];
+  const companies = companyNames.join(" / ");
   const version = doc.version === "draft" ? `${zh("policy.draft")} / ${en("policy.draft")}` : doc.version;
   const downloads = locales
     .map((l) => {
@@ -69,7 +70,7 @@ export function landingPage(site: SiteInput): string {
     .join("");
   const notice = site.notices.get("");
   const body = `<header class="title-block">
-<p class="company">${esc(companies)}</p>
+<p class="company">${companyNames.map(valueHtml).join(" / ")}</p>
 <h1>${esc(titles)}</h1>
 <dl class="dates"><div><dt>${esc(zh("site.version"))} / ${esc(en("site.version"))}</dt><dd>${esc(version)}</dd></div><div><dt>${esc(zh("site.effective"))} / ${esc(en("site.effective"))}</dt><dd>${esc(formatDate(doc.effectiveIso, "zh-CN"))} / ${esc(formatDate(doc.effectiveIso, "en"))}</dd></div></dl>
 </header>
@@ -99,7 +100,7 @@ export function archivePage(site: SiteInput): string {
     .join("\n");
   const doc = anyDoc(site.current);
   const body = `<p><a href="../index.html">${both("site.home")}</a></p>
-<header class="title-block"><p class="company">${esc(doc.company)}</p><h1>${both("site.archive")}</h1></header>
+<header class="title-block"><p class="company">${valueHtml(doc.company)}</p><h1>${both("site.archive")}</h1></header>
 <div class="table-wrap archive"><table>
 <thead><tr><th scope="col">${both("site.version")}</th><th scope="col">${both("site.released")}</th><th scope="col">${both("site.effective")}</th><th scope="col">${both("site.summary")}</th><th scope="col">${both("site.read")}</th><th scope="col">${both("site.changes")}</th></tr></thead>
 <tbody>

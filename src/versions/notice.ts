@@ -1,4 +1,4 @@
-import { escapeInline, escapeHtml as esc, unescapeMarkdown } from "../render/text.js";
+import { escapeInline, escapeHtml as esc, unescapeMarkdown, valueHtml } from "../render/text.js";
 import { formatDate } from "../render/numbering.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
@@ -159,7 +159,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: str
 <body class="single notice">
 ${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li>${copyLinks(links.cleanCopy, ["zh-CN", "en"]).map((a) => `<li>${a}</li>`).join("")}</ul></nav>` : ""}
 <header class="title-block">
-<p class="company">${esc(n.company["zh-CN"])} / ${esc(n.company.en)}</p>
+<p class="company">${valueHtml(n.company["zh-CN"])} / ${valueHtml(n.company.en)}</p>
 <h1>《${esc(n.title["zh-CN"])}》变更说明 / ${esc(n.title.en)}: what changed</h1>
 <p class="dates">${esc(versionLine(n))} · ${esc(formatDate(n.effective, "zh-CN"))}生效 / effective ${esc(formatDate(n.effective, "en"))}</p>
 <p class="materiality ${c.material ? "material" : ""}">${c.material ? "重大变更 / Material change" : "非重大变更 / Not a material change"}</p>
