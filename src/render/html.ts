@@ -11,7 +11,7 @@ import { PAPER_WIDTH_MM, type Paper } from "./paper.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
-import { isolatesAsBdi, valueHtml } from "./text.js";
+import { breakLongWordsInCells, isolatesAsBdi, valueHtml } from "./text.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
 
@@ -50,8 +50,11 @@ const skeletonToHtml = memo((markdown) => renderSkeleton(markdown, (m) => md.ren
  */
 export function clauseHtml(clause: DocClause): string {
   const skeleton = skeletonOf.get(clause);
-  return isolatesAsBdi((skeleton?.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown));
+  return finishedHtml((skeleton?.values.length ? skeletonHtml(skeleton, skeletonToHtml) : undefined) ?? markdownToHtml(clause.markdown));
 }
+
+/** A clause body's HTML as markdown-it wrote it, made ready for the page: isolates as <bdi>, long words in cells breakable. */
+export const finishedHtml = (html: string) => breakLongWordsInCells(isolatesAsBdi(html));
 
 const pages = Handlebars.create();
 const walkEnv: WalkEnv = { helpers: pages.helpers, escape: pages.Utils.escapeExpression as (value: unknown) => string, known: new Set(), strict: false };

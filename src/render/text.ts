@@ -99,6 +99,37 @@ export function isolatesAsBdi(html: string): string {
   return html.replace(/<[^>]*>|[\u2068\u2069]/g, (m) => (m === ISOLATE_OPEN ? "<bdi>" : m === ISOLATE_CLOSE ? "</bdi>" : m.replace(/[\u2068\u2069]/g, "")));
 }
 
+// A word this long in a table cell (an address, a code, a 300-letter name) gets break opportunities.
+const LONG_WORD = 30;
+const WORD_PIECE = 15;
+// a run of 30 characters that are neither white space nor CJK (CJK text breaks between any characters)
+const LONG_RUN = /[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303F\uFF00-\uFFEF]{30,}/u;
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * Table cells with `<wbr>` in every long word, one each 15 characters. A cell's English text wraps only
+ * at spaces (breaking words anywhere would cut "Registration" on a phone), so a table is as wide as its
+ * longest word: one 300-letter value made a 4,000-pixel table whose other columns a reader scrolled to
+ * find. Only text is touched (never a tag, a character reference or a grapheme), and only in cells.
+ */
+export function breakLongWordsInCells(html: string): string {
+  if (!html.includes("<td") && !html.includes("<th")) return html;
+  return html.replace(/(<t[dh]\b[^>]*>)([\s\S]*?)(<\/t[dh]>)/g, (_, open: string, inner: string, close: string) => {
+    if (!LONG_RUN.test(inner)) return open + inner + close;
+    return open + inner.split(/(<[^>]*>)/).map((part, i) => (i % 2 ? part : breakLongWords(part))).join("") + close;
+  });
+}
+
+function breakLongWords(text: string): string {
+  if (!LONG_RUN.test(text)) return text;
+  return text.replace(new RegExp(LONG_RUN.source, "gu"), (run) => {
+    // character references (&amp;) are one unit, the rest grapheme by grapheme
+    const units = run.split(/(&#?[a-z0-9]+;)/i).flatMap((piece, i) => (i % 2 ? [piece] : [...graphemes.segment(piece)].map((g) => g.segment)));
+    if (units.length < LONG_WORD) return run;
+    return units.map((unit, i) => (i > 0 && i % WORD_PIECE === 0 ? `<wbr>${unit}` : unit)).join("");
+  });
+}
+
 /** Escaped HTML text of a value, in `<bdi>` when it needs an isolate (page chrome: names in title blocks). */
 export const valueHtml = (raw: string) => {
   const text = cleanText(raw);

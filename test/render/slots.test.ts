@@ -4,7 +4,7 @@ import { parseClauseFile } from "../../src/load/clause-file.js";
 import { loadLibrary } from "../../src/load/library.js";
 import { renderClause } from "../../src/render/clause.js";
 import { skeletonOf, type DocClause } from "../../src/render/document.js";
-import { clauseHtml, markdownToHtml } from "../../src/render/html.js";
+import { clauseHtml, finishedHtml, markdownToHtml } from "../../src/render/html.js";
 import { fillMarkdown, type Skeleton } from "../../src/render/slots.js";
 import { MdText } from "../../src/render/view.js";
 import type { Clause } from "../../src/schema/clause.js";
@@ -20,7 +20,7 @@ const viaSkeleton = (skeleton: Skeleton) => {
   skeletonOf.set(clause, skeleton);
   return clauseHtml(clause);
 };
-const direct = (skeleton: Skeleton) => markdownToHtml(fillMarkdown(skeleton));
+const direct = (skeleton: Skeleton) => finishedHtml(markdownToHtml(fillMarkdown(skeleton)));
 
 // values whose ends fall in every class the emphasis rule tells apart, and values that are not text
 const VALUES = [
