@@ -4,6 +4,7 @@ import { LOCALES, type Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
 import { changedLines, type RedlinePart } from "./redline.js";
 import { pageLocalesOf } from "../site/chrome.js";
+import { hasKey, translator } from "../render/i18n.js";
 
 /** A change notice: the ChangeSet plus what a reader needs around it. */
 export interface Notice {
@@ -15,6 +16,8 @@ export interface Notice {
   effective: string;
   /** The ICU version whose word segmentation made the Chinese redline. */
   icu: string;
+  /** The title of each section of the new version, by id: the clause table names sections by them. */
+  sections: Record<string, { "zh-CN": string; en: string }>;
 }
 
 /** `effective` overrides the version's own date (a draft is compared under the latest release's dates). */
@@ -27,7 +30,27 @@ export function makeNotice(changes: ChangeSet, to: VersionView, date: string, ef
     date,
     effective: effective ?? doc["zh-CN"].effectiveIso,
     icu: process.versions.icu ?? "unknown",
+    sections: sectionTitles(to),
   };
+}
+
+/** Each section's title in both languages (a section shown without one, like the opening, by its locale name). */
+function sectionTitles(view: VersionView): Notice["sections"] {
+  const titles: Notice["sections"] = {};
+  view.documents["zh-CN"].sections.forEach((s, i) => {
+    const title = (locale: Locale, doc: { id: string; title?: string } | undefined) => doc?.title ?? (hasKey(locale, `sections.${s.id}`) ? translator(locale)(`sections.${s.id}`) : s.id);
+    titles[s.id] = { "zh-CN": title("zh-CN", s), en: title("en", view.documents.en.sections[i]) };
+  });
+  return titles;
+}
+
+/**
+ * The section a changed clause was in and is in ("收集… / How we collect…", "A → B" for a move), by title:
+ * a section the new version no longer has (its clauses all removed) by its locale name, else by its id.
+ */
+function sectionLabels(n: Notice, x: ClauseChange): { "zh-CN": string; en: string }[] {
+  const ids = [x.section.from, x.section.to].filter((id, i, all): id is string => !!id && all.indexOf(id) === i);
+  return ids.map((id) => n.sections[id] ?? Object.fromEntries(LOCALES.map((l) => [l, hasKey(l, `sections.${id}`) ? translator(l)(`sections.${id}`) : id])) as { "zh-CN": string; en: string });
 }
 
 const KIND: Record<ClauseChange["kind"], { "zh-CN": string; en: string }> = {
@@ -94,7 +117,7 @@ export function noticeMarkdown(n: Notice, locales: readonly Locale[] = LOCALES):
   if (c.clauses.length) {
     out.push("## 条款变更 / Changes by clause", "", "| 变更 / Change | 条款 / Clause | 章节 / Section |", "|---|---|---|");
     for (const x of c.clauses)
-      out.push(`| ${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en} | ${escapeInline(x.title["zh-CN"])} / ${escapeInline(x.title.en)} | ${[x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → ")} |`);
+      out.push(`| ${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en} | ${escapeInline(x.title["zh-CN"])} / ${escapeInline(x.title.en)} | ${sectionLabels(n, x).map((t) => `${escapeInline(t["zh-CN"])} / ${escapeInline(t.en)}`).join(" → ")} |`);
     out.push("");
   }
   const changed = c.clauses.filter((x) => x.redline);
@@ -141,7 +164,7 @@ export function noticeBlock(n: Notice, locale: Locale): string {
 export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: string; home?: string }): string {
   const c = n.changes;
   const rows = c.clauses
-    .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${esc([x.section.from, x.section.to].filter((s, i, a) => s && a.indexOf(s) === i).join(" → "))}</td></tr>`)
+    .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${sectionLabels(n, x).map((t) => `<span lang="zh-CN">${esc(t["zh-CN"])}</span> / <span lang="en">${esc(t.en)}</span>`).join(" → ")}</td></tr>`)
     .join("\n");
   const redlines = c.clauses
     .filter((x) => x.redline)

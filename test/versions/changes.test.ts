@@ -4,7 +4,7 @@ import { loadProfile } from "../../src/load/profile.js";
 import type { PolicyDocument } from "../../src/render/document.js";
 import type { Profile } from "../../src/schema/profile.js";
 import { diffVersions, type VersionView } from "../../src/versions/changes.js";
-import { makeNotice, noticeHtml } from "../../src/versions/notice.js";
+import { makeNotice, noticeHtml, noticeMarkdown } from "../../src/versions/notice.js";
 import { root } from "../helpers.js";
 
 // What a change notice says (PIPL Art. 17: a change must be told), worked out from two versions.
@@ -104,5 +104,26 @@ describe("the notice page's redline", () => {
     const html = noticeHtml(makeNotice(diffVersions(before, after), after, "2026-12-01"), { cleanCopy: {}, assets: "assets" });
     const redline = /<p lang="en">(.*?)<\/p><\/section>/.exec(html)![1];
     expect(redline).toBe("We keep *logs* <ins>and _tokens_ </ins>of &#60;script&#62;.");
+  });
+});
+
+describe("the notice's clause table", () => {
+  it("names each clause's section by its title in both languages, not by its id", () => {
+    const before = view("1.0.0", acme);
+    const rights = structuredClone(before.documents["zh-CN"].sections[0]!);
+    rights.id = "rights";
+    rights.clauses[0]!.id = "r";
+    for (const locale of ["zh-CN", "en"] as const) before.documents[locale].sections.push(structuredClone(rights));
+    const after = view("draft", acme, { zh: "乙。", en: "B." });
+    after.documents["zh-CN"].sections[0]!.title = "收集与使用";
+    after.documents.en.sections[0]!.title = "Collection and use";
+    const notice = makeNotice(diffVersions(before, after), after, "2026-12-01");
+    const html = noticeHtml(notice, { cleanCopy: {}, assets: "assets" });
+    const cells = [...html.matchAll(/<tr><td>[^<]*<\/td><td>.*?<\/td><td>(.*?)<\/td><\/tr>/g)].map((m) => m[1]);
+    // the changed clause's section has a title; the removed clause's section is gone, named as the library names it
+    expect(cells).toEqual(['<span lang="zh-CN">收集与使用</span> / <span lang="en">Collection and use</span>', '<span lang="zh-CN">您的权利</span> / <span lang="en">Your rights</span>']);
+    const md = noticeMarkdown(notice);
+    expect(md).toContain("| 修改 / Changed | T / T | 收集与使用 / Collection and use |");
+    expect(md).toContain("| 删除 / Removed | T / T | 您的权利 / Your rights |");
   });
 });
