@@ -103,12 +103,14 @@ const policyDates = (docs: Record<Locale, PolicyDocument>): Record<Locale, strin
   ({ "zh-CN": [docs["zh-CN"].effective, docs["zh-CN"].updated], en: [docs.en.effective, docs.en.updated] });
 // The same words written with other escapes read the same: a release made before a value's escaping changed
 // (an address is written as it is, no longer `privacy\_team@...`) has not changed for that alone.
+// Neither changes the words: “quotes” and ’ for "quotes" and ' (the library was typeset in 0.1), and the
+// bidi isolates around right-to-left values (text.ts), which only say how to lay the text out.
+const typewriterQuotes = (text: string) => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
+const withoutIsolates = (markdown: string) => markdown.replace(/[\u2068\u2069]/g, "");
 const readsTheSame = (a: string, b: string) => {
-  const [was, now] = [typewriterQuotes(a), typewriterQuotes(b)];
+  const [was, now] = [typewriterQuotes(withoutIsolates(a)), typewriterQuotes(withoutIsolates(b))];
   return was === now || markdownToHtml(was) === markdownToHtml(now);
 };
-// “quotes” and ’ for "quotes" and ' (the library was typeset in 0.1): the same words, not a change to tell anyone about
-const typewriterQuotes = (text: string) => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 const withoutDates = (text: string, dates: string[]) => dates.filter(Boolean).reduce((t, d) => t.split(d).join("\u0000DATE\u0000"), text);
 
 /** The ids that keep their relative order (a longest common subsequence); the others moved. */

@@ -127,3 +127,13 @@ describe("the notice's clause table", () => {
     expect(md).toContain("| 删除 / Removed | T / T | 您的权利 / Your rights |");
   });
 });
+
+describe("bidi isolates", () => {
+  it("a version released without them reads the same as its draft with them: no change to announce", () => {
+    const released = view("1.0.0", acme, { zh: "联系 אופק 2 公司。", en: "Contact אופק 2 Ltd." });
+    const draft = view("draft", acme, { zh: "联系 \u2068אופק 2\u2069 公司。", en: "Contact \u2068אופק 2\u2069 Ltd." });
+    expect(diffVersions(released, draft).unchanged).toBe(true);
+    const renamed = view("draft", acme, { zh: "联系 \u2068אופק 3\u2069 公司。", en: "Contact \u2068אופק 3\u2069 Ltd." });
+    expect(diffVersions(released, renamed).clauses.map((c) => c.kind)).toEqual(["changed"]);
+  });
+});
