@@ -1,5 +1,6 @@
 import type { PolicyDocument } from "../render/document.js";
 import { markdownToHtml } from "../render/html.js";
+import { ISOLATE_CLOSE, ISOLATE_OPEN, needsIsolate } from "../render/text.js";
 import { pick, type Locale } from "../schema/localized.js";
 import type { Profile } from "../schema/profile.js";
 import { redline, type RedlinePart } from "./redline.js";
@@ -129,13 +130,21 @@ function longestCommonOrder(a: string[], b: string[]): Set<string> {
 }
 
 type Text = string | { "zh-CN": string; en: string };
-const both = (v: Text): Bilingual => ({ "zh-CN": pick(v, "zh-CN"), en: pick(v, "en") });
+/**
+ * A value as a notice says it: in a bidi isolate (U+2068...U+2069, text.ts) when it has right-to-left
+ * letters, so a Hebrew SDK name does not take the words and commas around it into its direction.
+ */
+function spoken(v: Text, locale: Locale): string {
+  const text = pick(v, locale);
+  return needsIsolate(text) ? `${ISOLATE_OPEN}${text}${ISOLATE_CLOSE}` : text;
+}
+const both = (v: Text): Bilingual => ({ "zh-CN": spoken(v, "zh-CN"), en: spoken(v, "en") });
 /** The same thing: the same text in either language (a translation corrected, or the Chinese reworded, is no new item). */
 const same = (a: string, b: string) => a === b || typewriterQuotes(a) === typewriterQuotes(b);
 const sameThing = (a: Text, b: Text) => same(pick(a, "zh-CN"), pick(b, "zh-CN")) || same(pick(a, "en"), pick(b, "en"));
 /** The same words in both languages: a purpose or a country changed in either language has changed. */
 const sameText = (a: Text | undefined, b: Text | undefined) => (a === undefined || b === undefined ? a === b : same(pick(a, "zh-CN"), pick(b, "zh-CN")) && same(pick(a, "en"), pick(b, "en")));
-const listOf = (items: Text[], locale: Locale) => items.map((i) => pick(i, locale)).join(locale === "zh-CN" ? "、" : ", ");
+const listOf = (items: Text[], locale: Locale) => items.map((i) => spoken(i, locale)).join(locale === "zh-CN" ? "、" : ", ");
 /** The items of `b` that `a` does not have. */
 const newIn = (a: Text[], b: Text[]) => b.filter((x) => !a.some((y) => sameThing(x, y)));
 
@@ -148,18 +157,18 @@ function factChanges(a: Profile, b: Profile): FactChange[] {
     const was = a.collection.find((x) => sameThing(x.scenario, s.scenario));
     const name = both(s.scenario);
     if (!was) {
-      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${listOf(s.items, "zh-CN")}，用于${pick(s.purpose, "zh-CN")}`, `New scenario “${name.en}”: we collect ${listOf(s.items, "en")} ${pick(s.purpose, "en")}`);
+      add("collection", "added", true, `新增业务场景“${name["zh-CN"]}”，收集${listOf(s.items, "zh-CN")}，用于${spoken(s.purpose, "zh-CN")}`, `New scenario “${name.en}”: we collect ${listOf(s.items, "en")} ${spoken(s.purpose, "en")}`);
       continue;
     }
     const added = newIn(was.items, s.items);
     const removed = newIn(s.items, was.items);
     if (added.length) add("collection", "added", true, `“${name["zh-CN"]}”场景新增收集：${listOf(added, "zh-CN")}`, `“${name.en}” now also collects: ${listOf(added, "en")}`);
     if (removed.length) add("collection", "removed", false, `“${name["zh-CN"]}”场景不再收集：${listOf(removed, "zh-CN")}`, `“${name.en}” no longer collects: ${listOf(removed, "en")}`);
-    if (!sameText(was.purpose, s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${pick(s.purpose, "zh-CN")}`, `The purpose of “${name.en}” is now: ${pick(s.purpose, "en")}`);
+    if (!sameText(was.purpose, s.purpose)) add("purposes", "changed", true, `“${name["zh-CN"]}”场景的使用目的变更为：${spoken(s.purpose, "zh-CN")}`, `The purpose of “${name.en}” is now: ${spoken(s.purpose, "en")}`);
     if (!was.sensitive && s.sensitive) add("collection", "changed", true, `“${name["zh-CN"]}”场景现涉及敏感个人信息`, `“${name.en}” now involves sensitive personal information`);
   }
   for (const s of a.collection)
-    if (!b.collection.some((x) => sameThing(x.scenario, s.scenario))) add("collection", "removed", false, `不再有业务场景“${pick(s.scenario, "zh-CN")}”`, `Scenario “${pick(s.scenario, "en")}” is gone`);
+    if (!b.collection.some((x) => sameThing(x.scenario, s.scenario))) add("collection", "removed", false, `不再有业务场景“${spoken(s.scenario, "zh-CN")}”`, `Scenario “${spoken(s.scenario, "en")}” is gone`);
 
   // who receives personal information: a new recipient, or more data, another purpose or another country for one already named
   const receivers = <T extends { purpose: Text; data: Text[] }>(area: FactArea, list: [T[], T[]], nameOf: (x: T) => Text, say: { added: (x: T) => Bilingual; removed: (x: T) => Bilingual; label: Bilingual }, extra?: (was: T, now: T) => void) =>
@@ -172,30 +181,30 @@ function factChanges(a: Profile, b: Profile): FactChange[] {
       const fewer = newIn(now.data, was.data);
       if (more.length) add(area, "changed", true, `${say.label["zh-CN"]}${name["zh-CN"]}新增获得：${listOf(more, "zh-CN")}`, `${say.label.en} ${name.en} now also receives: ${listOf(more, "en")}`);
       if (fewer.length) add(area, "changed", false, `${say.label["zh-CN"]}${name["zh-CN"]}不再获得：${listOf(fewer, "zh-CN")}`, `${say.label.en} ${name.en} no longer receives: ${listOf(fewer, "en")}`);
-      if (!sameText(was.purpose, now.purpose)) add(area, "changed", true, `${say.label["zh-CN"]}${name["zh-CN"]}的使用目的变更为：${pick(now.purpose, "zh-CN")}`, `${say.label.en} ${name.en} now receives personal information ${pick(now.purpose, "en")}`);
+      if (!sameText(was.purpose, now.purpose)) add(area, "changed", true, `${say.label["zh-CN"]}${name["zh-CN"]}的使用目的变更为：${spoken(now.purpose, "zh-CN")}`, `${say.label.en} ${name.en} now receives personal information ${spoken(now.purpose, "en")}`);
       extra?.(was, now);
     });
 
   receivers("sdks", [a.sdks, b.sdks], (x) => x.name, {
     label: { "zh-CN": "第三方 SDK ", en: "Third-party SDK" },
-    added: (x) => ({ "zh-CN": `新增第三方 SDK：${pick(x.name, "zh-CN")}（${pick(x.provider, "zh-CN")}），用于${pick(x.purpose, "zh-CN")}`, en: `New third-party SDK: ${pick(x.name, "en")} (${pick(x.provider, "en")}), ${pick(x.purpose, "en")}` }),
-    removed: (x) => ({ "zh-CN": `不再使用第三方 SDK：${pick(x.name, "zh-CN")}`, en: `Third-party SDK no longer used: ${pick(x.name, "en")}` }),
+    added: (x) => ({ "zh-CN": `新增第三方 SDK：${spoken(x.name, "zh-CN")}（${spoken(x.provider, "zh-CN")}），用于${spoken(x.purpose, "zh-CN")}`, en: `New third-party SDK: ${spoken(x.name, "en")} (${spoken(x.provider, "en")}), ${spoken(x.purpose, "en")}` }),
+    removed: (x) => ({ "zh-CN": `不再使用第三方 SDK：${spoken(x.name, "zh-CN")}`, en: `Third-party SDK no longer used: ${spoken(x.name, "en")}` }),
   }, (was, now) => {
-    if (!sameText(was.provider, now.provider)) add("sdks", "changed", true, `第三方 SDK ${pick(now.name, "zh-CN")}的提供方变更为${pick(now.provider, "zh-CN")}`, `Third-party SDK ${pick(now.name, "en")} is now provided by ${pick(now.provider, "en")}`);
+    if (!sameText(was.provider, now.provider)) add("sdks", "changed", true, `第三方 SDK ${spoken(now.name, "zh-CN")}的提供方变更为${spoken(now.provider, "zh-CN")}`, `Third-party SDK ${spoken(now.name, "en")} is now provided by ${spoken(now.provider, "en")}`);
   });
   receivers("recipients", [a.recipients, b.recipients], (x) => x.name, {
     label: { "zh-CN": "接收方", en: "Recipient" },
-    added: (x) => ({ "zh-CN": `新增个人信息接收方：${pick(x.name, "zh-CN")}，用于${pick(x.purpose, "zh-CN")}`, en: `New recipient of personal information: ${pick(x.name, "en")}, ${pick(x.purpose, "en")}` }),
-    removed: (x) => ({ "zh-CN": `不再向${pick(x.name, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to ${pick(x.name, "en")}` }),
+    added: (x) => ({ "zh-CN": `新增个人信息接收方：${spoken(x.name, "zh-CN")}，用于${spoken(x.purpose, "zh-CN")}`, en: `New recipient of personal information: ${spoken(x.name, "en")}, ${spoken(x.purpose, "en")}` }),
+    removed: (x) => ({ "zh-CN": `不再向${spoken(x.name, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to ${spoken(x.name, "en")}` }),
   });
   receivers("cross-border", [a.storage.crossBorder, b.storage.crossBorder], (x) => x.recipient, {
     label: { "zh-CN": "境外接收方", en: "Overseas recipient" },
-    added: (x) => ({ "zh-CN": `新增向境外提供个人信息：${pick(x.recipient, "zh-CN")}（${pick(x.country, "zh-CN")}）`, en: `Personal information is now provided outside mainland China to ${pick(x.recipient, "en")} (${pick(x.country, "en")})` }),
-    removed: (x) => ({ "zh-CN": `不再向境外接收方${pick(x.recipient, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to the overseas recipient ${pick(x.recipient, "en")}` }),
+    added: (x) => ({ "zh-CN": `新增向境外提供个人信息：${spoken(x.recipient, "zh-CN")}（${spoken(x.country, "zh-CN")}）`, en: `Personal information is now provided outside mainland China to ${spoken(x.recipient, "en")} (${spoken(x.country, "en")})` }),
+    removed: (x) => ({ "zh-CN": `不再向境外接收方${spoken(x.recipient, "zh-CN")}提供个人信息`, en: `We no longer provide personal information to the overseas recipient ${spoken(x.recipient, "en")}` }),
   }, (was, now) => {
-    if (!sameText(was.country, now.country)) add("cross-border", "changed", true, `境外接收方${pick(now.recipient, "zh-CN")}所在国家或地区变更为${pick(now.country, "zh-CN")}`, `The overseas recipient ${pick(now.recipient, "en")} is now in ${pick(now.country, "en")}`);
+    if (!sameText(was.country, now.country)) add("cross-border", "changed", true, `境外接收方${spoken(now.recipient, "zh-CN")}所在国家或地区变更为${spoken(now.country, "zh-CN")}`, `The overseas recipient ${spoken(now.recipient, "en")} is now in ${spoken(now.country, "en")}`);
   });
-  if (!sameText(a.storage.location, b.storage.location)) add("storage", "changed", true, `个人信息存储地点变更为${pick(b.storage.location, "zh-CN")}`, `Personal information is now stored ${pick(b.storage.location, "en")}`);
+  if (!sameText(a.storage.location, b.storage.location)) add("storage", "changed", true, `个人信息存储地点变更为${spoken(b.storage.location, "zh-CN")}`, `Personal information is now stored ${spoken(b.storage.location, "en")}`);
   if (a.retention.afterClosureDays !== b.retention.afterClosureDays)
     add("retention", "changed", b.retention.afterClosureDays > a.retention.afterClosureDays, `注销账户后删除个人信息的期限由${a.retention.afterClosureDays}个工作日变更为${b.retention.afterClosureDays}个工作日`, `After an account is closed, personal information is now deleted within ${b.retention.afterClosureDays} working days (was ${a.retention.afterClosureDays})`);
   if (a.retention.logMonths !== b.retention.logMonths)

@@ -1,4 +1,4 @@
-import { escapeInline, escapeHtml as esc, unescapeMarkdown, valueHtml } from "../render/text.js";
+import { escapeInline, escapeHtml as esc, isolatesAsBdi, unescapeMarkdown, valueHtml } from "../render/text.js";
 import { formatDate } from "../render/numbering.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import type { ChangeSet, ClauseChange, VersionView } from "./changes.js";
@@ -157,7 +157,7 @@ const copyLinks = (copy: CleanCopy, kinds: readonly (Locale | "bilingual")[]) =>
 export function noticeBlock(n: Notice, locale: Locale): string {
   const [head, ...rest] = noticeText(n, locale).split("\n");
   const tail = rest.pop() ?? "";
-  return `<div lang="${locale}"><p>${esc(head!)}</p><ol>${rest.map((l) => `<li>${esc(l.replace(/^\d+\.\s*/, ""))}</li>`).join("")}</ol><p>${esc(tail)}</p></div>`;
+  return isolatesAsBdi(`<div lang="${locale}"><p>${esc(head!)}</p><ol>${rest.map((l) => `<li>${esc(l.replace(/^\d+\.\s*/, ""))}</li>`).join("")}</ol><p>${esc(tail)}</p></div>`);
 }
 
 /** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */

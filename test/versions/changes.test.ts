@@ -137,3 +137,15 @@ describe("bidi isolates", () => {
     expect(diffVersions(released, renamed).clauses.map((c) => c.kind)).toEqual(["changed"]);
   });
 });
+
+describe("a notice's right-to-left values", () => {
+  it("are isolated: <bdi> in the HTML, U+2068...U+2069 in the text; other values as they are", () => {
+    const after = copy();
+    after.sdks.push({ ...structuredClone(after.sdks[0]!), name: "ערכת פוש", provider: { "zh-CN": "示例公司", en: "Example Ltd." } });
+    const changes = diffVersions(view("1.0.0", acme), view("draft", after));
+    expect(changes.facts.map((f) => f.text.en)).toEqual([`New third-party SDK: \u2068ערכת פוש\u2069 (Example Ltd.), to send notifications to the app`]);
+    const html = noticeHtml(makeNotice(changes, view("draft", after), "2026-12-01"), { cleanCopy: {}, assets: "assets" });
+    expect(html).toContain("<li>New third-party SDK: <bdi>ערכת פוש</bdi> (Example Ltd.), to send notifications to the app</li>");
+    expect(html).not.toMatch(/[\u2068\u2069]/);
+  });
+});
