@@ -11,7 +11,7 @@ import { PAPER_WIDTH_MM, type Paper } from "./paper.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
 import { renderSkeleton, skeletonHtml } from "./slots.js";
-import { breakLongWordsInCells, isolatesAsBdi, valueHtml } from "./text.js";
+import { breakLongWordsInCells, escapeHtml, isolatesAsBdi, valueHtml } from "./text.js";
 import { translator } from "./i18n.js";
 import { alternates, pageName, siteChrome, type SitePlace } from "../site/chrome.js";
 
@@ -91,6 +91,9 @@ export interface HtmlOptions {
 
 type Col = { lang: Locale; text: string };
 
+/** HTML of one language's part of a two-language line, marked with its language when the page has two. */
+const inLanguage = (html: string, locale: Locale, bilingual: boolean) => (bilingual ? `<span lang="${locale}">${html}</span>` : html);
+
 /** A policy in one locale, or two side by side, as one HTML page. */
 export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
   const first = docs[0]!;
@@ -101,8 +104,10 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     layout: bilingual ? "bilingual" : "single",
     title: docs.map((d) => d.title).join(" / "),
     company: docs.map((d) => d.company).join(" / "),
-    // each name apart, so that two right-to-left names do not run together across the " / "
-    companyHtml: docs.map((d) => valueHtml(d.company)).join(" / "),
+    // each name apart, so that two right-to-left names do not run together across the " / ", and on the
+    // bilingual page in its language (a screen reader reads the English name with an English voice)
+    companyHtml: docs.map((d) => inLanguage(valueHtml(d.company), d.locale, bilingual)).join(" / "),
+    titleHtml: docs.map((d) => inLanguage(escapeHtml(d.title), d.locale, bilingual)).join(" / "),
     description: docs.map((d) => `${d.company} ${d.title}`).join(" / "),
     keywords: docs.map((d) => [d.title, d.shortName].join(", ")).join(", "),
     version: first.version,

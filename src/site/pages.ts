@@ -59,8 +59,11 @@ export function landingPage(site: SiteInput): string {
   const locales = [...(site.current["zh-CN"] ? ["zh-CN" as const] : []), ...(site.current.en ? ["en" as const] : []), ...(site.current["zh-CN"] && site.current.en ? ["bilingual" as const] : [])];
   const label = { "zh-CN": "中文", en: "English", bilingual: "中英对照 / Bilingual" };
   const titles = locales.filter((l) => l !== "bilingual").map((l) => site.current[l as Locale]!.title).join(" / ");
-  const companyNames = [...new Set(locales.filter((l) => l !== "bilingual").map((l) => site.current[l as Locale]!.company))];
-  const companies = companyNames.join(" / ");
+  const languages = locales.filter((l): l is Locale => l !== "bilingual");
+  // each language's name (once, when both are the same) in its language: the page is zh-CN
+  const companyParts = languages.filter((l, i) => languages.findIndex((m) => site.current[m]!.company === site.current[l]!.company) === i);
+  const companies = companyParts.map((l) => site.current[l]!.company).join(" / ");
+  const inLanguage = (html: string, l: Locale) => (l === "zh-CN" ? html : `<span lang="${l}">${html}</span>`);
   const version = doc.version === "draft" ? `${zh("policy.draft")} / ${en("policy.draft")}` : doc.version;
   const downloads = locales
     .map((l) => {
@@ -70,8 +73,8 @@ export function landingPage(site: SiteInput): string {
     .join("");
   const notice = site.notices.get("");
   const body = `<header class="title-block">
-<p class="company">${companyNames.map(valueHtml).join(" / ")}</p>
-<h1>${esc(titles)}</h1>
+<p class="company">${companyParts.map((l) => inLanguage(valueHtml(site.current[l]!.company), l)).join(" / ")}</p>
+<h1>${languages.map((l) => inLanguage(esc(site.current[l]!.title), l)).join(" / ")}</h1>
 <dl class="dates"><div><dt>${esc(zh("site.version"))} / ${esc(en("site.version"))}</dt><dd>${esc(version)}</dd></div><div><dt>${esc(zh("site.effective"))} / ${esc(en("site.effective"))}</dt><dd>${esc(formatDate(doc.effectiveIso, "zh-CN"))} / ${esc(formatDate(doc.effectiveIso, "en"))}</dd></div></dl>
 </header>
 <h2>${esc(zh("site.landing"))} / ${esc(en("site.landing"))}</h2>

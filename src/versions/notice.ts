@@ -182,8 +182,8 @@ export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: str
 <body class="single notice">
 ${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li>${copyLinks(links.cleanCopy, ["zh-CN", "en"]).map((a) => `<li>${a}</li>`).join("")}</ul></nav>` : ""}
 <header class="title-block">
-<p class="company">${valueHtml(n.company["zh-CN"])} / ${valueHtml(n.company.en)}</p>
-<h1>《${esc(n.title["zh-CN"])}》变更说明 / ${esc(n.title.en)}: what changed</h1>
+<p class="company">${valueHtml(n.company["zh-CN"])} / <span lang="en">${valueHtml(n.company.en)}</span></p>
+<h1>《${esc(n.title["zh-CN"])}》变更说明 / <span lang="en">${esc(n.title.en)}: what changed</span></h1>
 <p class="dates">${esc(versionLine(n))} · ${esc(formatDate(n.effective, "zh-CN"))}生效 / effective ${esc(formatDate(n.effective, "en"))}</p>
 <p class="materiality ${c.material ? "material" : ""}">${c.material ? "重大变更 / Material change" : "非重大变更 / Not a material change"}</p>
 </header>

@@ -49,7 +49,7 @@ describe("a right-to-left value is isolated", () => {
     }
     expect(page("policy.en.html")).toContain(`<p class="company"><bdi>${NAME.en}</bdi></p>`);
     // two right-to-left names would otherwise run together, the " / " between them moved
-    expect(page("policy.bilingual.html")).toContain(`<p class="company"><bdi>${NAME["zh-CN"]}</bdi> / <bdi>${NAME.en}</bdi></p>`);
+    expect(page("policy.bilingual.html")).toContain(`<p class="company"><span lang="zh-CN"><bdi>${NAME["zh-CN"]}</bdi></span> / <span lang="en"><bdi>${NAME.en}</bdi></span></p>`);
   });
 
   it("HTML: a left-to-right value is written as before, without <bdi>", () => {

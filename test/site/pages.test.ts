@@ -104,3 +104,19 @@ describe("sitemap.xml", () => {
     expect(pages.get(`${base}versions/1.0.0/policy.bilingual.html`)).toBe("2026-06-01");
   });
 });
+
+describe("two-language lines of a zh-CN page", () => {
+  it("mark their English part as English: the bilingual policy's title block and footer, the landing page, the notice", async () => {
+    const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { formats: ["html"] });
+    const page = (path: string) => String(built.files.find((f) => f.path === path)!.content);
+    const name = '<span lang="en">Aurora Datalink Technology (Hangzhou) Co., Ltd.</span>';
+    const bilingual = page("policy.bilingual.html");
+    expect(bilingual).toContain(`<p class="company"><span lang="zh-CN">极光数联科技（杭州）有限公司</span> / ${name}</p>`);
+    expect(bilingual).toContain('<h1><span lang="zh-CN">隐私政策</span> / <span lang="en">Privacy Policy</span></h1>');
+    expect(bilingual).toContain(`<p>${'<span lang="zh-CN">极光数联科技（杭州）有限公司</span>'} / ${name} · <span lang="zh-CN">隐私政策</span> / <span lang="en">Privacy Policy</span> · `);
+    expect(page("index.html")).toContain(`<p class="company">极光数联科技（杭州）有限公司 / ${name}</p>\n<h1>隐私政策 / <span lang="en">Privacy Policy</span></h1>`);
+    expect(page("changes.html")).toContain(`<p class="company">极光数联科技（杭州）有限公司 / ${name}</p>\n<h1>《隐私政策》变更说明 / <span lang="en">Privacy Policy: what changed</span></h1>`);
+    // a page in one language has nothing to mark
+    expect(page("policy.en.html")).toContain('<p class="company">Aurora Datalink Technology (Hangzhou) Co., Ltd.</p>\n  <h1>Privacy Policy</h1>');
+  });
+});
