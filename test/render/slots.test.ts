@@ -29,6 +29,8 @@ const VALUES = [
   "x\ny", "tab\there", " padded ", "trailing  ", "😀 emoji", "emoji 😀", "𠀀ext-B", "한국어", "ｶﾀｶﾅ", "ａｂｃ", "·dot", "é", "e\u0301",
   "ｘ１", "\u00a0nbsp", "https://a.example/x_y?q=1&r=2", "privacy@acme.example", "[link](javascript:alert(1))", "\\", "a\\", "~~s~~",
   "\uE000", "a\uE0000\uE001a", "中\uE000", "\u2028", "a|b", "{{x}}", "$1", "x_", "_x", "ab*", "中*", "*中", "“", "”x",
+  // right-to-left values are written in bidi isolates (U+2068...U+2069), which markdown-it reads as letters
+  "אופק", "אופק 2.0", "(שלום)", "*עברית*", "1. عربي", "- عربي", "مرحبا|x", "עברית_", "א\u2068ב",
 ];
 
 // template shapes in which the neighbours of a value matter to markdown-it
