@@ -120,3 +120,20 @@ describe("two-language lines of a zh-CN page", () => {
     expect(page("policy.en.html")).toContain('<p class="company">Aurora Datalink Technology (Hangzhou) Co., Ltd.</p>\n  <h1>Privacy Policy</h1>');
   });
 });
+
+describe("the embeddable fragment", () => {
+  it("has no <main> and no id=\"content\": it goes inside the host page's own <main>, where another is invalid HTML", async () => {
+    const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { formats: ["html"] });
+    const page = (path: string) => String(built.files.find((f) => f.path === path)!.content);
+    for (const locale of ["zh-CN", "en"]) {
+      const fragment = page(`policy.${locale}.fragment.html`);
+      expect(fragment).not.toMatch(/<main\b/);
+      expect(fragment).not.toContain('id="content"');
+      // the policy itself is all there
+      expect(fragment).toContain('<div class="policy-body">\n<section id="intro"');
+      expect(fragment.match(/<\/?div\b/g)!.filter((t) => t === "<div").length).toBe(fragment.match(/<\/div>/g)!.length);
+      // the page keeps its landmark, which its skip link leads to
+      expect(page(`policy.${locale}.html`)).toMatch(/<main id="content">\n<section id="intro"[\s\S]*<\/main>/);
+    }
+  });
+});
