@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildProfile } from "../build.js";
 import { builtinPaths } from "../paths.js";
 import { diffVersions } from "../versions/changes.js";
 import { asView, draftChanges } from "../versions/history.js";
-import { CLEAN_COPY, makeNotice, noticeHtml, noticeMarkdown } from "../versions/notice.js";
+import { makeNotice, noticeHtml, noticeMarkdown } from "../versions/notice.js";
 import { defineCommand, EXIT, UsageError } from "./command.js";
 
 export default defineCommand({
@@ -48,7 +50,8 @@ Options:
       notice = makeNotice(diffVersions(from ? asView(from) : null, asView(to)), asView(to), to.released);
     }
     if (format === "json") io.out(JSON.stringify(notice, null, 2));
-    else if (format === "html") io.out(noticeHtml(notice, { cleanCopy: CLEAN_COPY, assets: "assets" }));
+    // printed to stand alone: its stylesheet inside it, and no links to pages that are not beside it
+    else if (format === "html") io.out(noticeHtml(notice, { cleanCopy: {}, styles: readFileSync(join(builtinPaths.templates, "policy.css"), "utf8") }));
     else io.out(noticeMarkdown(notice));
     return EXIT.ok;
   },

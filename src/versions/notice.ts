@@ -161,11 +161,16 @@ export function noticeBlock(n: Notice, locale: Locale): string {
 }
 
 /** The notice as an HTML page beside the policy pages (same stylesheet), with <ins> and <del>. */
-export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: string; home?: string }): string {
+/**
+ * `assets`: the folder of the site's stylesheets, for a notice in the site; `styles`: the stylesheet itself,
+ * for a notice that stands alone (`diff --format html > notice.html`), where no assets folder is beside it.
+ */
+export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets?: string; styles?: string; home?: string }): string {
   const c = n.changes;
   const rows = c.clauses
     .map((x) => `<tr><td>${KIND[x.kind]["zh-CN"]} / ${KIND[x.kind].en}</td><td><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></td><td>${sectionLabels(n, x).map((t) => `<span lang="zh-CN">${esc(t["zh-CN"])}</span> / <span lang="en">${esc(t.en)}</span>`).join(" → ")}</td></tr>`)
     .join("\n");
+  const copy = copyLinks(links.cleanCopy, ["zh-CN", "en", "bilingual"]);
   const redlines = c.clauses
     .filter((x) => x.redline)
     .map((x) => `<section class="redline"><h3><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></h3>${(["zh-CN", "en"] as const).map((l) => `<p lang="${l}">${redlineHtml(x.redline![l])}</p>`).join("")}</section>`)
@@ -176,8 +181,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets: str
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(n.title["zh-CN"])}变更说明 / ${esc(n.title.en)}: what changed – ${esc(n.company["zh-CN"])}</title>
-<link rel="stylesheet" href="${esc(links.assets)}/fonts.css">
-<link rel="stylesheet" href="${esc(links.assets)}/policy.css">
+${links.assets !== undefined ? `<link rel="stylesheet" href="${esc(links.assets)}/fonts.css">\n<link rel="stylesheet" href="${esc(links.assets)}/policy.css">` : `<style>\n${(links.styles ?? "").replace(/<\//g, "<\\/")}</style>`}
 </head>
 <body class="single notice">
 ${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation"><ul class="links"><li><a href="${esc(links.home)}">首页 / Home</a></li>${copyLinks(links.cleanCopy, ["zh-CN", "en"]).map((a) => `<li>${a}</li>`).join("")}</ul></nav>` : ""}
@@ -191,7 +195,7 @@ ${links.home ? `<nav class="site-nav" aria-label="页面导航 / Site navigation
 <section><h2>通知 / Notice</h2>${noticeBlock(n, "zh-CN")}${noticeBlock(n, "en")}</section>
 ${rows ? `<section><h2>条款变更 / Changes by clause</h2><div class="table-wrap"><table><thead><tr><th>变更 / Change</th><th>条款 / Clause</th><th>章节 / Section</th></tr></thead><tbody>${rows}</tbody></table></div></section>` : ""}
 ${redlines ? `<section><h2>修订对照 / Redline</h2><p class="legend"><del>删除 / deleted</del> <ins>新增 / inserted</ins></p>${redlines}</section>` : ""}
-<section><h2>新版本全文 / Clean copy</h2><p>${copyLinks(links.cleanCopy, ["zh-CN", "en", "bilingual"]).join(" · ")}</p></section>
+${copy.length ? `<section><h2>新版本全文 / Clean copy</h2><p>${copy.join(" · ")}</p></section>` : ""}
 </main>
 </body>
 </html>

@@ -360,6 +360,16 @@ describe("policypress diff on the example", () => {
     const both = cli(["diff", "--json", "--format", "md"]);
     expect([both.code, JSON.parse(both.stdout).problems[0].message]).toEqual([2, "--json prints the notice as JSON; it cannot go with --format md"]);
   });
+
+  it("--format html stands alone: its stylesheet inside it, no link to a stylesheet or page that is not beside it", () => {
+    const r = cli(["diff", "--to", "2.0.0", "--format", "html"]);
+    expect(r.code).toBe(0);
+    // saved anywhere (`> notice.html`), it linked assets/policy.css and policy.en.html, found nowhere
+    expect(r.stdout).not.toMatch(/\s(href|src)="/);
+    expect(r.stdout).toMatch(/<style>\n[^<]*\.materiality\.material \{[^<]*<\/style>/);
+    expect(r.stdout).toContain("<del>删除 / deleted</del>");
+    expect(r.stdout).not.toContain("Clean copy");
+  });
 });
 
 describe("policypress clauses with an own clause holding control characters", () => {
