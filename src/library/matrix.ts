@@ -1,6 +1,7 @@
 import type { Library } from "../load/library.js";
 import type { Topic } from "../schema/clause.js";
 import { escapeHtml as esc } from "../render/text.js";
+import { compareText } from "../text-order.js";
 
 export interface SourceMatrix {
   sources: string[];
@@ -10,11 +11,11 @@ export interface SourceMatrix {
 /** Which source policy covers which topic, and with which clause variants. */
 export function sourceMatrix(library: Library): SourceMatrix {
   const clauses = [...library.clauses.values()];
-  const sources = [...new Set(clauses.flatMap((c) => c.sources.map((s) => s.policy)))].sort();
+  const sources = [...new Set(clauses.flatMap((c) => c.sources.map((s) => s.policy)))].sort(compareText);
   const rows = library.topics.map((topic) => ({
     topic,
     cells: sources.map((source) =>
-      clauses.filter((c) => c.topic === topic.id && c.sources.some((s) => s.policy === source)).map((c) => c.key).sort(),
+      clauses.filter((c) => c.topic === topic.id && c.sources.some((s) => s.policy === source)).map((c) => c.key).sort(compareText),
     ),
   }));
   return { sources, rows: rows.filter((r) => r.cells.some((c) => c.length)) };
