@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { rawHtmlIn } from "./clause-markup.js";
+import { checkHelperCall, type Argument } from "./helper-arguments.js";
 import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
 import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
@@ -128,7 +129,7 @@ function isPrintable(field: z.ZodType): boolean {
   return d.type !== "object" && d.type !== "array" && d.type !== "record";
 }
 
-/** The schema of what `{{#each path}}` goes over, read where the path is (`../x`, `@root.x`, `this`); undefined when it names no field. */
+/** The schema of the field a path names, read where the path is (`../x`, `@root.x`, `this`): what `{{#each path}}` goes over, what a helper is given; undefined when it names no field. */
 function eachTarget(p: hbs.AST.PathExpression, stack: z.ZodType[]): z.ZodType | undefined {
   if (p.data) return p.parts[0] === "root" && p.parts.length > 1 ? schemaAt(profileSchema, p.parts.slice(1)) : undefined;
   const context = stack[stack.length - 1 - p.depth];
@@ -179,6 +180,16 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
   };
   const unknownHelper = (n: hbs.AST.Node, name: string) =>
     problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(n), field: name, message: `the ${locale} text calls an unknown helper "${name}"`, hint: HELPER_HINT });
+  // what each argument of a helper call is, so that {{list features.cookies}} (a flag) is caught here, not at render
+  const checkCall = (n: hbs.AST.Node, name: string, params: hbs.AST.Expression[], stack: z.ZodType[]) => {
+    const args = params.map((param): Argument | undefined => {
+      if (param.type === "PathExpression") return { field: (param as hbs.AST.PathExpression).original, schema: eachTarget(param as hbs.AST.PathExpression, stack) };
+      if (param.type.endsWith("Literal") && param.type !== "UndefinedLiteral" && param.type !== "NullLiteral") return { literal: (param as hbs.AST.StringLiteral).value };
+      return undefined;
+    });
+    // a sub-expression's value is not known before rendering: such a call is not judged
+    if (args.every((a) => a)) problems.push(...checkHelperCall(name, args as Argument[], { file: clause.file, line: line(n), locale }));
+  };
   const checkParams = (params: hbs.AST.Expression[], stack: z.ZodType[]) => {
     for (const param of params)
       if (param.type === "PathExpression") checkPath(param as hbs.AST.PathExpression, stack);
@@ -186,6 +197,7 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
         const sub = param as hbs.AST.SubExpression;
         const name = (sub.path as hbs.AST.PathExpression).original;
         if (!HELPERS.includes(name)) unknownHelper(sub, name);
+        else checkCall(sub, name, sub.params, stack);
         checkParams(sub.params, stack);
       }
   };
@@ -200,7 +212,10 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
       if ((m.params.length || m.hash) && !HELPERS.includes(path.original)) unknownHelper(m, path.original);
       if (HELPERS.includes(path.original) && !m.params.length)
         problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: line(m), field: path.original, message: `the ${locale} text calls {{${path.original}}} without the field it formats`, hint: `Name the field: {{${path.original} field.name}} (docs/clause-format.md).` });
-      else if (m.params.length || HELPERS.includes(path.original)) checkParams(m.params, stack);
+      else if (m.params.length || HELPERS.includes(path.original)) {
+        checkParams(m.params, stack);
+        if (HELPERS.includes(path.original)) checkCall(m, path.original, m.params, stack);
+      }
       else if (path.type !== "PathExpression")
         problems.push({ code: "TEMPLATE_SYNTAX", file: clause.file, line: line(m), field: locale, message: `the ${locale} text puts a fixed value in braces ({{${JSON.stringify((m.path as unknown as { value: unknown }).value)}}})`, hint: "Write the text itself, without braces; braces hold profile fields such as {{company.name}}." });
       else checkPath(path, stack, true);
