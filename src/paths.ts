@@ -16,6 +16,7 @@ export const builtinPaths = {
   clauses: join(packageRoot, "clauses"),
   sets: join(packageRoot, "clauses", "sets"),
   topics: join(packageRoot, "clauses", "topics.yaml"),
+  citations: join(packageRoot, "clauses", "citations.yaml"),
   requirements: join(packageRoot, "clauses", "requirements"),
   locales: join(packageRoot, "locales"),
   templates: join(packageRoot, "templates"),

@@ -46,14 +46,14 @@ export function parseClauseFile(raw: string, file: string, origin: Clause["origi
 }
 
 /**
- * Where `id`, `topic`, `when`, `assumes` and each condition path are written (checks after loading point
+ * Where `id`, `topic`, `when`, `assumes`, `law`, `sources` and each condition path and citation are written (checks after loading point
  * there). Found in the front matter's lines by name: asking the YAML reader for positions cost 30 ms for
  * the library's 220 files, on every render thread.
  */
 function fieldLines(front: string[], fm: ClauseFrontMatter): Record<string, number> {
   const lines: Record<string, number> = {};
   const lineAt = (i: number) => i + 2; // front[0] is the file's second line, after ---
-  for (const key of ["id", "topic", "when", "assumes", "law"]) {
+  for (const key of ["id", "topic", "when", "assumes", "law", "sources"]) {
     const i = front.findIndex((l) => l.startsWith(`${key}:`));
     if (i >= 0) lines[key] = lineAt(i);
   }
@@ -64,7 +64,27 @@ function fieldLines(front: string[], fm: ClauseFrontMatter): Record<string, numb
       if (i >= 0) lines[`${key}.${path}`] = lineAt(i);
     }
   }
+  citationLines(front, fm, lines, lineAt);
   return lines;
+}
+
+/** Where each `law:` reference and each `sources:` entry's policy and section are written, in order. */
+function citationLines(front: string[], fm: ClauseFrontMatter, lines: Record<string, number>, lineAt: (i: number) => number): void {
+  const find = (from: number, text: string) => front.findIndex((l, j) => j >= from && l.includes(text));
+  let cursor = (lines.law ?? 2) - 2;
+  fm.law.forEach((ref, i) => {
+    const j = find(cursor, ref);
+    if (j >= 0) [lines[`law[${i}]`], cursor] = [lineAt(j), j];
+  });
+  cursor = (lines.sources ?? 2) - 2;
+  fm.sources.forEach((source, i) => {
+    const policy = find(cursor, source.policy);
+    if (policy < 0) return;
+    const section = find(policy, source.section);
+    lines[`sources[${i}].policy`] = lineAt(policy);
+    if (section >= 0) lines[`sources[${i}].section`] = lineAt(section);
+    cursor = Math.max(policy, section);
+  });
 }
 
 function readBodies(lines: string[], start: number, file: string) {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
+import { checkCitations } from "../check/citations.js";
 import { checkClause, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
@@ -10,6 +11,7 @@ import { LOCALES } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { knownKeys, schemaAt } from "../schema/walk.js";
 import { closest, zodProblems } from "../schema/zod-problems.js";
+import { CITATIONS_FILE, readCitations } from "./citations.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
 import { FolderCache, recheckFiles } from "./fresh.js";
@@ -118,7 +120,8 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
       if (!file.endsWith(".md") && inSetsFolder(root.dir, file)) sets.push(...(await addSet(library, file, root.origin, problems)));
       // the built-in library's other YAML (topics, the checklist) is its own; in an own folder, a set in
       // the wrong place would be skipped without a word, and the build fail later on an unknown set
-      else if (!file.endsWith(".md") && root.origin === "own") {
+      // an own folder's citations.yaml adds to the laws and sources its clauses may cite (readCitations)
+      else if (!file.endsWith(".md") && root.origin === "own" && file !== join(root.dir, CITATIONS_FILE)) {
         const misplaced = await misplacedSet(root.dir, file);
         problems.addAll(misplaced);
         if (!misplaced.length) library.unread.push({ root: root.dir, path: file });
@@ -129,6 +132,8 @@ async function readLibrary(dirs: LibraryDirs): Promise<Library> {
   for (const { set, lineOf } of sets)
     if (library.sets.get(set.id) === set) problems.addAll([...checkSetReferences(set, library, lineOf, unreadable), ...checkSetSections(set), ...checkSetConditions(set, lineOf)]);
   checkTopics(library, problems);
+  const citations = await readCitations(dirs.own, problems);
+  for (const clause of library.clauses.values()) problems.addAll(checkCitations(clause, citations));
   // a library that fails to load is not checked clause by clause later: the clauses that did load are
   // checked now, so one run reports every problem of every file
   if (!problems.empty) for (const clause of library.clauses.values()) if (clause.origin === "own") problems.addAll(checkClause(clause));
