@@ -343,6 +343,27 @@ describe("policypress clauses", () => {
   });
 });
 
+describe("terminal escape sequences in what a command prints", () => {
+  // a clause folder shared by others, or an argument pasted from a web page, must not drive the terminal
+  const dir = tempDir();
+  writeFileSync(join(dir, "esc.md"), '---\nid: own.esc\ntopic: intro\ntitle: { zh-CN: "\\e]0;pwned\\a标题", en: "\\e[2J\\rTitle" }\n---\n:::zh-CN\n甲。\n:::\n\n:::en\nA.\n:::\n');
+
+  it("shows a control character of a clause title or an argument as \\u001b, on stdout and in messages", () => {
+    const list = cli(["clauses", "list", "--dir", dir, "--topic", "intro"]);
+    expect(list.stdout).toContain("own.esc:default                                      \\u001b]0;pwned\\u0007标题 / \\u001b[2J\\u000dTitle\n");
+    const show = cli(["clauses", "show", "own.\u001b[31mx\u009b", "--dir", dir]);
+    expect(show.code).toBe(2);
+    expect(show.stderr.split("\n")[0]).toBe('policypress clauses: no clause "own.\\u001b[31mx\\u009b" (try `policypress clauses search`)');
+    expect(cli(["\u001b[2J"]).stderr.split("\n")[0]).toBe('policypress: unknown command "\\u001b[2J"');
+  });
+
+  it("keeps --json the same value: the escape is JSON's own", () => {
+    const r = cli(["clauses", "show", "own.esc", "--dir", dir, "--json"]);
+    expect(r.stdout).not.toMatch(/[\u001b\u0007\r]/);
+    expect(JSON.parse(r.stdout).title).toEqual({ "zh-CN": "\u001b]0;pwned\u0007标题", en: "\u001b[2J\rTitle" });
+  });
+});
+
 describe("policypress diff on the example", () => {
   it("prints the notice between its two releases, a lawyer's letter in both languages", () => {
     const r = cli(["diff", "--to", "2.0.0"]);
