@@ -157,7 +157,9 @@ export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefi
 
 /**
  * How to add a clause in the profile, as YAML to copy: `clauses: { add: [{ clause: X, section: S }] }`, the
- * section being the set's first whose clauses share the clause's topic family (rights, cookies...).
+ * section being the set's section named after the clause's topic family (rights, cookies...), else its first
+ * whose clauses share that family: a set that follows its source (creality's puts rights.access among
+ * its security clauses) must not have a rights clause offered for the security section.
  */
 export function addSnippet(clauseKey: string, policy: BuiltPolicy): string {
   const family = policy.library.clauses.get(clauseKey)?.topic.split(".")[0];
@@ -165,7 +167,7 @@ export function addSnippet(clauseKey: string, policy: BuiltPolicy): string {
   return `clauses: { add: [{ clause: ${clauseKey}, section: ${section ?? "SECTION"} }] }`;
 }
 
-/** The first section of the policy's clause set holding each topic family (found once per set and library: every missing item of every profile asks). */
+/** The section of the policy's clause set for each topic family, as addSnippet says (found once per set and library: every missing item of every profile asks). */
 function sectionsByFamily({ resolved: { set }, library }: BuiltPolicy): Map<string, string> {
   let byLibrary = familySections.get(set);
   if (!byLibrary) familySections.set(set, (byLibrary = new WeakMap()));
@@ -175,7 +177,7 @@ function sectionsByFamily({ resolved: { set }, library }: BuiltPolicy): Map<stri
     for (const s of set.sections)
       for (const e of s.clauses) {
         const family = library.variants.get((typeof e === "string" ? e : e.clause).split(":")[0]!)?.[0]?.topic.split(".")[0];
-        if (family && !sections.has(family)) sections.set(family, s.id);
+        if (family && (!sections.has(family) || s.id === family)) sections.set(family, s.id);
       }
   }
   return sections;
