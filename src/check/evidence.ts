@@ -164,7 +164,9 @@ export function whyLeftOut(clause: Clause, policy: BuiltPolicy): string | undefi
 export function addSnippet(clauseKey: string, policy: BuiltPolicy): string {
   const family = policy.library.clauses.get(clauseKey)?.topic.split(".")[0];
   const section = family && sectionsByFamily(policy).get(family);
-  return `clauses: { add: [{ clause: ${clauseKey}, section: ${section ?? "SECTION"} }] }`;
+  // no section of the set holds the family: the lawyer picks one, and is told the set's sections
+  if (!section) return `clauses: { add: [{ clause: ${clauseKey}, section: SECTION }] }, SECTION being one of the clause set's sections (${policy.resolved.set.sections.map((s) => s.id).join(", ")})`;
+  return `clauses: { add: [{ clause: ${clauseKey}, section: ${section} }] }`;
 }
 
 /** The section of the policy's clause set for each topic family, as addSnippet says (found once per set and library: every missing item of every profile asks). */

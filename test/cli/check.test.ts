@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, fixtures, tempDir } from "../helpers.js";
+import { cli, fixtures, root, tempDir } from "../helpers.js";
 import { caseProfile } from "../check/fixture.js";
 
 describe("policypress check: the checklist and the consistency rules", () => {
@@ -39,6 +39,14 @@ describe("policypress check: the checklist and the consistency rules", () => {
     expect(items.find((i: { id: string }) => i.id === "PIPL-17-1-1")).toMatchObject({ law: "PIPL", status: "missing", severity: "required", article: { en: "Art. 17(1)(i)" } });
     expect(items.find((i: { id: string }) => i.id === "PIPL-57")).toMatchObject({ status: "satisfied", satisfiedBy: [{ clause: "security.incidents:response-team", anchor: "security-incidents", via: "law: PIPL-57" }] });
     expect(json.problems.map((p: { field: string }) => p.field)).toEqual(["PIPL-17-1-1", "GBT35273-5.5-1"]);
+  });
+
+  it("offers a clause for a section the set has: SECTION, where it has none for the family, comes with the set's sections", () => {
+    const r = cli(["check", join(root, "examples", "sources", "ppio", "profile.yaml"), "--json"]);
+    const dates = JSON.parse(r.stdout).results[0].requirements.find((i: { id: string }) => i.id === "GBT35273-D-dates");
+    expect(dates.add).toBe(
+      "Add one of these clauses (clauses.add in the profile, or the clause set): effective.dates:default; effective.on-publication:publication-date; effective.signature:company-and-version. In the profile: clauses: { add: [{ clause: effective.dates:default, section: SECTION }] }, SECTION being one of the clause set's sections (intro, collection, cookies, sharing, rights, exclusions, children, security, retention, changes, contact).",
+    );
   });
 
   it("writes a page for lawyers, items by law, linked to the clauses in the policy pages", () => {
