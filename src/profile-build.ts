@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { checkedClause } from "./check/library.js";
+import { checkedClause, conditionProblems, passedChecks } from "./check/library.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
@@ -60,7 +60,10 @@ export async function withReferenceProblems<T>(load: () => T | Promise<T>, readL
 /** The render stage of `buildProfile`, for a profile already loaded and resolved. */
 export async function renderProfile(loaded: LoadedProfile, library: Library, resolved: ResolvedPolicy, site: ProfileOptions = {}): Promise<ProfileBuild> {
   const locales = site.locales ?? [...LOCALES];
-  const clauseProblems = resolved.sections.flatMap((s) => s.clauses.flatMap(checkedClause));
+  // a clause the set or the profile names but leaves out may be left out only for a condition on no field
+  // (a clause known to pass its checks, as the built-in library's, has none)
+  const leftOut = resolved.decisions.filter((d) => !d.included).map((d) => library.clauses.get(d.clause)).filter((c) => c !== undefined && !passedChecks(c));
+  const clauseProblems = dedupe([...resolved.sections.flatMap((s) => s.clauses.flatMap(checkedClause)), ...leftOut.flatMap(conditionProblems)]);
   if (clauseProblems.length) throw new PolicyError(clauseProblems);
   const documents: Partial<Record<Locale, PolicyDocument>> = {};
   const problems: Problem[] = [];

@@ -1,8 +1,9 @@
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../src/errors.js";
 import { buildProfile } from "../src/profile-build.js";
-import { root } from "./helpers.js";
+import { root, tempDir } from "./helpers.js";
 
 const canonical = async (base: string) => {
   const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { base, formats: ["html"] });
@@ -28,5 +29,20 @@ describe("buildProfile()'s options", () => {
     const error = (await buildProfile(profile, wrong).catch((e: unknown) => e)) as PolicyError;
     expect(error).toBeInstanceOf(PolicyError);
     expect(error.problems.map((p) => `${p.code} ${p.field}`).sort()).toEqual(["BAD_OPTION local", "BAD_OPTION locales.0", "BAD_OPTION paper", "BAD_OPTION siteUrl"]);
+  });
+});
+
+describe("a clause left out of the policy", () => {
+  it("is reported when its condition names no profile field: the clause the profile adds would vanish without a word", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "own"));
+    copyFileSync(join(root, "examples", "acme", "profile.yaml"), join(dir, "profile.yaml"));
+    appendFileSync(join(dir, "profile.yaml"), "\nclauses:\n  dirs: [own]\n  add: [{ clause: own.cookie, section: cookies }]\n");
+    writeFileSync(join(dir, "own", "c.md"), "---\nid: own.cookie\ntopic: cookies\ntitle: { zh-CN: 甲, en: A }\nwhen: { features.cookie: true }\n---\n:::zh-CN\n甲。\n:::\n\n:::en\nA.\n:::\n");
+    const error = (await buildProfile(join(dir, "profile.yaml"), { formats: ["md"] }).catch((e: unknown) => e)) as PolicyError;
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error.problems.map((p) => `${p.file?.split("/").slice(-2).join("/")}:${p.line} ${p.code} [${p.field}] ${p.message} / ${p.hint}`)).toEqual([
+      'own/c.md:5 UNKNOWN_CONDITION_FIELD [when.features.cookie] the condition names "features.cookie", which is not a profile field / Did you mean features.cookies? See schema/profile.schema.json for the fields.',
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from 
 import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
+import { closest } from "../schema/zod-problems.js";
 import { defOf, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
 
 /**
@@ -83,10 +84,35 @@ export function checkClause(clause: Clause): Problem[] {
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
     }
   }
-  for (const [key, condition] of [["when", clause.when], ["assumes", clause.assumes]] as const)
-    for (const path of unknownConditionPaths(condition))
-      problems.push({ code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message: `the condition names "${path}", which is not a profile field`, hint: "See schema/profile.schema.json for the fields." });
+  problems.push(...conditionProblems(clause));
   return problems;
+}
+
+/**
+ * The fields a clause's `when:` and `assumes:` name that no profile has. Such a condition never holds: a
+ * clause a profile adds is left out without a word, so a build checks this of the clauses its set and
+ * profile name but leave out too, not only of those it prints.
+ */
+export function conditionProblems(clause: Clause): Problem[] {
+  return (["when", "assumes"] as const).flatMap((key) =>
+    unknownConditionPaths(clause[key]).map((path) => ({
+      code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`,
+      message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
+    })),
+  );
+}
+
+/** "Did you mean features.cookies? " for feature.cookie, when each misspelt step is close to a field. */
+export function closestField(path: string): string {
+  const steps: string[] = [];
+  for (const step of path.split(".")) {
+    const parent = steps.length ? schemaAt(profileSchema, steps) : profileSchema;
+    const keys = parent ? knownKeys(parent, []) : [];
+    const guess = keys.includes(step) ? step : closest(step, keys);
+    if (!guess) return "";
+    steps.push(guess);
+  }
+  return `Did you mean ${steps.join(".")}? `;
 }
 
 /** The fields a condition (of a clause, or of a clause set's section or entry) names that no profile has: always unset. */

@@ -2,15 +2,13 @@ import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkCitations } from "../check/citations.js";
-import { checkClause, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
+import { checkClause, closestField, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { hasKey } from "../render/i18n.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Condition, type Topic } from "../schema/clause.js";
 import { LOCALES } from "../schema/localized.js";
-import { profileSchema } from "../schema/profile.js";
-import { knownKeys, schemaAt } from "../schema/walk.js";
-import { closest, zodProblems } from "../schema/zod-problems.js";
+import { zodProblems } from "../schema/zod-problems.js";
 import { CITATIONS_FILE, readCitations } from "./citations.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
@@ -330,19 +328,6 @@ function checkSetConditions(set: ClauseSet, lineOf: (p: PropertyKey[]) => number
     section.clauses.forEach((entry, ci) => typeof entry === "object" && check(entry.when, ["sections", si, "clauses", ci, "when"], `sections[${si}].clauses[${ci}].when`));
   });
   return problems;
-}
-
-/** "Did you mean features.cookies? " for feature.cookie, when each misspelt step is close to a field. */
-function closestField(path: string): string {
-  const steps: string[] = [];
-  for (const step of path.split(".")) {
-    const parent = steps.length ? schemaAt(profileSchema, steps) : profileSchema;
-    const keys = parent ? knownKeys(parent, []) : [];
-    const guess = keys.includes(step) ? step : closest(step, keys);
-    if (!guess) return "";
-    steps.push(guess);
-  }
-  return `Did you mean ${steps.join(".")}? `;
 }
 
 /** Why a clause reference does not resolve, or undefined when it does. */
