@@ -8,7 +8,7 @@ import { builtinPaths } from "../paths.js";
 import { hasKey } from "../render/i18n.js";
 import { clauseSetSchema, topicsSchema, type Clause, type ClauseSet, type Condition, type Topic } from "../schema/clause.js";
 import { LOCALES } from "../schema/localized.js";
-import { zodProblems } from "../schema/zod-problems.js";
+import { closest, zodProblems } from "../schema/zod-problems.js";
 import { CITATIONS_FILE, readCitations } from "./citations.js";
 import { parseClauseFile } from "./clause-file.js";
 import { displayPath, listFiles, readText } from "./files.js";
@@ -334,7 +334,10 @@ function checkSetConditions(set: ClauseSet, lineOf: (p: PropertyKey[]) => number
 export function unknownRef(ref: string, library: Library): { message: string; hint: string } | undefined {
   const [id, variant] = ref.split(":") as [string, string | undefined];
   const variants = library.variants.get(id);
-  if (!variants) return { message: `unknown clause "${id}"`, hint: "List the clauses with `policypress clauses`; check the spelling of the id." };
+  if (!variants) {
+    const guess = closest(id, [...library.variants.keys()]);
+    return { message: `unknown clause "${id}"${guess ? `; did you mean ${guess}?` : ""}`, hint: "List the clauses with `policypress clauses`; check the spelling of the id." };
+  }
   if (variant && !variants.some((c) => c.variant === variant))
     return { message: `clause "${id}" has no variant "${variant}"`, hint: `Its variants: ${variants.map((c) => c.variant).join(", ")}.` };
   if (!variant && variants.length > 1 && !variants.some((c) => c.variant === "default"))

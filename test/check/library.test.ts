@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLibrary } from "../../src/check/library.js";
-import { formatProblem } from "../../src/errors.js";
+import { formatProblem, type Problem } from "../../src/errors.js";
 import { loadLibrary } from "../../src/load/library.js";
 import { tempDir } from "../helpers.js";
 
@@ -109,6 +109,14 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
       'bad.md:12 TEMPLATE_HELPER_ARGUMENT [company.name] the en text calls {{items company.name}}, but items takes the key of a collection scenario in quotes, not a field\n  {{items}} takes the key of a collection scenario, in quotes: {{items "registration"}}.',
       "bad.md:12 TEMPLATE_HELPER_ARGUMENT [date] the en text calls {{date company.name 1}}, but date takes one argument: the others would be ignored\n  {{date}} formats a date (YYYY-MM-DD).",
       "bad.md:12 TEMPLATE_HELPER_ARGUMENT [company.name] the en text calls {{date company.name 1}}, but company.name is a text\n  {{date}} formats a date (YYYY-MM-DD), e.g. policy.effectiveDate, policy.updatedDate, policy.publishedDate, policy.firstPublishedDate.",
+    ]);
+  });
+
+  it("names the clause an own set most likely meant by a misspelt id", async () => {
+    const error = await libraryWith({ "sets/mine.yaml": "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    clauses: [intro.welcom, no.such-thing]\n" }).catch((e: unknown) => e);
+    expect((error as { problems: Problem[] }).problems.map((p) => `${p.line} ${p.field} ${p.message}`)).toEqual([
+      '5 sections[0].clauses[0] unknown clause "intro.welcom"; did you mean intro.welcome?',
+      '5 sections[0].clauses[1] unknown clause "no.such-thing"',
     ]);
   });
 
