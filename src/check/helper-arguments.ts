@@ -70,13 +70,15 @@ function literalKind(value: string | number | boolean, helper: string): Kind {
  * cannot use, a second argument it does not take, a field of each entry the entries lack, a fixed value
  * with no label. An argument that names no field is left to the placeholder check.
  */
-export function checkHelperCall(helper: string, args: Argument[], at: { file: string; line: number; locale: Locale }): Problem[] {
+export function checkHelperCall(helper: string, args: Argument[], at: { file: string; line: number; locale: Locale }, named: string[] = []): Problem[] {
   const takes = TAKES[helper];
   if (!takes || !args.length) return [];
-  const call = `{{${helper} ${args.map((a) => ("field" in a ? a.field : JSON.stringify(a.literal))).join(" ")}}}`;
+  const call = `{{${helper} ${[...args.map((a) => ("field" in a ? a.field : JSON.stringify(a.literal))), ...named.map((n) => `${n}=…`)].join(" ")}}}`;
   const problem = (field: string, message: string, hint: string): Problem => ({ code: "TEMPLATE_HELPER_ARGUMENT", file: at.file, line: at.line, field, message: `the ${at.locale} text calls ${call}, ${message}`, hint });
   const [first, second] = args;
   const problems: Problem[] = [];
+  // {{date policy.effectiveDate format="x"}}: no helper reads a named argument, so it would change nothing
+  if (named.length) problems.push(problem(helper, `but ${helper} takes no named argument (${named.join(", ")})`, `${takes.says}.`));
   if (args.length > takes.max) problems.push(problem(helper, `but ${helper} takes ${takes.max === 1 ? "one argument" : "at most two"}: the others would be ignored`, `${takes.says}.`));
   const kind = "field" in first! ? (first.schema && kindOf(first.schema)) : literalKind(first!.literal, helper);
   const name = "field" in first! ? first.field : JSON.stringify(first!.literal);

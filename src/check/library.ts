@@ -207,14 +207,15 @@ function checkPlaceholders(ast: hbs.AST.Program, clause: Clause, locale: Locale)
   const unknownHelper = (n: hbs.AST.Node, name: string) =>
     problems.push({ code: "TEMPLATE_UNKNOWN_HELPER", file: clause.file, line: line(n), field: name, message: `the ${locale} text calls an unknown helper "${name}"`, hint: HELPER_HINT });
   // what each argument of a helper call is, so that {{list features.cookies}} (a flag) is caught here, not at render
-  const checkCall = (n: hbs.AST.Node, name: string, params: hbs.AST.Expression[], stack: z.ZodType[]) => {
+  const checkCall = (n: hbs.AST.Node & { hash?: hbs.AST.Hash }, name: string, params: hbs.AST.Expression[], stack: z.ZodType[]) => {
     const args = params.map((param): Argument | undefined => {
       if (param.type === "PathExpression") return { field: (param as hbs.AST.PathExpression).original, schema: eachTarget(param as hbs.AST.PathExpression, stack) };
       if (param.type.endsWith("Literal") && param.type !== "UndefinedLiteral" && param.type !== "NullLiteral") return { literal: (param as hbs.AST.StringLiteral).value };
       return undefined;
     });
     // a sub-expression's value is not known before rendering: such a call is not judged
-    if (args.every((a) => a)) problems.push(...checkHelperCall(name, args as Argument[], { file: clause.file, line: line(n), locale }));
+    const named = (n.hash?.pairs ?? []).map((pair) => pair.key);
+    if (args.every((a) => a)) problems.push(...checkHelperCall(name, args as Argument[], { file: clause.file, line: line(n), locale }, named));
   };
   const checkParams = (params: hbs.AST.Expression[], stack: z.ZodType[]) => {
     for (const param of params)

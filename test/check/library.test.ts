@@ -94,7 +94,7 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
   it("checks what each helper is given against the profile schema: {{list features.cookies}} is a flag, not a list", async () => {
     const library = await libraryWith({
       "bad.md": clause({
-        zh: '{{list features.cookies}}；{{num company.name}}；{{date policy.effectiveDate}}；{{num contact.responseDays}}',
+        zh: '{{list features.cookies}}；{{num company.name}}；{{date policy.effectiveDate format="long"}}；{{num contact.responseDays}}',
         en: '{{list product.services}} {{list product.services "nmae"}} {{list product.services "name"}} {{list security.certifications "name"}}\n{{#each collection}}{{term role}} {{list items "or"}}{{/each}} {{items "registration"}} {{items company.name}} {{date company.name 1}}',
       }),
     });
@@ -103,6 +103,7 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     expect(problems.map((p) => `${p.file.split("/").pop()}:${p.line} ${p.code} [${p.field}] ${p.message}\n  ${p.hint}`)).toEqual([
       "bad.md:7 TEMPLATE_HELPER_ARGUMENT [features.cookies] the zh-CN text calls {{list features.cookies}}, but features.cookies is a yes/no flag\n  {{list}} joins a list: {{list security.certifications}}, or {{list product.services \"name\"}} for a field of each entry; test a flag with {{#if features.cookies}}…{{/if}}.",
       "bad.md:7 TEMPLATE_HELPER_ARGUMENT [company.name] the zh-CN text calls {{num company.name}}, but company.name is a text\n  {{num}} writes a number (in Chinese numerals in the zh-CN text), e.g. policy.noticeDays, contact.responseDays, retention.afterClosureDays, retention.logMonths.",
+      "bad.md:7 TEMPLATE_HELPER_ARGUMENT [date] the zh-CN text calls {{date policy.effectiveDate format=…}}, but date takes no named argument (format)\n  {{date}} formats a date (YYYY-MM-DD).",
       'bad.md:11 TEMPLATE_HELPER_ARGUMENT [product.services] the en text calls {{list product.services}}, but product.services is a list of entries with fields: it would print "[object Object]"\n  Name the field of each entry to print: {{list product.services "name"}}, {{list product.services "description"}}.',
       'bad.md:11 TEMPLATE_HELPER_ARGUMENT [product.services] the en text calls {{list product.services "nmae"}}, but the entries of product.services have no field "nmae": it would print nothing\n  Their fields: name, description.',
       'bad.md:11 TEMPLATE_HELPER_ARGUMENT [security.certifications] the en text calls {{list security.certifications "name"}}, but security.certifications is a list of texts, whose entries have no field "name"\n  Write {{list security.certifications}}, or {{list security.certifications "or"}} to join alternatives.',
