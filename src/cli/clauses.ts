@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { checkLibrary } from "../check/library.js";
-import { PolicyError, printable } from "../errors.js";
-import { loadLibrary, lookupClause, type Library } from "../load/library.js";
+import { PolicyError, printable, type Problem } from "../errors.js";
+import { asWarning } from "../check/compliance.js";
+import { loadLibrary, lookupClause, unreadFileWarnings, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
 import { closest } from "../schema/zod-problems.js";
@@ -52,7 +53,12 @@ Options:
       case "check": {
         const problems = checkLibrary(library);
         if (problems.length) throw new PolicyError(problems);
-        io.out(json ? JSON.stringify({ ok: true, clauses: library.clauses.size, sets: library.sets.size }) : `ok: ${library.clauses.size} clauses, ${library.sets.size} clause sets, ${library.topics.length} topics`);
+        const warnings = libraryWarnings(library);
+        if (json) io.out(JSON.stringify({ ok: true, clauses: library.clauses.size, sets: library.sets.size, warnings }));
+        else {
+          for (const w of warnings) io.err(`warning: ${asWarning(w)}`);
+          io.out(`ok: ${library.clauses.size} clauses, ${library.sets.size} clause sets, ${library.topics.length} topics`);
+        }
         return EXIT.ok;
       }
       default:
@@ -60,6 +66,15 @@ Options:
     }
   },
 });
+
+/**
+ * What a build of a profile using these folders would warn about: own clauses and sets that replace built-in
+ * ones, and YAML files there that are not read (a clause written as YAML would be left out without a word).
+ */
+function libraryWarnings(library: Library): Problem[] {
+  const replaced = library.replaced.map((r): Problem => ({ code: "CLAUSE_REPLACED", message: `own clause ${r}` }));
+  return [...replaced, ...unreadFileWarnings(library)];
+}
 
 /** What each subcommand takes besides --dir and --json: an option given where it does nothing is a mistake to say. */
 const TAKES: Record<string, { options: string[]; args: "none" | "one" | "text" }> = {

@@ -211,9 +211,9 @@ async function misplacedSet(root: string, path: string): Promise<Problem[]> {
  * above the profile's (`dirs: [..]`) is warned about outside the profile's folder: that YAML is in the
  * clause folder only, not beside the profile.
  */
-export function unreadFileWarnings(library: Library, profilePath: string): Problem[] {
+export function unreadFileWarnings(library: Library, profilePath?: string): Problem[] {
   return library.unread
-    .filter((f) => !(within(f.root, profilePath) && within(dirname(profilePath), f.path)))
+    .filter((f) => !profilePath || !(within(f.root, profilePath) && within(dirname(profilePath), f.path)))
     .map((f) => ({
       code: "CLAUSE_FILE_NOT_READ",
       file: displayPath(f.path),

@@ -127,6 +127,21 @@ describe("YAML in an own clause folder that is not read", () => {
     return join(dir, "profile.yaml");
   };
 
+  it("is named by `clauses check --dir`, with an own clause that replaces a built-in one, as a build would say them", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "consent.yaml"), "id: own.consent\ntopic: rights\n");
+    writeFileSync(join(dir, "period.md"), hello.replace("id: own.hello", "id: retention.period\nvariant: necessary-period"));
+    const r = cli(["clauses", "check", "--dir", dir], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("ok: 208 clauses, 6 clause sets, 52 topics\n");
+    expect(r.stderr.split("\n").slice(0, 2)).toEqual([
+      `warning: CLAUSE_REPLACED: own clause retention.period:necessary-period: period.md replaces the built-in ${join(root, "clauses", "retention", "retention.period.necessary-period.md")}`,
+      `warning: consent.yaml  CLAUSE_FILE_NOT_READ: this file is not read: a clause folder (${dir}) is read for clauses (*.md) and, in its "sets" folder, clause sets (sets/*.yaml with "sections:"); this YAML file is neither`,
+    ]);
+    const json = JSON.parse(cli(["clauses", "check", "--dir", dir, "--json"], { cwd: dir }).stdout);
+    expect(json.warnings.map((w: { code: string }) => w.code)).toEqual(["CLAUSE_REPLACED", "CLAUSE_FILE_NOT_READ"]);
+  });
+
   it("is named in a warning by build and check, with what such a folder is read for", () => {
     const dir = tempDir();
     const clauses = join(dir, "legal", "clauses");
