@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { checkLibrary } from "../check/library.js";
 import { PolicyError, printable, type Problem } from "../errors.js";
 import { asWarning } from "../check/compliance.js";
-import { loadLibrary, lookupClause, unreadFileWarnings, type Library } from "../load/library.js";
+import { loadLibrary, lookupClause, unreadFileWarnings, untitledSections, type Library } from "../load/library.js";
 import { matrixHtml, sourceMatrix } from "../library/matrix.js";
 import type { Clause } from "../schema/clause.js";
 import { closest } from "../schema/zod-problems.js";
@@ -69,11 +69,14 @@ Options:
 
 /**
  * What a build of a profile using these folders would warn about: own clauses and sets that replace built-in
- * ones, and YAML files there that are not read (a clause written as YAML would be left out without a word).
+ * ones, YAML files there that are not read (a clause written as YAML would be left out without a word), and
+ * sections of own sets that would print without a heading.
  */
 function libraryWarnings(library: Library): Problem[] {
   const replaced = library.replaced.map((r): Problem => ({ code: "CLAUSE_REPLACED", message: `own clause ${r}` }));
-  return [...replaced, ...unreadFileWarnings(library)];
+  // a section of an own set with no heading to print, whatever profile uses it
+  const untitled = [...library.sets.values()].filter((set) => set.origin === "own").flatMap((set) => untitledSections(set, set.sections.map((s) => s.id)));
+  return [...replaced, ...unreadFileWarnings(library), ...untitled];
 }
 
 /** What each subcommand takes besides --dir and --json: an option given where it does nothing is a mistake to say. */

@@ -131,15 +131,18 @@ describe("YAML in an own clause folder that is not read", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "consent.yaml"), "id: own.consent\ntopic: rights\n");
     writeFileSync(join(dir, "period.md"), hello.replace("id: own.hello", "id: retention.period\nvariant: necessary-period"));
+    mkdirSync(join(dir, "sets"));
+    writeFileSync(join(dir, "sets", "mine.yaml"), set.replace("id: intro", "id: greeting").replace("own.hello", "retention.period:necessary-period"));
     const r = cli(["clauses", "check", "--dir", dir], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("ok: 208 clauses, 6 clause sets, 52 topics\n");
+    expect(r.stdout).toBe("ok: 208 clauses, 7 clause sets, 52 topics\n");
+    expect(r.stderr).toContain('warning: sets/mine.yaml:4  SECTION_NO_TITLE [sections[0].title]: section "greeting" is printed without a heading');
     expect(r.stderr.split("\n").slice(0, 2)).toEqual([
       `warning: CLAUSE_REPLACED: own clause retention.period:necessary-period: period.md replaces the built-in ${join(root, "clauses", "retention", "retention.period.necessary-period.md")}`,
       `warning: consent.yaml  CLAUSE_FILE_NOT_READ: this file is not read: a clause folder (${dir}) is read for clauses (*.md) and, in its "sets" folder, clause sets (sets/*.yaml with "sections:"); this YAML file is neither`,
     ]);
     const json = JSON.parse(cli(["clauses", "check", "--dir", dir, "--json"], { cwd: dir }).stdout);
-    expect(json.warnings.map((w: { code: string }) => w.code)).toEqual(["CLAUSE_REPLACED", "CLAUSE_FILE_NOT_READ"]);
+    expect(json.warnings.map((w: { code: string }) => w.code)).toEqual(["CLAUSE_REPLACED", "CLAUSE_FILE_NOT_READ", "SECTION_NO_TITLE"]);
   });
 
   it("is named in a warning by build and check, with what such a folder is read for", () => {
