@@ -13,7 +13,7 @@ import { defOf, knownKeys, unwrap } from "../schema/walk.js";
  */
 type Kind = "date" | "number" | "flag" | "language" | "choice" | "text" | "texts" | "records" | "group";
 
-const KIND_WORDS: Record<Kind, string> = {
+export const KIND_WORDS: Record<Kind, string> = {
   date: "a date", number: "a number", flag: "a yes/no flag", language: "a language", choice: "one of fixed values",
   text: "a text", texts: "a list of texts", records: "a list of entries with fields", group: "a group of fields",
 };

@@ -2,13 +2,13 @@ import type { z } from "zod";
 import type { Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { rawHtmlIn } from "./clause-markup.js";
-import { checkHelperCall, type Argument } from "./helper-arguments.js";
+import { type Argument, checkHelperCall, KIND_WORDS, kindOf } from "./helper-arguments.js";
 import { BLOCK_HELPERS, HELPER_HINT, HELPERS, MAX_NESTING, parseTemplate } from "../render/handlebars.js";
 import { conditionPaths, type Clause, type Condition } from "../schema/clause.js";
 import { LOCALES, type Locale } from "../schema/localized.js";
 import { profileSchema } from "../schema/profile.js";
 import { closest } from "../schema/zod-problems.js";
-import { defOf, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
+import { defOf, elementsOf, fieldSchemaAt, knownKeys, schemaAt, unwrap } from "../schema/walk.js";
 
 /**
  * Names of the five source companies, their products and domains: none may stay in a clause body
@@ -94,20 +94,23 @@ export function checkClause(clause: Clause): Problem[] {
  * profile name but leave out too, not only of those it prints.
  */
 export function conditionProblems(clause: Clause): Problem[] {
-  return (["when", "assumes"] as const).flatMap((key) =>
-    unknownConditionPaths(clause[key]).map((path) => ({
+  return (["when", "assumes"] as const).flatMap((key) => [
+    ...unknownConditionPaths(clause[key]).map((path) => ({
       code: "UNKNOWN_CONDITION_FIELD", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`,
       message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
     })),
-  );
+    ...impossibleConditionValues(clause[key]).map(({ path, message, hint }) => ({
+      code: "CONDITION_NEVER_HOLDS", file: clause.file, line: clause.lines[`${key}.${path}`] ?? clause.lines[key], field: `${key}.${path}`, message, hint,
+    })),
+  ]);
 }
 
 /** "Did you mean features.cookies? " for feature.cookie, when each misspelt step is close to a field. */
 export function closestField(path: string): string {
   const steps: string[] = [];
   for (const step of path.split(".")) {
-    const parent = steps.length ? schemaAt(profileSchema, steps) : profileSchema;
-    const keys = parent ? knownKeys(parent, []) : [];
+    const parent = steps.length ? fieldSchemaAt(profileSchema, steps) : profileSchema;
+    const keys = parent ? knownKeys(elementsOf(parent), []) : [];
     const guess = keys.includes(step) ? step : closest(step, keys);
     if (!guess) return "";
     steps.push(guess);
@@ -115,9 +118,33 @@ export function closestField(path: string): string {
   return `Did you mean ${steps.join(".")}? `;
 }
 
+/**
+ * The entries of a condition that compare a field with a value no profile can give it (`children.ageThreshold:
+ * "14"`, a text where the profile holds a number; `role: processor`, not one of its values): such an entry
+ * never holds, and leaves its clause out (or in) without a word. Paths through lists compare each element.
+ */
+export function impossibleConditionValues(condition: Condition | undefined): { path: string; message: string; hint: string }[] {
+  return Object.entries(condition ?? {}).flatMap(([path, expected]) => {
+    if (path === "any" && Array.isArray(expected)) return (expected as Condition[]).flatMap(impossibleConditionValues);
+    if (typeof expected === "boolean") return [];
+    const field = fieldSchemaAt(profileSchema, path.split("."));
+    if (!field) return []; // an unknown field is reported as such
+    const element = elementsOf(field);
+    const wrong = (Array.isArray(expected) ? expected : [expected]).filter((v) => !element.safeParse(v).success);
+    if (!wrong.length) return [];
+    const choices = (defOf(unwrap(element)) as { entries?: Record<string, string> }).entries;
+    const kind = kindOf(element);
+    return [{
+      path,
+      message: `the condition compares ${path} with ${wrong.map((v) => JSON.stringify(v)).join(", ")}, a value the profile can never hold there, so it never holds`,
+      hint: choices ? `${path} is one of: ${Object.values(choices).join(", ")}.` : `${path} is ${kind ? KIND_WORDS[kind] : "another kind of value"}${kind === "number" ? ": write the number without quotes" : ""}; true and false test whether it is set.`,
+    }];
+  });
+}
+
 /** The fields a condition (of a clause, or of a clause set's section or entry) names that no profile has: always unset. */
 export function unknownConditionPaths(condition: Condition | undefined): string[] {
-  return conditionPaths(condition ?? {}).filter((path) => !schemaAt(profileSchema, path.split(".")));
+  return conditionPaths(condition ?? {}).filter((path) => !fieldSchemaAt(profileSchema, path.split(".")));
 }
 
 /**

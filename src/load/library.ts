@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { knownFieldsRead, rememberFieldsRead } from "../check/fields-read.js";
 import { checkCitations } from "../check/citations.js";
-import { checkClause, closestField, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
+import { checkClause, closestField, impossibleConditionValues, passedChecks, rememberChecked, unknownConditionPaths } from "../check/library.js";
 import { PolicyError, ProblemList, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { hasKey } from "../render/i18n.js";
@@ -322,6 +322,8 @@ function checkSetConditions(set: ClauseSet, lineOf: (p: PropertyKey[]) => number
         code: "UNKNOWN_CONDITION_FIELD", file: set.file, line: lineOf([...at, path]) ?? lineOf(at), field: `${field}.${path}`,
         message: `the condition names "${path}", which is not a profile field`, hint: `${closestField(path)}See schema/profile.schema.json for the fields.`,
       });
+    for (const { path, message, hint } of impossibleConditionValues(condition))
+      problems.push({ code: "CONDITION_NEVER_HOLDS", file: set.file, line: lineOf([...at, path]) ?? lineOf(at), field: `${field}.${path}`, message, hint });
   };
   set.sections.forEach((section, si) => {
     check(section.when, ["sections", si, "when"], `sections[${si}].when`);

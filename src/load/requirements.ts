@@ -4,7 +4,7 @@ import { PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
 import { profileSchema } from "../schema/profile.js";
 import { requirementFileSchema, type Law, type Requirement } from "../schema/requirement.js";
-import { schemaAt } from "../schema/walk.js";
+import { fieldSchemaAt } from "../schema/walk.js";
 import { zodProblems } from "../schema/zod-problems.js";
 import { displayPath, listFiles } from "./files.js";
 import { FolderCache, recheckFiles } from "./fresh.js";
@@ -117,7 +117,7 @@ function checkReferences(item: Requirement, library: Library): Problem[] {
   }
   const conditions: Condition[] = [item.law.appliesWhen ?? {}, item.appliesWhen ?? {}];
   for (const path of [...conditions.flatMap(conditionPaths), ...item.satisfiedBy.fields])
-    if (!schemaAt(profileSchema, path.split(".")))
+    if (!fieldSchemaAt(profileSchema, path.split(".")))
       at(`"${path}" is not a profile field`, "See schema/profile.schema.json for the fields.");
   return problems;
 }

@@ -19,6 +19,27 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
   return cur;
 }
 
+/**
+ * The sub-schema of a field path as conditions and the checklist write it, where a step after a list names
+ * a field of its elements (`collection.sensitive`: any scenario's). `schemaAt` takes any step after a list
+ * for an index into it, so `collection.sensitve` named the scenario itself and passed as a field.
+ */
+export function fieldSchemaAt(schema: z.ZodType, path: readonly string[]): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (const seg of path) {
+    if (!cur) return undefined;
+    cur = childOf(elementsOf(cur), seg);
+  }
+  return cur;
+}
+
+/** A list's elements (a list of lists: the innermost), or the schema itself when it is not a list. */
+export function elementsOf(schema: z.ZodType): z.ZodType {
+  let cur = unwrap(schema);
+  for (let d = defOf(cur); d.type === "array" && d.element; d = defOf(cur)) cur = unwrap(d.element);
+  return cur;
+}
+
 function childOf(s: z.ZodType, seg: PropertyKey): z.ZodType | undefined {
   const d = defOf(s);
   // own keys only: `constructor` or `__proto__` in a placeholder must not find Object's

@@ -44,7 +44,8 @@ describe("a lawyer's mistakes in a checklist file are errors with file and line"
   };
 
   it("names unknown topics, clauses and profile fields", async () => {
-    const dir = write(head + item("ACT-1", "    severity: required\n    appliesWhen: { features.cookie: true }\n    satisfiedBy: { topics: [cookie], clauses: [contact.nope], fields: [contact.mail] }\n"));
+    // collection.sensitve: a misspelt field of a list's elements used to pass (the list itself was taken for it)
+    const dir = write(head + item("ACT-1", "    severity: required\n    appliesWhen: { features.cookie: true, collection.sensitve: true }\n    satisfiedBy: { topics: [cookie], clauses: [contact.nope], fields: [contact.mail] }\n"));
     expect(await messages(dir)).toBe(
       [
         'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: satisfiedBy names the topic "cookie", which clauses/topics.yaml does not list',
@@ -53,9 +54,11 @@ describe("a lawyer's mistakes in a checklist file are errors with file and line"
         "    hint: List the clauses with `policypress clauses`; an id without :variant means any variant.",
         'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: "features.cookie" is not a profile field',
         "    hint: See schema/profile.schema.json for the fields.",
+        'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: "collection.sensitve" is not a profile field',
+        "    hint: See schema/profile.schema.json for the fields.",
         'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: "contact.mail" is not a profile field',
         "    hint: See schema/profile.schema.json for the fields.",
-        "4 problems found.",
+        "5 problems found.",
       ].join("\n"),
     );
   });
