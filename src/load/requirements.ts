@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { impossibleConditionValues } from "../check/library.js";
 import { conditionPaths, type Condition } from "../schema/clause.js";
 import { PolicyError, type Problem } from "../errors.js";
 import { builtinPaths } from "../paths.js";
@@ -119,5 +120,6 @@ function checkReferences(item: Requirement, library: Library): Problem[] {
   for (const path of [...conditions.flatMap(conditionPaths), ...item.satisfiedBy.fields])
     if (!fieldSchemaAt(profileSchema, path.split(".")))
       at(`"${path}" is not a profile field`, "See schema/profile.schema.json for the fields.");
+  for (const { message, hint } of conditions.flatMap(impossibleConditionValues)) at(`appliesWhen: ${message}`, hint);
   return problems;
 }

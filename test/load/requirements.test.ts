@@ -45,7 +45,7 @@ describe("a lawyer's mistakes in a checklist file are errors with file and line"
 
   it("names unknown topics, clauses and profile fields", async () => {
     // collection.sensitve: a misspelt field of a list's elements used to pass (the list itself was taken for it)
-    const dir = write(head + item("ACT-1", "    severity: required\n    appliesWhen: { features.cookie: true, collection.sensitve: true }\n    satisfiedBy: { topics: [cookie], clauses: [contact.nope], fields: [contact.mail] }\n"));
+    const dir = write(head + item("ACT-1", "    severity: required\n    appliesWhen: { features.cookie: true, collection.sensitve: true, children.ageThreshold: \"14\" }\n    satisfiedBy: { topics: [cookie], clauses: [contact.nope], fields: [contact.mail] }\n"));
     expect(await messages(dir)).toBe(
       [
         'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: satisfiedBy names the topic "cookie", which clauses/topics.yaml does not list',
@@ -58,7 +58,9 @@ describe("a lawyer's mistakes in a checklist file are errors with file and line"
         "    hint: See schema/profile.schema.json for the fields.",
         'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: "contact.mail" is not a profile field',
         "    hint: See schema/profile.schema.json for the fields.",
-        "5 problems found.",
+        'law.yaml:3  error UNKNOWN_REQUIREMENT_REFERENCE [ACT-1]: appliesWhen: the condition compares children.ageThreshold with "14", a value the profile can never hold there, so it never holds',
+        "    hint: children.ageThreshold is a number: write the number without quotes; true and false test whether it is set.",
+        "6 problems found.",
       ].join("\n"),
     );
   });
