@@ -79,13 +79,36 @@ export function checkClause(clause: Clause): Problem[] {
     const html = rawHtmlIn(body);
     if (html)
       problems.push({ code: "CLAUSE_HTML", file: clause.file, line: at(html.index), field: locale, message: `the ${locale} text holds HTML ("${html.html.split("\n")[0]!.slice(0, 40)}")`, hint: "Clause text is Markdown: a page shows HTML in it as written, tags and all. Write **bold** for bold, a blank line for a new paragraph, [text](https://...) for a link." });
+    const control = controlCharacter(body);
+    if (control) problems.push({ code: "CLAUSE_CONTROL_CHARACTER", file: clause.file, line: at(control.index), field: locale, ...controlMessage(`the ${locale} text`, control) });
     for (const name of SOURCE_NAMES) {
       const i = body.toLowerCase().indexOf(name.toLowerCase());
       if (i >= 0) problems.push({ code: "SOURCE_NAME_IN_BODY", file: clause.file, line: at(i), field: locale, message: `the ${locale} text names a source company or product ("${name}")`, hint: "Use a placeholder such as {{company.shortName}} or {{product.name}}." });
     }
   }
+  for (const locale of LOCALES) {
+    const control = controlCharacter(clause.title[locale]);
+    if (control) problems.push({ code: "CLAUSE_CONTROL_CHARACTER", file: clause.file, line: clause.lines.title, field: `title.${locale}`, ...controlMessage(`the ${locale} title`, control) });
+  }
   problems.push(...conditionProblems(clause));
   return problems;
+}
+
+/**
+ * A control character (a line break or page break copied from a word processor, an escape sequence) is
+ * no text: HTML forbids it, a PDF prints a box, a terminal runs it. Tabs and line ends are text.
+ */
+function controlCharacter(text: string): { index: number; code: string; count: number } | undefined {
+  const all = [...text.matchAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g)];
+  if (!all.length) return undefined;
+  return { index: all[0]!.index, code: `U+${all[0]![0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`, count: all.length };
+}
+
+function controlMessage(where: string, control: { code: string; count: number }): { message: string; hint: string } {
+  return {
+    message: `${where} contains a control character (${control.code}${control.count > 1 ? `, and ${control.count - 1} more` : ""}), which is not text: HTML forbids it and a PDF would print a box`,
+    hint: control.code === "U+000B" || control.code === "U+000C" ? "A line or page break copied from a word processor: delete it, or start a new line (a blank line for a new paragraph)." : "Delete it; it was probably copied in with the text.",
+  };
 }
 
 /**

@@ -53,7 +53,7 @@ export function parseClauseFile(raw: string, file: string, origin: Clause["origi
 function fieldLines(front: string[], fm: ClauseFrontMatter): Record<string, number> {
   const lines: Record<string, number> = {};
   const lineAt = (i: number) => i + 2; // front[0] is the file's second line, after ---
-  for (const key of ["id", "topic", "when", "assumes", "law", "sources"]) {
+  for (const key of ["id", "topic", "title", "when", "assumes", "law", "sources"]) {
     const i = front.findIndex((l) => l.startsWith(`${key}:`));
     if (i >= 0) lines[key] = lineAt(i);
   }

@@ -134,6 +134,16 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     ]);
   });
 
+  it("refuses control characters in a title or a text: a Word line break or an escape sequence is no text, and invalid HTML", async () => {
+    const library = await libraryWith({ "ctl.md": clause({ zh: "第一行\u000b第二行\u000b。", en: "Line\u001b[31m one." }, 'id: own.ctl\ntopic: intro\ntitle: { zh-CN: "标题", en: "Title\\a" }') });
+    const own = [...library.clauses.values()].filter((c) => c.origin === "own");
+    expect(checkLibrary({ ...library, clauses: new Map(own.map((c) => [c.key, c])) }).map((p) => `${p.line} ${p.code} [${p.field}] ${p.message} / ${p.hint}`)).toEqual([
+      "7 CLAUSE_CONTROL_CHARACTER [zh-CN] the zh-CN text contains a control character (U+000B, and 1 more), which is not text: HTML forbids it and a PDF would print a box / A line or page break copied from a word processor: delete it, or start a new line (a blank line for a new paragraph).",
+      "11 CLAUSE_CONTROL_CHARACTER [en] the en text contains a control character (U+001B), which is not text: HTML forbids it and a PDF would print a box / Delete it; it was probably copied in with the text.",
+      "4 CLAUSE_CONTROL_CHARACTER [title.en] the en title contains a control character (U+0007), which is not text: HTML forbids it and a PDF would print a box / Delete it; it was probably copied in with the text.",
+    ]);
+  });
+
   it("says that inside {{#each}} a field of the whole profile is @root.field", async () => {
     const library = await libraryWith({ "bad.md": clause({ zh: "{{#each collection}}{{company.name}}{{@root.company.name}}{{/each}}", en: "A." }) });
     const own = [...library.clauses.values()].filter((c) => c.origin === "own");
