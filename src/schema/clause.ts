@@ -26,7 +26,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 export const sourceRefSchema = z.strictObject({
   policy: z.string().regex(/^[a-z0-9-]+$/),
-  section: z.union([z.string(), z.number()]).transform(String),
+  // unquoted, 5.10 is the number 5.1: a section with a dot is written in quotes
+  section: z.union([z.string().trim().min(1, "must name a section of the source policy, e.g. \"三.1\""), z.number().refine(Number.isInteger, 'write a section with a dot in quotes, e.g. "5.10" (unquoted, 5.10 is the number 5.1)')]).transform(String),
 });
 
 export const clauseFrontMatterSchema = z.strictObject({

@@ -40,6 +40,14 @@ describe("a clause cites only laws and source policies that citations.yaml lists
     ]);
   });
 
+  it("refuses a section written as a number with a dot, which YAML reads as another number (5.10 is 5.1), and an empty one", async () => {
+    const dir = folder({ "cited.md": clause('sources:\n  - { policy: zego, section: 5.10 }\n  - { policy: zego, section: " " }') });
+    expect(await problemsOf(dir)).toEqual([
+      'cited.md:6  error INVALID_CLAUSE [sources[0].section]: write a section with a dot in quotes, e.g. "5.10" (unquoted, 5.10 is the number 5.1)',
+      'cited.md:7  error INVALID_CLAUSE [sources[1].section]: must name a section of the source policy, e.g. "三.1"',
+    ]);
+  });
+
   it("takes the laws and sources that citations.yaml of an own clause folder adds, and does not warn that it is unread", async () => {
     const dir = folder({
       "cited.md": clause('law: [JRT0171-5, PIPL-13]\nsources: [{ policy: our-2023-policy, section: "第二章.3" }]'),
