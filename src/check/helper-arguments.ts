@@ -82,13 +82,14 @@ export function checkHelperCall(helper: string, args: Argument[], at: { file: st
   if (args.length > takes.max) problems.push(problem(helper, `but ${helper} takes ${takes.max === 1 ? "one argument" : "at most two"}: the others would be ignored`, `${takes.says}.`));
   const kind = "field" in first! ? (first.schema && kindOf(first.schema)) : literalKind(first!.literal, helper);
   const name = "field" in first! ? first.field : JSON.stringify(first!.literal);
+  // {{items}} takes a scenario's key itself, whatever the kind of a field given instead: said once
+  if (helper === "items" && "field" in first!) return [...problems, problem(name, `but items takes the key of a collection scenario in quotes, not a field`, `${takes.says}.`)];
   if (kind && !takes.kinds.includes(kind)) {
     // a few fields of the right kind, where the profile has such fields outside lists
     const fields = "field" in first! && helper !== "list" ? fieldsOf(takes.kinds) : [];
     const hint = helper === "list" && kind === "flag" ? `${takes.says}; test a flag with {{#if ${name}}}…{{/if}}.` : `${takes.says}${fields.length ? `, e.g. ${fields.slice(0, 4).join(", ")}` : ""}.`;
     problems.push(problem(name, `but ${name} is ${KIND_WORDS[kind]}`, hint));
   }
-  if (helper === "items" && "field" in first!) problems.push(problem(name, `but items takes the key of a collection scenario in quotes, not a field`, `${takes.says}.`));
   if (helper === "term" && kind === "choice" && "field" in first! && first.schema) {
     const values = Object.values((defOf(unwrap(first.schema)) as { entries?: Record<string, string> }).entries ?? {});
     const unlabelled = values.filter((v) => LOCALES.some((l) => !hasKey(l, `terms.${v}`)));

@@ -95,7 +95,7 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
     const library = await libraryWith({
       "bad.md": clause({
         zh: '{{list features.cookies}}；{{num company.name}}；{{date policy.effectiveDate format="long"}}；{{num contact.responseDays}}',
-        en: '{{list product.services}} {{list product.services "nmae"}} {{list product.services "name"}} {{list security.certifications "name"}}\n{{#each collection}}{{term role}} {{list items "or"}}{{/each}} {{items "registration"}} {{items company.name}} {{date company.name 1}}',
+        en: '{{list product.services}} {{list product.services "nmae"}} {{list product.services "name"}} {{list security.certifications "name"}}\n{{#each collection}}{{term role}} {{list items "or"}}{{/each}} {{items "registration"}} {{items company.name}} {{items features.cookies}} {{date company.name 1}}',
       }),
     });
     const own = [...library.clauses.values()].filter((c) => c.origin === "own");
@@ -108,6 +108,7 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
       'bad.md:11 TEMPLATE_HELPER_ARGUMENT [product.services] the en text calls {{list product.services "nmae"}}, but the entries of product.services have no field "nmae": it would print nothing\n  Their fields: name, description.',
       'bad.md:11 TEMPLATE_HELPER_ARGUMENT [security.certifications] the en text calls {{list security.certifications "name"}}, but security.certifications is a list of texts, whose entries have no field "name"\n  Write {{list security.certifications}}, or {{list security.certifications "or"}} to join alternatives.',
       'bad.md:12 TEMPLATE_HELPER_ARGUMENT [company.name] the en text calls {{items company.name}}, but items takes the key of a collection scenario in quotes, not a field\n  {{items}} takes the key of a collection scenario, in quotes: {{items "registration"}}.',
+      'bad.md:12 TEMPLATE_HELPER_ARGUMENT [features.cookies] the en text calls {{items features.cookies}}, but items takes the key of a collection scenario in quotes, not a field\n  {{items}} takes the key of a collection scenario, in quotes: {{items "registration"}}.',
       "bad.md:12 TEMPLATE_HELPER_ARGUMENT [date] the en text calls {{date company.name 1}}, but date takes one argument: the others would be ignored\n  {{date}} formats a date (YYYY-MM-DD).",
       "bad.md:12 TEMPLATE_HELPER_ARGUMENT [company.name] the en text calls {{date company.name 1}}, but company.name is a text\n  {{date}} formats a date (YYYY-MM-DD), e.g. policy.effectiveDate, policy.updatedDate, policy.publishedDate, policy.firstPublishedDate.",
     ]);
