@@ -191,8 +191,10 @@ async function matrix(library: Library, io: Io, json: boolean, htmlFile?: string
     return EXIT.ok;
   }
   const width = Math.max(...m.rows.map((r) => r.topic.id.length));
-  io.out(`${"topic".padEnd(width)}  ${m.sources.map((s) => s.padEnd(10)).join(" ")}`);
-  for (const row of m.rows) io.out(`${row.topic.id.padEnd(width)}  ${row.cells.map((c) => (c.length ? String(c.length) : "·").padEnd(10)).join(" ")}`);
+  // a column as wide as its source's name: an own source (citations.yaml) may be longer than the five
+  const columns = m.sources.map((s) => Math.max(10, s.length));
+  io.out(`${"topic".padEnd(width)}  ${m.sources.map((s, i) => s.padEnd(columns[i]!)).join(" ")}`.trimEnd());
+  for (const row of m.rows) io.out(`${row.topic.id.padEnd(width)}  ${row.cells.map((c, i) => (c.length ? String(c.length) : "·").padEnd(columns[i]!)).join(" ")}`.trimEnd());
   io.out("\nEach cell counts the clause variants carrying that source's text for the topic; `--json` or `--html FILE` names them.");
   return EXIT.ok;
 }

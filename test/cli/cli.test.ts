@@ -353,6 +353,17 @@ describe("policypress clauses", () => {
     expect(cli(["clauses", "search", "software development kits"]).stdout).toContain("sdks.list:default");
   });
 
+  it("lines up the matrix's columns under a source whose name is longer than the five", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "citations.yaml"), "sources:\n  - { id: our-2023-privacy-policy, name: ours, names: [一] }\n");
+    writeFileSync(join(dir, "a.md"), '---\nid: own.mx\ntopic: intro\ntitle: { zh-CN: 甲, en: A }\nsources: [{ policy: our-2023-privacy-policy, section: "一" }]\n---\n:::zh-CN\n甲。\n:::\n\n:::en\nA.\n:::\n');
+    const [head, intro] = cli(["clauses", "matrix", "--dir", dir]).stdout.split("\n");
+    expect(head).toMatch(/^topic +creality +faceunity +our-2023-privacy-policy ppio +ruiyun +zego$/);
+    // each count starts where its source's name does
+    for (const source of ["our-2023-privacy-policy", "ppio", "zego"]) expect(intro![head!.indexOf(source)]).toMatch(/[0-9·]/);
+    expect(intro!.slice(head!.indexOf("ppio") - 1, head!.indexOf("ppio") + 1)).toBe(" 2");
+  });
+
   it("writes the topic-by-source matrix as an HTML page", () => {
     const file = join(tempDir(), "matrix.html");
     const r = cli(["clauses", "matrix", "--html", file]);
