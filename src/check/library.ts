@@ -148,6 +148,8 @@ export function closestField(path: string): string {
  */
 export function impossibleConditionValues(condition: Condition | undefined): { path: string; message: string; hint: string }[] {
   return Object.entries(condition ?? {}).flatMap(([path, expected]) => {
+    if (path === "any" && Array.isArray(expected) && !expected.length)
+      return [{ path, message: "the condition lists no alternative in any: [], so it never holds", hint: "List the conditions of which one must hold: any: [ { features.cookies: true }, { sdks: true } ], or delete any." }];
     if (path === "any" && Array.isArray(expected)) return (expected as Condition[]).flatMap(impossibleConditionValues);
     if (typeof expected === "boolean") return [];
     const field = fieldSchemaAt(profileSchema, path.split("."));

@@ -125,13 +125,14 @@ describe("library checks catch a lawyer's mistakes, with file and line", () => {
   it("reports a condition on a misspelt field of a list's elements, or on a value the field can never hold", async () => {
     const error = await libraryWith({
       "cond.md": clause({ zh: "甲。", en: "A." }, 'id: own.cond\ntopic: intro\ntitle: { zh-CN: 甲, en: A }\nwhen:\n  collection.sensitve: true\n  children.ageThreshold: "14"\n  any: [{ collection.role: processor }]'),
-      "sets/mine.yaml": "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    when: { features.cookies: \"yes\" }\n    clauses: [own.cond]\n",
+      "sets/mine.yaml": "id: mine\ntitle: { zh-CN: 我的, en: Mine }\nsections:\n  - id: intro\n    when: { features.cookies: \"yes\" }\n    clauses: [{ clause: own.cond, when: { any: [] } }]\n",
     }).catch((e: unknown) => e);
     expect((error as { problems: Problem[] }).problems.map((p) => `${p.file!.split("/").pop()}:${p.line} ${p.code} [${p.field}] ${p.message} / ${p.hint}`)).toEqual([
       "cond.md:6 UNKNOWN_CONDITION_FIELD [when.collection.sensitve] the condition names \"collection.sensitve\", which is not a profile field / Did you mean collection.sensitive? See schema/profile.schema.json for the fields.",
       'cond.md:7 CONDITION_NEVER_HOLDS [when.children.ageThreshold] the condition compares children.ageThreshold with "14", a value the profile can never hold there, so it never holds / children.ageThreshold is a number: write the number without quotes; true and false test whether it is set.',
       'cond.md:8 CONDITION_NEVER_HOLDS [when.collection.role] the condition compares collection.role with "processor", a value the profile can never hold there, so it never holds / collection.role is one of: handler, entrusted.',
       'mine.yaml:5 CONDITION_NEVER_HOLDS [sections[0].when.features.cookies] the condition compares features.cookies with "yes", a value the profile can never hold there, so it never holds / features.cookies is a yes/no flag; true and false test whether it is set.',
+      "mine.yaml:6 CONDITION_NEVER_HOLDS [sections[0].clauses[0].when.any] the condition lists no alternative in any: [], so it never holds / List the conditions of which one must hold: any: [ { features.cookies: true }, { sdks: true } ], or delete any.",
     ]);
   });
 
