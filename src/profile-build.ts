@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { checkedClause, conditionProblems, passedChecks } from "./check/library.js";
+import type { Clause } from "./schema/clause.js";
 import { PolicyError, type Problem } from "./errors.js";
 import { loadLibrary, type Library } from "./load/library.js";
 import { loadProfile, ownClauseDirs, ProfileError, type LoadedProfile } from "./load/profile.js";
@@ -62,7 +63,7 @@ export async function renderProfile(loaded: LoadedProfile, library: Library, res
   const locales = site.locales ?? [...LOCALES];
   // a clause the set or the profile names but leaves out may be left out only for a condition on no field
   // (a clause known to pass its checks, as the built-in library's, has none)
-  const leftOut = resolved.decisions.filter((d) => !d.included).map((d) => library.clauses.get(d.clause)).filter((c) => c !== undefined && !passedChecks(c));
+  const leftOut = resolved.decisions.filter((d) => !d.included).map((d) => library.clauses.get(d.clause)).filter((c): c is Clause => c !== undefined && !passedChecks(c));
   const clauseProblems = dedupe([...resolved.sections.flatMap((s) => s.clauses.flatMap(checkedClause)), ...leftOut.flatMap(conditionProblems)]);
   if (clauseProblems.length) throw new PolicyError(clauseProblems);
   const documents: Partial<Record<Locale, PolicyDocument>> = {};
