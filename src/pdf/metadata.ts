@@ -2,18 +2,21 @@ import { createHash } from "node:crypto";
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PdfJob } from "./print.js";
+import { type Edit, pdfTextString, retitleOutline } from "./outline.js";
 
 /**
  * Makes Chromium's PDF deterministic and complete: the creation and modification dates become the
  * policy's date (rewritten in place, same length, so no offset moves), and an incremental update adds
- * the document information Chromium leaves out (author, subject, keywords) and a fixed /ID.
+ * the document information Chromium leaves out (author, subject, keywords) and a fixed /ID. The
+ * bookmarks get the text of `headings`, the page's headings in order (see outline.ts).
  */
-export function finalisePdf(pdf: Uint8Array, job: PdfJob): Uint8Array {
+export function finalisePdf(pdf: Uint8Array, job: PdfJob, headings: string[] = []): Uint8Array {
   const stamp = job.date.replace(/-/g, "");
   let text = Buffer.from(pdf).toString("latin1");
   text = text.replace(/\((D:\d{14})([^)]*)\)/g, (_m, _d: string, tz: string) => `(D:${stamp}000000${tz === "Z" ? "Z" : tz ? "+00'00'".slice(0, tz.length).padEnd(tz.length, "0") : ""})`);
   text = renumberNodeIds(text);
   text = relativiseFileLinks(text, job.htmlFile);
+  text = retitledBookmarks(text, headings);
   const size = Number(/\/Size (\d+)/.exec(text.slice(text.lastIndexOf("trailer")))?.[1]);
   const root = /\/Root (\d+ \d+ R)/.exec(text.slice(text.lastIndexOf("trailer")))?.[1];
   const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)?.[1]);
@@ -66,6 +69,12 @@ function relativiseFileLinks(text: string, htmlFile: string): string {
   return withMovedOffsets(linked, edits) ?? text;
 }
 
+/** `text` with its bookmarks titled `headings`; as it was when they do not match or the offsets cannot be moved. */
+function retitledBookmarks(text: string, headings: string[]): string {
+  const retitled = retitleOutline(text, headings);
+  return (retitled && withMovedOffsets(retitled.text, retitled.edits)) ?? text;
+}
+
 /** A file:// address as a path relative to `folder`, with `/` and its #fragment; undefined if unreadable. */
 function relativeAddress(fileUrl: string, folder: string): string | undefined {
   try {
@@ -75,12 +84,6 @@ function relativeAddress(fileUrl: string, folder: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A change of length `delta` at offset `at` of the original text. */
-interface Edit {
-  at: number;
-  delta: number;
 }
 
 /**
@@ -113,14 +116,7 @@ function infoDictionary(job: PdfJob, date: string): string {
     ["Keywords", [...new Set(docs.flatMap((d) => [d.title, d.shortName, d.locale]))].join(", ")],
     ["Creator", "PolicyPress"],
   ];
-  const entries = fields.map(([k, v]) => `/${k} ${pdfString(v)}`);
+  const entries = fields.map(([k, v]) => `/${k} ${pdfTextString(v)}`);
   entries.push(`/CreationDate (${date})`, `/ModDate (${date})`);
   return `<<${entries.join("\n")}>>`;
-}
-
-/** A PDF text string: UTF-16BE with a byte order mark, written in hex so no character needs escaping. */
-function pdfString(value: string): string {
-  const utf16 = Buffer.from(value, "utf16le");
-  utf16.swap16();
-  return `<FEFF${utf16.toString("hex").toUpperCase()}>`;
 }

@@ -6,6 +6,7 @@ import type { PolicyDocument } from "../render/document.js";
 import type { DocLocale } from "../write.js";
 import { findBrowser, openBrowser, type BrowserHandle, type BrowserOptions, type MissingBrowser } from "./browser.js";
 import { finalisePdf } from "./metadata.js";
+import { headingTitles } from "./outline.js";
 import { PolicyError } from "../errors.js";
 import type { Paper } from "../render/paper.js";
 import { charactersWithoutGlyph, MISSING_GLYPH } from "../render/fonts.js";
@@ -102,7 +103,7 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
             throw e;
           }
         });
-        const final = finalisePdf(pdf, current);
+        const final = finalisePdf(pdf, current, headingTitles(await readFile(current.htmlFile, "utf8")));
         if (options.save) await options.save(current, final);
         done.push({ job: current, pdf: options.save ? new Uint8Array() : final, ms: performance.now() - started, pdfMs });
         options.onProgress?.(`printed ${current.slug}/${current.pdfPath} in ${Math.round(performance.now() - started)} ms (page.pdf ${Math.round(pdfMs)} ms)`);

@@ -56,6 +56,12 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
     expect(bookmarks(pdf("en")).some((b) => b.startsWith("2.1 How we answer requests"))).toBe(true);
   });
 
+  it("titles a bilingual heading's bookmark with both languages, apart", () => {
+    // Chromium ran the two columns together: "二、您的权利2. Your rights"
+    expect(bookmarks(pdf("bilingual"))).toContain("二、您的权利 / 2. Your rights");
+    expect(bookmarks(pdf("bilingual"))).toContain("隐私政策 / Privacy Policy");
+  });
+
   it("is tagged, A4, with title, author, subject, keywords and the policy's date", () => {
     const info = pdfinfo(pdf("zh-CN"));
     expect(info).toMatch(/Tagged:\s+yes/);
@@ -107,6 +113,14 @@ describe.runIf(hasBrowser)("a change notice's PDF, which links to the policy pag
     expect(notice).not.toContain("file://");
     expect(notice).toMatch(/\/URI \(policy\.en\.html\) *>>/);
     expect(pdfinfo(join(one, "acme", "changes.pdf"))).toMatch(/Pages:\s+\d+/); // still a PDF a reader opens
+  });
+
+  it("keeps the space where a heading wraps in its bookmark", () => {
+    // the heading wraps after "personal"; Chromium's bookmark read "your personalinformation"
+    const titles = bookmarks(join(one, "acme", "policy.en.pdf"));
+    expect(titles).toContain("4. How we share, transfer and publicly disclose your personal information");
+    expect(titles.filter((t) => /[a-z]information/.test(t))).toEqual([]);
+    expect(bookmarks(join(one, "acme", "changes.pdf"))).toContain("《隐私政策》变更说明 / Privacy Policy: what changed");
   });
 
   it("is titled as the change notice, not as the policy", () => {
