@@ -124,8 +124,8 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     controlling: docs.map((d) => ({ lang: d.locale, text: d.controlling })),
     tocTitle: docs.map((d) => translator(d.locale)("policy.toc")).join(" / "),
     toc: first.sections
-      .map((s: DocSection, i) => ({ anchor: s.anchor, text: docs.map((d) => headingText(d.sections[i])).filter(Boolean).join(" / ") }))
-      .filter((e) => e.text),
+      .map((s: DocSection, i) => ({ anchor: s.anchor, parts: languageParts(docs.map((d) => ({ lang: d.locale, text: headingText(d.sections[i]) })), bilingual) }))
+      .filter((e) => e.parts.length),
     sectionsHtml: sectionsHtml(docs),
     assets: options.assets,
     pageCss: pageCss(docs, options.paper ?? "A4"),
@@ -135,6 +135,15 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     alternates: options.site ? alternates(options.site) : [],
     canonical: options.site?.baseUrl ? `${options.site.baseUrl}${options.site.folder}${pageName(bilingual ? "bilingual" : first.locale)}` : undefined,
   });
+}
+
+/**
+ * A text in each language, each in its own language in a bilingual page (whose own language is
+ * Chinese): there the English took its curly quotes from the CJK font, full width, a wide gap after
+ * "minors’" in the contents. A single-language page needs no mark.
+ */
+function languageParts(cols: Col[], bilingual: boolean): { before: string; lang?: Locale; text: string }[] {
+  return cols.filter((c) => c.text).map((c, i) => ({ before: i ? " / " : "", lang: bilingual ? c.lang : undefined, text: c.text }));
 }
 
 /** The policy's sections as HTML: the same in a page and in its fragment, so made once for both. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildProfile } from "../../src/build.js";
 import { widthEm } from "../../src/render/advance.js";
 import { headerRoomEm } from "../../src/render/html.js";
-import { fixtures, tempDir } from "../helpers.js";
+import { fixtures, root, tempDir } from "../helpers.js";
 
 /** The running header's text, from the page's `@top-left { content: "..." }` (CSS escapes undone). */
 const runningHeaderOf = (html: string) =>
@@ -34,5 +34,16 @@ describe("the running header's width", () => {
       expect(widthEm(header) + widthEm("W")).toBeGreaterThan(headerRoomEm(paper));
     }
     expect(letter.length).toBeGreaterThan(a4.length);
+  });
+});
+
+describe("the contents of a bilingual page", () => {
+  it("marks each language of an entry, so English takes its curly quotes from the Latin font", async () => {
+    // the whole entry was in the page's language, Chinese: "minors’" had a full-width quote, a wide gap after it
+    const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { formats: ["html"] });
+    const page = built.files.find((f) => f.path === "policy.bilingual.html")!.content;
+    expect(page).toContain('<a href="#children"><span lang="zh-CN">九、我们如何处理未成年人的个人信息</span> / <span lang="en">9. How we handle minors’ personal information</span></a>');
+    const en = built.files.find((f) => f.path === "policy.en.html")!.content;
+    expect(en).toContain('<a href="#children">9. How we handle minors’ personal information</a>');
   });
 });
