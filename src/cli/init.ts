@@ -146,7 +146,10 @@ async function ask(interactive: boolean, say: (t: string) => void): Promise<Reco
       const fallback = typeof q.fallback === "function" ? q.fallback(answers) : q.fallback;
       for (;;) {
         const reply = rl ? await rl.question(`${q.ask} [${fallback}]: `).catch(() => undefined) : "";
-        if (stopped || reply === undefined) return undefined;
+        if (stopped || reply === undefined) {
+          say(""); // the question's line was left open: the message after it starts on a line of its own
+          return undefined;
+        }
         const answer = reply.trim() || fallback;
         const problem = answerProblem(q.key, answer);
         if (!problem) {

@@ -1,7 +1,8 @@
-import { mkdirSync, symlinkSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, tempDir } from "../helpers.js";
+import { bin, cli, tempDir } from "../helpers.js";
 import { answerProblem, mailDomainOf, slugFromName } from "../../src/cli/init.js";
 import { emailSchema, webUrlSchema } from "../../src/schema/primitives.js";
 
@@ -50,5 +51,31 @@ describe("init's target", () => {
     const linked = cli(["init", join(dir, "linked"), "--yes"]);
     expect(linked.code).toBe(2);
     expect(linked.stderr).toContain(`policypress init: ${join(dir, "linked", "profile.yaml")} already exists; pass --force to overwrite it\n`);
+  });
+});
+
+// a terminal, through util-linux's script(1): init asks only when its input is one
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+describe.runIf(hasScript)("init on a terminal", () => {
+  it("stopped with Ctrl-D at a question, says so on a line of its own and writes nothing", async () => {
+    // the message was glued to the open question: "Company legal name (English) [...]: init: stopped; ..."
+    const dir = tempDir();
+    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init ${JSON.stringify(dir)}`, "/dev/null"]);
+    const closed = new Promise((r) => child.on("close", r));
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 200 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitFor("公司全称");
+    child.stdin.write("Acme\r");
+    await waitFor("Company legal name");
+    child.stdin.write("\u0004");
+    await waitFor("init: stopped");
+    child.stdin.end();
+    await closed;
+    expect(out).toMatch(/Company legal name \(English\) \[[^\]]*\]: [^\n]*\r?\n+init: stopped; nothing was written\./);
+    expect(existsSync(join(dir, "profile.yaml"))).toBe(false);
   });
 });
