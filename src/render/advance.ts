@@ -50,7 +50,10 @@ function advanceEm(point: number): number {
   let em = advanceCache.get(point);
   if (em === undefined) {
     const face = regularFaceOf(point);
-    em = face ? (metricsOf(face).advance.get(point) ?? UNKNOWN_EM) : isInvisible(point) ? 0 : UNKNOWN_EM;
+    // a combining mark sits on its letter and takes no room of its own: counted at its font's width when
+    // Noto Sans SC lacks it (U+0308, U+0323), "Mu\u0308ller" was wider than "Müller", and a name
+    // with a few dozen marks was cut to "…" alone
+    em = isInvisible(point) ? 0 : face ? (metricsOf(face).advance.get(point) ?? UNKNOWN_EM) : UNKNOWN_EM;
     advanceCache.set(point, em);
   }
   return em;

@@ -10,6 +10,14 @@ describe("text widths from the bundled font", () => {
     expect(widthEm("😀")).toBe(1.5);
   });
 
+  it("counts a combining mark as no width, whether Noto Sans SC has it or not", () => {
+    expect(widthEm("Mu\u0308ller")).toBe(widthEm("Muller"));
+    expect(widthEm("Nguye\u0302\u0303n")).toBe(widthEm("Nguyen"));
+    // 80 stacked marks on two letters fit a running header: the name was cut to "…" alone
+    const stacked = `A${"\u0301".repeat(40)}${"\u0323".repeat(40)}B`;
+    expect(truncateToWidth(stacked, 20)).toBe(stacked);
+  });
+
   it("leaves a text that fits as it is and cuts a longer one, with an ellipsis, to the width", () => {
     expect(truncateToWidth("Golden Sample", 20)).toBe("Golden Sample");
     const cut = truncateToWidth("W".repeat(3000), 20);
