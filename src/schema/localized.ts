@@ -5,7 +5,20 @@ export const LOCALES = ["zh-CN", "en"] as const;
 export const localeSchema = z.enum(LOCALES);
 export type Locale = z.infer<typeof localeSchema>;
 
-export const textSchema = z.string().trim().min(1, "must not be empty").max(20_000, "is longer than 20,000 characters");
+/**
+ * How many combining marks one letter may carry. Writing systems put a few on a letter (Vietnamese two,
+ * Hebrew or Tibetan up to about six); dozens ("Zalgo" text) are stacked above and below the line, over
+ * the lines around it and, on a page's first or last line, into the running header or footer of the PDF.
+ */
+export const MAX_MARKS_PER_LETTER = 8;
+const tooManyMarks = new RegExp(`\\p{M}{${MAX_MARKS_PER_LETTER + 1},}`, "u");
+
+export const textSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(20_000, "is longer than 20,000 characters")
+  .refine((s) => !tooManyMarks.test(s), `has a letter with more than ${MAX_MARKS_PER_LETTER} combining marks (accents) stacked on it, which print over the lines around it; write it with its usual accents`);
 const text = textSchema;
 
 /**
