@@ -7,6 +7,7 @@ import { forgetWhenChanged } from "../load/fresh.js";
 import { builtinPaths } from "../paths.js";
 import type { Locale } from "../schema/localized.js";
 import { truncateToWidth, widthEm } from "./advance.js";
+import { QUOTES_FAMILY } from "./fonts.js";
 import { PAPER_WIDTH_MM, type Paper } from "./paper.js";
 import { skeletonOf, type DocClause, type DocSection, type PolicyDocument } from "./document.js";
 import { canWalk, walk, type WalkEnv } from "./evaluate.js";
@@ -188,7 +189,10 @@ function pageCss(docs: PolicyDocument[], paper: Paper): string {
       return `${cssString(before ?? "")} counter(page) ${cssString(middle ?? "")} counter(pages) ${cssString(after ?? "")}`;
     })
     .join(' " / " ');
-  const box = `font-family: "Noto Sans SC", sans-serif; font-size: ${HEADER_FONT_PT}pt; color: #555;`;
+  // English takes its curly quotes from the Latin font, as in the body ("Ann’s" had a full-width gap);
+  // a bilingual header is one box, and its Chinese wants them full width
+  const family = docs.length === 1 && docs[0]!.locale === "en" ? `"${QUOTES_FAMILY}", "Noto Sans SC"` : `"Noto Sans SC"`;
+  const box = `font-family: ${family}, sans-serif; font-size: ${HEADER_FONT_PT}pt; color: #555;`;
   return `@page { @top-left { content: ${header}; ${box} } @bottom-left { content: ${version}; ${box} } @bottom-right { content: ${pageOf}; ${box} } }`;
 }
 

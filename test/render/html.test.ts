@@ -47,3 +47,13 @@ describe("the contents of a bilingual page", () => {
     expect(en).toContain('<a href="#children">9. How we handle minors’ personal information</a>');
   });
 });
+
+describe("the running header's font", () => {
+  it("gives English its curly quotes from the Latin font, as the body does; Chinese keeps them full width", async () => {
+    // the header was all Noto Sans SC: "Ann’s" printed with a full-width ’, a wide gap after "Ann"
+    const built = await buildProfile(join(fixtures, "golden", "profile.yaml"), { formats: ["html"] });
+    const pageCss = (path: string) => /<style media="print">([^<]*)<\/style>/.exec(built.files.find((f) => f.path === path)!.content)![1]!;
+    expect(pageCss("policy.en.html")).toContain('font-family: "PolicyPress Latin Quotes", "Noto Sans SC", sans-serif;');
+    for (const path of ["policy.zh-CN.html", "policy.bilingual.html"]) expect(pageCss(path)).toContain('font-family: "Noto Sans SC", sans-serif;');
+  });
+});
