@@ -121,7 +121,7 @@ describe("walking the page templates gives what Handlebars' compiled templates g
   };
   const page = {
     lang: "zh-CN", layout: "bilingual", title: evil, company: evil, description: evil, keywords: evil, version: "draft", versionLabel: evil, effectiveIso: "2026-12-01",
-    facts: [{ lang: "en", label: "Effective", value: evil }], controlling: col(evil), tocTitle: evil, toc: [{ anchor: "s1", parts: [{ before: "", lang: "zh-CN", text: evil }, { before: " / ", lang: "en", text: evil }] }, { anchor: "s2", parts: [{ before: "", lang: undefined, text: evil }] }],
+    facts: [{ lang: "en", label: "Effective", value: evil }], controlling: col(evil), tocTitle: evil, titleParts: [{ before: "", lang: "zh-CN", text: evil }, { before: " / ", lang: "en", text: evil }], companyParts: [{ before: "", lang: undefined, text: evil }], toc: [{ anchor: "s1", parts: [{ before: "", lang: "zh-CN", text: evil }, { before: " / ", lang: "en", text: evil }] }, { anchor: "s2", parts: [{ before: "", lang: undefined, text: evil }] }],
     sectionsHtml: "<section>already rendered</section>", assets: "../assets", pageCss: "@page {}", skipLabel: evil,
     alternates: [{ hreflang: "en", href: "https://e.example/a?b=1&c=2" }], canonical: "https://e.example/",
   };

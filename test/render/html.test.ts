@@ -37,14 +37,17 @@ describe("the running header's width", () => {
   });
 });
 
-describe("the contents of a bilingual page", () => {
-  it("marks each language of an entry, so English takes its curly quotes from the Latin font", async () => {
+describe("the contents and title block of a bilingual page", () => {
+  it("marks each language of an entry, of the title and of the company, so English takes its curly quotes from the Latin font", async () => {
     // the whole entry was in the page's language, Chinese: "minors’" had a full-width quote, a wide gap after it
     const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { formats: ["html"] });
     const page = built.files.find((f) => f.path === "policy.bilingual.html")!.content;
     expect(page).toContain('<a href="#children"><span lang="zh-CN">九、我们如何处理未成年人的个人信息</span> / <span lang="en">9. How we handle minors’ personal information</span></a>');
+    expect(page).toContain('<h1><span lang="zh-CN">隐私政策</span> / <span lang="en">Privacy Policy</span></h1>');
+    expect(page).toContain('<p class="company"><span lang="zh-CN">极光数联科技（杭州）有限公司</span> / <span lang="en">Aurora Datalink Technology (Hangzhou) Co., Ltd.</span></p>');
     const en = built.files.find((f) => f.path === "policy.en.html")!.content;
     expect(en).toContain('<a href="#children">9. How we handle minors’ personal information</a>');
+    expect(en).toContain("<h1>Privacy Policy</h1>");
   });
 });
 
