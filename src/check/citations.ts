@@ -37,10 +37,18 @@ export function checkCitations(clause: Clause, citations: Citations): Problem[] 
 }
 
 /** Why a `law:` reference cites nothing, or undefined when it names a law and an existing part of it. */
-function lawProblem(ref: string, citations: Citations): { message: string; hint: string } | undefined {
+function lawProblem(ref: string, citations: Citations): { code?: string; message: string; hint: string } | undefined {
   const [id = "", ...rest] = ref.split("-");
   const law = citations.laws.get(id);
   const ids = [...citations.laws.keys()];
+  // pipl-15 for PIPL-15: the checklist matches references as written, so it would satisfy no item
+  const otherCase = ids.find((known) => known.toLowerCase() === id.toLowerCase());
+  if (!law && otherCase)
+    return {
+      code: "LAW_REFERENCE_CASE",
+      message: `the law reference "${ref}" is not written as the checklist writes ${otherCase}, so it satisfies no item`,
+      hint: `Write ${[otherCase, ...rest].join("-")}: law references are case-sensitive (docs/compliance.md).`,
+    };
   if (!law) {
     const guess = closest(id, ids);
     return {

@@ -37,7 +37,8 @@ export async function checklistOfRound(library: Library, dir = builtinPaths.requ
   // every profile of a build shares one library: its references are checked once
   let problems = checked.get(checklist)?.get(library);
   if (!problems) {
-    problems = [...checklist.items.flatMap((item) => checkReferences(item, library)), ...lawCaseProblems(checklist, library)];
+    // (a clause's own law: references were checked against citations.yaml when it was read, case included)
+    problems = checklist.items.flatMap((item) => checkReferences(item, library));
     checked.set(checklist, (checked.get(checklist) ?? new WeakMap()).set(library, problems));
   }
   if (problems.length) throw new PolicyError(problems);
@@ -79,30 +80,6 @@ async function readChecklist(dir: string): Promise<Checklist> {
 
 // The statute first, then the standard and the rules that detail it, then foreign law; other files after.
 const LAW_ORDER = ["PIPL", "GBT35273", "MIIT", "GDPR"];
-
-/**
- * An own clause's `law:` reference to a law of the checklist written in another case (pipl-50, Gdpr-13-2-d)
- * matches no item, and the item it was meant for reads as missing with no word why: said at its line.
- */
-function lawCaseProblems(checklist: Checklist, library: Library): Problem[] {
-  const laws = new Map(checklist.laws.map((law) => [law.id.toLowerCase(), law.id]));
-  const refs = new Map(checklist.items.flatMap((item) => [item.id, ...item.satisfiedBy.law]).map((ref) => [ref.toLowerCase(), ref]));
-  return [...library.clauses.values()]
-    .filter((clause) => clause.origin === "own")
-    .flatMap((clause) =>
-      clause.law.flatMap((ref, i) => {
-        const prefix = ref.split("-")[0]!;
-        const law = laws.get(prefix.toLowerCase());
-        if (!law || law === prefix) return [];
-        const meant = refs.get(ref.toLowerCase()) ?? `${law}${ref.slice(prefix.length)}`;
-        return [{
-          code: "LAW_REFERENCE_CASE", file: clause.file, line: clause.lines.law, field: `law[${i}]`,
-          message: `the law reference "${ref}" is not written as the checklist writes ${law}, so it satisfies no item`,
-          hint: `Write ${meant}: the checklist's references are case-sensitive (docs/compliance.md).`,
-        }];
-      }),
-    );
-}
 
 function checkReferences(item: Requirement, library: Library): Problem[] {
   const problems: Problem[] = [];

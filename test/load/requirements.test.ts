@@ -88,14 +88,14 @@ describe("an own clause's law: reference in another case than the checklist's", 
       join(own, "own.md"),
       "---\nid: own.consent\ntopic: rights\ntitle: { zh-CN: 撤回同意, en: Withdrawing consent }\nlaw: [pipl-15, Gdpr-13-2-d, PIPL-15, CSL-22]\n---\n:::zh-CN\n您可以撤回同意。\n:::\n\n:::en\nYou may withdraw your consent.\n:::\n",
     );
-    const error = await loadChecklist(await loadLibrary({ own: [own] })).then(() => undefined, (e: unknown) => e);
+    const error = await loadLibrary({ own: [own] }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
     expect(formatError(error as PolicyError).replaceAll(`${own}/`, "")).toBe(
       [
         'own.md:5  error LAW_REFERENCE_CASE [law[0]]: the law reference "pipl-15" is not written as the checklist writes PIPL, so it satisfies no item',
-        "    hint: Write PIPL-15: the checklist's references are case-sensitive (docs/compliance.md).",
+        "    hint: Write PIPL-15: law references are case-sensitive (docs/compliance.md).",
         'own.md:5  error LAW_REFERENCE_CASE [law[1]]: the law reference "Gdpr-13-2-d" is not written as the checklist writes GDPR, so it satisfies no item',
-        "    hint: Write GDPR-13-2-d: the checklist's references are case-sensitive (docs/compliance.md).",
+        "    hint: Write GDPR-13-2-d: law references are case-sensitive (docs/compliance.md).",
         "2 problems found.",
       ].join("\n"),
     );
