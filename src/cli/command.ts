@@ -45,11 +45,11 @@ export interface Io {
 /**
  * Text for a terminal: control characters but the line end and the tab, which a clause title, an argument
  * or a value echoed in a message could carry (ESC [2J clears the screen, ESC ]0; retitles the window, CR
- * writes over the line), are shown as \u001b instead of being run by the terminal. The same escape is
+ * writes over the line), are shown as \u001B (as errors.ts shows them) instead of being run by the terminal. The same escape is
  * valid inside a JSON string and means the same character there, so JSON on stdout stays the same value.
  */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
 /** Identity helper (as citty's defineCommand) so each command file is typed. */

@@ -377,13 +377,13 @@ describe("terminal escape sequences in what a command prints", () => {
   const dir = tempDir();
   writeFileSync(join(dir, "esc.md"), '---\nid: own.esc\ntopic: intro\ntitle: { zh-CN: "\\e]0;pwned\\a标题", en: "\\e[2J\\rTitle" }\n---\n:::zh-CN\n甲。\n:::\n\n:::en\nA.\n:::\n');
 
-  it("shows a control character of a clause title or an argument as \\u001b, on stdout and in messages", () => {
+  it("shows a control character of a clause title or an argument as \\u001B, on stdout and in messages", () => {
     const list = cli(["clauses", "list", "--dir", dir, "--topic", "intro"]);
-    expect(list.stdout).toContain("own.esc:default                                      \\u001b]0;pwned\\u0007标题 / \\u001b[2J\\u000dTitle\n");
+    expect(list.stdout).toContain("own.esc:default                                      \\u001B]0;pwned\\u0007标题 / \\u001B[2J\\u000DTitle\n");
     const show = cli(["clauses", "show", "own.\u001b[31mx\u009b", "--dir", dir]);
     expect(show.code).toBe(2);
-    expect(show.stderr.split("\n")[0]).toBe('policypress clauses: no clause "own.\\u001b[31mx\\u009b" (try `policypress clauses search`)');
-    expect(cli(["\u001b[2J"]).stderr.split("\n")[0]).toBe('policypress: unknown command "\\u001b[2J"');
+    expect(show.stderr.split("\n")[0]).toBe('policypress clauses: no clause "own.\\u001B[31mx\\u009B" (try `policypress clauses search`)');
+    expect(cli(["\u001b[2J"]).stderr.split("\n")[0]).toBe('policypress: unknown command "\\u001B[2J"');
   });
 
   it("keeps --json the same value: the escape is JSON's own", () => {
