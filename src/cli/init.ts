@@ -87,7 +87,8 @@ names, website, contact email, business type and effective date; --yes (or no te
 
 Options:
   --yes, -y   take every default without asking
-  --force     overwrite an existing profile.yaml`,
+  --force     overwrite an existing profile.yaml
+  --json      print { ok, profile, slug } as JSON instead of the profile's path`,
   options: { yes: { type: "boolean", short: "y" }, force: { type: "boolean" } },
   takes: { arguments: "give the folder to write profile.yaml in, or leave it out for the current folder" },
   async run({ values, positionals, io }) {
@@ -118,7 +119,8 @@ Options:
     });
     parseProfile(text, target); // what we write must itself be a valid profile
     await writeNamedFile(target, text, "DIR");
-    io.out(target);
+    // --json: what a script needs to go on (where the profile is, and the slug its build will publish under)
+    io.out(values.json ? JSON.stringify({ ok: true, profile: target, slug }, null, 2) : target);
     io.progress(`Next: edit the address and the collection list, then run \`policypress build ${relative(process.cwd(), target) || "profile.yaml"}\`.`);
     return EXIT.ok;
   },

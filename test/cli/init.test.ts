@@ -79,3 +79,13 @@ describe.runIf(hasScript)("init on a terminal", () => {
     expect(existsSync(join(dir, "profile.yaml"))).toBe(false);
   });
 });
+
+describe("init --json", () => {
+  it("prints what a script needs as JSON on stdout, and nothing else there", () => {
+    const dir = join(tempDir(), "co");
+    const r = cli(["init", dir, "--yes", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, profile: join(dir, "profile.yaml"), slug: "example-technology" });
+    expect(existsSync(join(dir, "profile.yaml"))).toBe(true);
+  });
+});
