@@ -64,6 +64,12 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
         configureServer(vite) {
           // while the input is broken, every page shows the problems (with Vite's client, so it reloads)
           vite.middlewares.use(async (req, res, next) => {
+            // the site's root has no page of its own (the policy is under its slug): go there, not to an empty 404
+            if (slug && /^\/(\?.*)?$/.test(req.url ?? "/")) {
+              res.statusCode = 302;
+              res.setHeader("Location", `/${encodeURIComponent(slug)}/`);
+              return res.end();
+            }
             if (!problems || !(req.url ?? "/").match(/(\/|\.html)(\?.*)?$/)) return next();
             const html = await vite.transformIndexHtml(req.url ?? "/", errorPage(problems));
             res.statusCode = 500;

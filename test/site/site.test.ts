@@ -177,6 +177,19 @@ async function withPreview(test: (dir: string, page: Page) => Promise<void>): Pr
 const saveAndReload = (page: Page, file: string, text: string) => Promise.all([page.waitForNavigation({ timeout: 20_000 }), writeFileSync(file, text)]);
 
 describe.runIf("path" in found)("policypress dev", () => {
+  it("sends the site's root to the policy's own folder (it answered an empty 404)", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = await startDevServer({ profile: join(fixtures, "golden", "profile.yaml"), port });
+    try {
+      const root = new URL(server.url).origin;
+      const response = await fetch(`${root}/`, { redirect: "manual" });
+      expect([response.status, response.headers.get("location")]).toEqual([302, new URL(server.url).pathname]);
+      expect((await fetch(`${root}/`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 40_000);
+
   it("reloads the page after a clause edit, and shows a mistake with its file and line until it is fixed", () =>
     withPreview(async (dir, page) => {
       expect(await page.content()).toContain("We will answer your request within 15 working days.");
