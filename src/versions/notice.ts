@@ -173,7 +173,7 @@ export function noticeHtml(n: Notice, links: { cleanCopy: CleanCopy; assets?: st
   const copy = copyLinks(links.cleanCopy, ["zh-CN", "en", "bilingual"]);
   const redlines = c.clauses
     .filter((x) => x.redline)
-    .map((x) => `<section class="redline"><h3><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></h3>${(["zh-CN", "en"] as const).map((l) => `<p lang="${l}">${redlineHtml(x.redline![l])}</p>`).join("")}</section>`)
+    .map((x) => `<section class="redline"><h3><span lang="zh-CN">${esc(x.title["zh-CN"])}</span> / <span lang="en">${esc(x.title.en)}</span></h3>${(["zh-CN", "en"] as const).map((l) => `<div lang="${l}">${redlineHtml(x.redline![l])}</div>`).join("")}</section>`)
     .join("\n");
   return `<!doctype html>
 <html lang="zh-CN">
@@ -202,10 +202,61 @@ ${copy.length ? `<section><h2>新版本全文 / Clean copy</h2><p>${copy.join(" 
 `;
 }
 
-/** The redline as HTML: the clause's Markdown escapes (\* \_ \<) taken out, so a reader sees the text as printed. */
+/**
+ * The redline as HTML: the clause's Markdown escapes (\* \_ \<) taken out, so a reader sees the text as
+ * printed. A changed row of a table (a collection list, the SDK list) is shown as a table row, its cells
+ * apart and under the table's head, not as the Markdown `| a | b |` it is written in; rows changed one
+ * after another share a table.
+ */
 function redlineHtml(parts: RedlinePart[]): string {
   const text = (t: string) => esc(unescapeMarkdown(t));
-  return changedLines(parts)
-    .map((line) => line.map((p) => (p.op === "same" ? text(p.text) : `<${p.op}>${text(p.text)}</${p.op}>`)).join(""))
-    .join('<br><span class="gap">…</span><br>');
+  const marked = (p: RedlinePart) => (p.op === "same" ? text(p.text) : `<${p.op}>${text(p.text)}</${p.op}>`);
+  const head = tableHead(parts.filter((p) => p.op !== "del").map((p) => p.text).join(""));
+  const blocks: string[] = [];
+  let rows: RedlinePart[][][] = [];
+  const endTable = () => {
+    if (!rows.length) return;
+    const plain = (cells: RedlinePart[][]) => cells.map((cell) => cell.map((p) => p.text).join("")).join("|");
+    // a head among the changed rows (a new table, a renamed column) is shown as what it is, not twice
+    const thead = head && !rows.some((r) => plain(r) === head.join("|")) ? `<thead><tr>${head.map((c) => `<th>${text(c)}</th>`).join("")}</tr></thead>` : "";
+    const body = rows.map((cells) => `<tr>${cells.map((cell) => `<td>${cell.map(marked).join("")}</td>`).join("")}</tr>`).join("");
+    blocks.push(`<div class="table-wrap"><table>${thead}<tbody>${body}</tbody></table></div>`);
+    rows = [];
+  };
+  for (const line of changedLines(parts)) {
+    const cells = tableCells(line);
+    if (!cells) {
+      endTable();
+      blocks.push(`<p>${line.map(marked).join("")}</p>`);
+    } else if (!cells.every((cell) => /^:?-{3,}:?$/.test(cell.map((p) => p.text).join("")))) rows.push(cells);
+  }
+  endTable();
+  return blocks.join('<p class="gap">…</p>');
+}
+
+/** A line's parts split into table cells at its unescaped pipes, when the line is a table row (| a | b |). */
+function tableCells(line: RedlinePart[]): RedlinePart[][] | undefined {
+  const whole = line.map((p) => p.text).join("").trim();
+  if (!whole.startsWith("|") || !whole.endsWith("|") || whole.length < 2) return undefined;
+  const cells: RedlinePart[][] = [[]];
+  for (const part of line)
+    part.text.split(/(?<!\\)\|/).forEach((piece, i) => {
+      if (i > 0) cells.push([]);
+      if (piece) cells[cells.length - 1]!.push({ op: part.op, text: piece });
+    });
+  // the text before the first pipe and after the last one is no cell; a cell's edges are no text
+  return cells.slice(1, -1).map((cell) => {
+    const out = cell.map((p) => ({ ...p }));
+    if (out[0]) out[0].text = out[0].text.trimStart();
+    if (out.at(-1)) out.at(-1)!.text = out.at(-1)!.text.trimEnd();
+    return out.filter((p) => p.text);
+  });
+}
+
+/** The cells of the head row of the first table in a clause's Markdown. */
+function tableHead(markdown: string): string[] | undefined {
+  const lines = markdown.split("\n");
+  const at = lines.findIndex((line, i) => /^\s*\|.*\|\s*$/.test(line) && /^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$/.test(lines[i + 1] ?? ""));
+  if (at < 0) return undefined;
+  return tableCells([{ op: "same", text: lines[at]! }])!.map((cell) => cell.map((p) => p.text).join(""));
 }

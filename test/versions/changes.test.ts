@@ -102,8 +102,20 @@ describe("the notice page's redline", () => {
     const before = view("1.0.0", acme, { zh: "甲。", en: "We keep \\*logs\\* of \\<script\\>." });
     const after = view("draft", acme, { zh: "甲。", en: "We keep \\*logs\\* and \\_tokens\\_ of \\<script\\>." });
     const html = noticeHtml(makeNotice(diffVersions(before, after), after, "2026-12-01"), { cleanCopy: {}, assets: "assets" });
-    const redline = /<p lang="en">(.*?)<\/p><\/section>/.exec(html)![1];
+    const redline = /<div lang="en"><p>(.*?)<\/p><\/div><\/section>/.exec(html.slice(html.indexOf('<section class="redline">')))![1];
     expect(redline).toBe("We keep *logs* <ins>and _tokens_ </ins>of &#60;script&#62;.");
+  });
+
+  it("shows a changed table row as a row under the table's head, its cells apart (it showed the Markdown | a | b |)", () => {
+    const table = (rows: string[]) => ["We collect:", "", "| Scenario | Items |", "|---|---|", ...rows].join("\n");
+    const before = view("1.0.0", acme, { zh: "甲。", en: table(["| Sign-up | mobile number |", "| Support | email \\| phone |"]) });
+    const after = view("draft", acme, { zh: "甲。", en: table(["| Sign-up | mobile number and name |", "| Support | email \\| phone |", "| Marketing | email address |"]) });
+    const html = noticeHtml(makeNotice(diffVersions(before, after), after, "2026-12-01"), { cleanCopy: {}, assets: "assets" });
+    expect(/<div lang="en">(.*?)<\/div><\/section>/.exec(html.slice(html.indexOf('<section class="redline">')))![1]).toBe(
+      '<div class="table-wrap"><table><thead><tr><th>Scenario</th><th>Items</th></tr></thead><tbody>' +
+        "<tr><td>Sign-up</td><td>mobile number <ins>and name</ins></td></tr>" +
+        "<tr><td><ins>Marketing</ins></td><td><ins>email address</ins></td></tr></tbody></table></div>",
+    );
   });
 });
 
