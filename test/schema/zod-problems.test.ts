@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseYaml } from "../../src/load/yaml.js";
 import { clauseSetSchema } from "../../src/schema/clause.js";
 import { profileSchema } from "../../src/schema/profile.js";
-import { zodProblems } from "../../src/schema/zod-problems.js";
+import { closest, zodProblems } from "../../src/schema/zod-problems.js";
 
 const problems = (schema: typeof clauseSetSchema | typeof profileSchema, text: string) => {
   const yaml = parseYaml(text, "x.yaml");
@@ -59,5 +59,14 @@ describe("a missing field", () => {
     const parsed = profileSchema.safeParse(yaml.data, { reportInput: true });
     const lines = parsed.success ? [] : zodProblems(parsed.error, yaml, profileSchema).filter((p) => p.field?.startsWith("sdks")).map((p) => `${p.line} ${p.field}`);
     expect(lines).toEqual(["2 sdks[0].policyUrl", "6 sdks[1].policyUrl"]);
+  });
+});
+
+describe("closest: the word a typo was likely meant to be", () => {
+  it("counts two letters swapped as one edit (ppoi: ppio), and still refuses a word too far off", () => {
+    expect(closest("ppoi", ["ppio", "zego", "ruiyun"])).toBe("ppio");
+    expect(closest("zeog", ["ppio", "zego", "ruiyun"])).toBe("zego");
+    expect(closest("featrues", ["features", "kinds"])).toBe("features");
+    expect(closest("abcd", ["ppio", "zego"])).toBeUndefined();
   });
 });
