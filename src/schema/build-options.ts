@@ -90,7 +90,7 @@ export const buildOptionsSchema = z.strictObject({
   /** The languages (default both); the bilingual document needs both. */
   locales: z.array(localeSchema).min(1, "must name at least one of zh-CN, en").optional(),
   /** true when the user asked for the formats explicitly: then a missing browser fails the build. */
-  formatsExplicit: z.boolean().optional(),
+  formatsExplicit: z.boolean("must be true or false").optional(),
   /** Path the output is published under (default /), for the sitemap, feed and canonical links. */
   base: basePathSchema.optional(),
   /** Origin of the published site (default: from the profile). */
@@ -103,9 +103,9 @@ export const buildOptionsSchema = z.strictObject({
     .refine((s) => s.index <= s.count, "index must be from 1 to count")
     .optional(),
   /** false: ignore and do not update the incremental build cache. */
-  cache: z.boolean().optional(),
+  cache: z.boolean("must be true or false").optional(),
   /** How long to wait for another build writing into `out` (default POLICYPRESS_LOCK_WAIT seconds, else 30 s). */
-  lockWaitMs: z.number().min(0, "must be 0 or more milliseconds").optional(),
+  lockWaitMs: z.number("must be a number of milliseconds").min(0, "must be 0 or more milliseconds").optional(),
   /** Called with each progress line (rendered, printed...) as the CLI prints them. */
   onProgress: callback.optional(),
   /** The browser that prints the PDFs, and the paper (default A4). */

@@ -20,6 +20,11 @@ describe("build() checks its options before reading or writing anything", () => 
       "build option shard index must be from 1 to count",
       "build option lockWaitMs must be 0 or more milliseconds",
     ]);
+    // a value of the wrong type, as a script passing on a string from its own options would
+    expect(buildOptionProblems({ cache: "no", lockWaitMs: "5" }).map((p) => p.message)).toEqual([
+      "build option cache is not valid (must be true or false)",
+      "build option lockWaitMs is not valid (must be a number of milliseconds)",
+    ]);
   });
 
   it("says what keeps a siteUrl from being an origin: a query, a fragment, a user name or password, a path", () => {
