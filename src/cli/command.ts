@@ -6,7 +6,7 @@ import { OUTPUT_CODES } from "../output-guard.js";
  * Exit codes, documented in the README. The output folder's own troubles get sysexits.h codes apart
  * from the input's, so a pipeline can tell "fix the profile" from "retry later" or "fix the disk".
  */
-export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70, cantWrite: 73, locked: 75 } as const;
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70, cantWrite: 73, locked: 75, interrupted: 130 } as const;
 
 /** The exit code for a PolicyError: an output problem only when every problem is one. */
 export function exitCodeFor(error: PolicyError): number {

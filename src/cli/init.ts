@@ -99,9 +99,9 @@ Options:
     const interactive = !values.yes && process.stdin.isTTY === true;
     if (!values.yes && !interactive) io.progress("The input is not a terminal, so no question was asked: the profile gets the defaults (edit it, or run init on a terminal).");
     const answers = await ask(interactive, io.err);
-    if (!answers) {
+    if (answers === "eof" || answers === "interrupt") {
       io.err("init: stopped; nothing was written.");
-      return EXIT.usage;
+      return answers === "interrupt" ? EXIT.interrupted : EXIT.usage;
     }
     const preset = PRESETS[answers.kind!]!;
     const slug = slugFromName(answers.shortEn!);
@@ -137,12 +137,18 @@ function refuseTakenTarget(target: string, force: boolean): void {
   if (taken && !force) throw new UsageError(`${displayPath(target)} already exists; pass --force to overwrite it`);
 }
 
-/** The answers, or undefined when the user stops (Ctrl+C, or Ctrl+D at a question). */
-async function ask(interactive: boolean, say: (t: string) => void): Promise<Record<string, string> | undefined> {
+/** The answers, or how the user stopped: Ctrl+D at a question ("eof"), or Ctrl+C ("interrupt"). */
+async function ask(interactive: boolean, say: (t: string) => void): Promise<Record<string, string> | "eof" | "interrupt"> {
   const answers: Record<string, string> = {};
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
-  let stopped = false;
-  rl?.on("close", () => (stopped = true));
+  let stopped: "eof" | "interrupt" | undefined;
+  rl?.on("close", () => (stopped ??= "eof"));
+  // Ctrl+C reaches readline as a key on a terminal: told apart from Ctrl+D, so init exits as a Ctrl+C does (130)
+  // (the pending question is ended by a line end: closing the interface would leave its promise unsettled)
+  rl?.on("SIGINT", () => {
+    stopped = "interrupt";
+    rl.write("\n");
+  });
   try {
     for (const q of QUESTIONS) {
       const fallback = typeof q.fallback === "function" ? q.fallback(answers) : q.fallback;
@@ -150,7 +156,7 @@ async function ask(interactive: boolean, say: (t: string) => void): Promise<Reco
         const reply = rl ? await rl.question(`${q.ask} [${fallback}]: `).catch(() => undefined) : "";
         if (stopped || reply === undefined) {
           say(""); // the question's line was left open: the message after it starts on a line of its own
-          return undefined;
+          return stopped ?? "eof";
         }
         const answer = reply.trim() || fallback;
         const problem = answerProblem(q.key, answer);
@@ -165,6 +171,7 @@ async function ask(interactive: boolean, say: (t: string) => void): Promise<Reco
     return answers;
   } finally {
     rl?.removeAllListeners("close");
+    rl?.removeAllListeners("SIGINT");
     rl?.close();
   }
 }

@@ -78,6 +78,20 @@ describe.runIf(hasScript)("init on a terminal", () => {
     expect(out).toMatch(/Company legal name \(English\) \[[^\]]*\]: [^\n]*\r?\n+init: stopped; nothing was written\./);
     expect(existsSync(join(dir, "profile.yaml"))).toBe(false);
   });
+
+  it("stopped with Ctrl-C, exits as an interrupted command does (130), not as a usage mistake (2)", async () => {
+    const dir = tempDir();
+    // script -e exits with the command's own code
+    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init ${JSON.stringify(dir)}`, "/dev/null"]);
+    const code = new Promise<number | null>((r) => child.on("close", r));
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes("公司全称"); i++) await new Promise((r) => setTimeout(r, 50));
+    child.stdin.write("\u0003");
+    expect(await code).toBe(130);
+    expect(out).toContain("init: stopped; nothing was written.");
+    expect(existsSync(join(dir, "profile.yaml"))).toBe(false);
+  });
 });
 
 describe("init --json", () => {
