@@ -156,7 +156,7 @@ function pdfSource(f: RenderedFile): PdfSource {
     pdfPath: f.path.replace(/\.html$/, ".pdf"),
     locale: f.locale,
     version: f.version,
-    documents: f.documents.map(({ title, company, shortName, version, effectiveIso, locale }) => ({ title, company, shortName, version, effectiveIso, locale })),
+    documents: f.documents.map(({ title, company, shortName, version, effective, effectiveIso, locale }) => ({ title, company, shortName, version, effective, effectiveIso, locale })),
     date: f.documents[0]!.effectiveIso,
   };
 }

@@ -104,15 +104,23 @@ function withMovedOffsets(text: string, edits: Edit[]): string | undefined {
   return `${text.slice(0, xrefAt)}${keyword}${rows}${rest}startxref\n${xrefAt}\n%%EOF\n`;
 }
 
+/** "隐私政策，2.0.0 版，2026年12月1日生效" / "Privacy Policy, version 2.0.0, effective December 1, 2026". */
+function subjectOf(d: PdfJob["documents"][number]): string {
+  const draft = !d.version || d.version === "draft";
+  return d.locale === "zh-CN"
+    ? `${d.title}，${draft ? "草稿" : `${d.version} 版`}，${d.effective}生效`
+    : `${d.title}, ${draft ? "draft" : `version ${d.version}`}, effective ${d.effective}`;
+}
+
 function infoDictionary(job: PdfJob, date: string): string {
   const docs = job.documents;
   const title = docs.map((d) => d.title).join(" / ");
   const company = docs.map((d) => d.company).join(" / ");
-  const version = docs[0]?.version ?? "draft";
   const fields: [string, string][] = [
     ["Title", `${title} – ${docs.map((d) => d.shortName).join(" / ")}`],
     ["Author", company],
-    ["Subject", `${title}, version ${version}, effective ${docs[0]?.effectiveIso ?? job.date}`],
+    // in each document's own language (a Chinese PDF's subject read "隐私政策, version 2.0.0, effective ...")
+    ["Subject", docs.map(subjectOf).join(" / ")],
     ["Keywords", [...new Set(docs.flatMap((d) => [d.title, d.shortName, d.locale]))].join(", ")],
     ["Creator", "PolicyPress"],
   ];

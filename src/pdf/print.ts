@@ -29,7 +29,7 @@ export interface PdfJob {
   date: string;
 }
 
-export type PdfDocument = Pick<PolicyDocument, "title" | "company" | "shortName" | "version" | "effectiveIso" | "locale">;
+export type PdfDocument = Pick<PolicyDocument, "title" | "company" | "shortName" | "version" | "effective" | "effectiveIso" | "locale">;
 
 export interface PrintOptions extends BrowserOptions {
   paper?: Paper;

@@ -68,7 +68,7 @@ describe.runIf(hasBrowser)("PDF output in real Chromium", () => {
     expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
     expect(info).toMatch(/Title:\s+隐私政策 – 金样科技/);
     expect(info).toMatch(/Author:\s+金样科技（上海）有限公司/);
-    expect(info).toMatch(/Subject:\s+隐私政策, version draft, effective 2026-12-01/);
+    expect(info).toMatch(/Subject:\s+隐私政策，草稿，2026年12月1日生效\n/);
     expect(info).toMatch(/Keywords:\s+隐私政策/);
     expect(info).toMatch(/CreationDate:\s+Tue Dec  1 00:00:00 2026 UTC/);
     expect(readFileSync(pdf("zh-CN"), "latin1")).toContain("/Lang (zh-CN)");
