@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -27,6 +28,8 @@ export interface DevServer {
  * (and the terminal) with file and line until it is fixed.
  */
 export async function startDevServer(options: DevOptions): Promise<DevServer> {
+  // a port asked for must be free: found out before the whole site is built, not after
+  if (options.port !== undefined) await portFree(options.port, options.host ?? "127.0.0.1").catch((e: unknown) => Promise.reject(listenProblem(e, options)));
   const profile = resolve(options.profile);
   const out = await mkdtemp(join(tmpdir(), "policypress-dev-"));
   let problems: Problem[] | undefined;
@@ -133,6 +136,15 @@ function errorPage(problems: Problem[]): string {
 <ol>
 ${items}
 </ol></body></html>`;
+}
+
+/** Listens on the port and lets it go: rejects as Vite's listen would (EADDRINUSE, EACCES, EADDRNOTAVAIL). */
+function portFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** A port taken or not allowed, or an address not of this machine: the person's to fix, said so. */
