@@ -2,6 +2,15 @@ import { z } from "zod";
 import { localizedSchema, LOCALES } from "./localized.js";
 
 const bilingual = z.strictObject({ "zh-CN": z.string().trim().min(1), en: z.string().trim().min(1) });
+// a set's and a section's headings are printed into every page that uses the set: a control character
+// (a Word line break, an escape sequence) is no text there, and HTML forbids it (a clause's own title and
+// text get CLAUSE_CONTROL_CHARACTER from the library check)
+const heading = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((s) => !/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(s), "contains a control character (a line or page break copied from a word processor, or an escape sequence): delete it");
+const bilingualHeading = z.strictObject({ "zh-CN": heading, en: heading });
 
 export const clauseIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/, "must be lowercase dotted words, e.g. retention.period");
 export const variantSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase words joined by dashes, e.g. working-days");
@@ -70,7 +79,7 @@ const setIdSchema = z.string().regex(/^[a-z0-9-]+$/, "must be lowercase words jo
 
 export const sectionSchema = z.strictObject({
   id: setIdSchema,
-  title: bilingual.optional(),
+  title: bilingualHeading.optional(),
   heading: z.boolean().default(true),
   when: conditionSchema.optional(),
   clauses: z.array(setEntrySchema).min(1, "a section must list at least one clause"),
@@ -78,7 +87,7 @@ export const sectionSchema = z.strictObject({
 
 export const clauseSetSchema = z.strictObject({
   id: setIdSchema,
-  title: bilingual,
+  title: bilingualHeading,
   description: localizedSchema.optional(),
   sections: z.array(sectionSchema).min(1, "a clause set must have at least one section"),
 });
