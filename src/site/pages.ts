@@ -195,7 +195,23 @@ function lastmod(site: SiteInput, page: RenderedFile): string | undefined {
   return isoDateSchema.safeParse(date).success ? date : undefined;
 }
 
-/** policy.<locale>.fragment.html: the current policy without page chrome, to embed in an existing site. */
+/**
+ * policy.<locale>.fragment.html: the current policy without page chrome, to embed in an existing site.
+ * Its ids start with `policy-<locale>-`, so that the host page's own ids (a `contact` or `content` of its
+ * own) and the other language's fragment in the same page (language tabs) never clash with them.
+ */
 export function fragments(current: Partial<Record<Locale, PolicyDocument>>): { locale: Locale; path: string; content: string; doc: PolicyDocument }[] {
-  return (Object.values(current) as PolicyDocument[]).map((doc) => ({ locale: doc.locale, path: `policy.${doc.locale}.fragment.html`, content: toHtml([doc], { assets: ASSETS, fragment: true }), doc }));
+  return (Object.values(current) as PolicyDocument[]).map((doc) => ({
+    locale: doc.locale,
+    path: `policy.${doc.locale}.fragment.html`,
+    content: withIdPrefix(toHtml([doc], { assets: ASSETS, fragment: true }), `policy-${doc.locale}-`),
+    doc,
+  }));
+}
+
+/** The HTML with `prefix` before each of its ids and before every reference to one of them (#id, aria-labelledby). */
+export function withIdPrefix(html: string, prefix: string): string {
+  const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+  const own = (id: string) => (ids.has(id) ? `${prefix}${id}` : id);
+  return html.replace(/(\s(?:id="|href="#|aria-(?:labelledby|describedby)="))([^"]+)"/g, (_m, attr: string, value: string) => `${attr}${value.split(" ").map(own).join(" ")}"`);
 }

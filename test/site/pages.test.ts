@@ -130,10 +130,26 @@ describe("the embeddable fragment", () => {
       expect(fragment).not.toMatch(/<main\b/);
       expect(fragment).not.toContain('id="content"');
       // the policy itself is all there
-      expect(fragment).toContain('<div class="policy-body">\n<section id="intro"');
+      expect(fragment).toContain(`<div class="policy-body">\n<section id="policy-${locale}-intro"`);
       expect(fragment.match(/<\/?div\b/g)!.filter((t) => t === "<div").length).toBe(fragment.match(/<\/div>/g)!.length);
       // the page keeps its landmark, which its skip link leads to
       expect(page(`policy.${locale}.html`)).toMatch(/<main id="content">\n<section id="intro"[\s\S]*<\/main>/);
+    }
+  });
+
+  it("has ids of its own: both languages' fragments in one host page repeat none, and each #link leads into its own", async () => {
+    const built = await buildProfile(join(root, "examples", "acme", "profile.yaml"), { formats: ["html"] });
+    const fragment = (locale: string) => String(built.files.find((f) => f.path === `policy.${locale}.fragment.html`)!.content);
+    const host = `<main id="content"><section id="contact">${fragment("zh-CN")}${fragment("en")}</section></main>`;
+    const ids = [...host.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(40);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    for (const locale of ["zh-CN", "en"]) {
+      const own = new Set([...fragment(locale).matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+      expect([...own].every((id) => id.startsWith(`policy-${locale}-`))).toBe(true);
+      const targets = [...fragment(locale).matchAll(/\s(?:href="#|aria-labelledby=")([^"]+)"/g)].map((m) => m[1]!);
+      expect(targets.length).toBeGreaterThan(10);
+      expect(targets.filter((t) => !own.has(t))).toEqual([]);
     }
   });
 });
