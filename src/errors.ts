@@ -76,10 +76,23 @@ export function formatLocation(p: ProblemLocation): string {
   return [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(":");
 }
 
-// control characters and bidi controls a hostile file puts in a key or a file name (`"\e[2J": 1`) would
-// clear the terminal or reorder the line that reports them
-const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-export const printable = (text: string) => text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+// C0 and C1 control characters but the tab and the line end: no text (HTML forbids them, a PDF prints a
+// box), and a terminal runs them (ESC [2J clears the screen, CR writes over the line)
+const CONTROL = "\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F";
+export const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`);
+export const CONTROL_CHARACTERS = new RegExp(`[${CONTROL}]`, "g");
+/** U+001B, as a message names a character. */
+export const codePointOf = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+// the escape is valid inside a JSON string and means the same character there: JSON stays the same value
+const escaped = (c: string) => `\\u${codePointOf(c).slice(2)}`;
+
+/** Command output for a terminal: its control characters shown as \u001B instead of being run. */
+export const terminalSafe = (text: string) => text.replace(CONTROL_CHARACTERS, escaped);
+
+// in a message, bidi controls too: a hostile file's key or name (`"\e[2J": 1`) would reorder the line
+// that reports it. (Not in command output, where a notice's bidi isolates belong to the text.)
+const UNPRINTABLE = new RegExp(`[${CONTROL}\\u202A-\\u202E\\u2066-\\u2069]`, "g");
+export const printable = (text: string) => text.replace(UNPRINTABLE, escaped);
 
 /** One problem as the terminal shows it: `file:line  message (field)` and an indented hint. */
 export function formatProblem(p: Problem): string {

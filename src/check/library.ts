@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Problem } from "../errors.js";
+import { codePointOf, CONTROL_CHARACTERS, type Problem } from "../errors.js";
 import type { Library } from "../load/library.js";
 import { rawHtmlIn } from "./clause-markup.js";
 import { type Argument, checkHelperCall, KIND_WORDS, kindOf } from "./helper-arguments.js";
@@ -99,9 +99,9 @@ export function checkClause(clause: Clause): Problem[] {
  * no text: HTML forbids it, a PDF prints a box, a terminal runs it. Tabs and line ends are text.
  */
 function controlCharacter(text: string): { index: number; code: string; count: number } | undefined {
-  const all = [...text.matchAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g)];
+  const all = [...text.matchAll(CONTROL_CHARACTERS)];
   if (!all.length) return undefined;
-  return { index: all[0]!.index, code: `U+${all[0]![0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`, count: all.length };
+  return { index: all[0]!.index, code: codePointOf(all[0]![0]), count: all.length };
 }
 
 function controlMessage(where: string, control: { code: string; count: number }): { message: string; hint: string } {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { formatError, isPolicyError, type PolicyError } from "../errors.js";
+import { formatError, isPolicyError, terminalSafe, type PolicyError } from "../errors.js";
 import { OUTPUT_CODES } from "../output-guard.js";
 
 /**
@@ -42,15 +42,6 @@ export interface Io {
   progress(text: string): void;
 }
 
-/**
- * Text for a terminal: control characters but the line end and the tab, which a clause title, an argument
- * or a value echoed in a message could carry (ESC [2J clears the screen, ESC ]0; retitles the window, CR
- * writes over the line), are shown as \u001B (as errors.ts shows them) instead of being run by the terminal. The same escape is
- * valid inside a JSON string and means the same character there, so JSON on stdout stays the same value.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
-}
 
 /** Identity helper (as citty's defineCommand) so each command file is typed. */
 export const defineCommand = <O extends Options>(def: CommandDef<O>): CommandDef<O> => def;
@@ -70,8 +61,8 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
   try {
     parsed = parseArgs({ args: argv, options: { ...commonOptions, ...def.options }, allowPositionals: true, strict: true });
   } catch (e) {
-    process.stderr.write(printable(`policypress ${def.name}: ${(e as Error).message}\nUsage: ${def.usage}\nRun \`policypress ${def.name} --help\` for the options.\n`));
-    if (argv.includes("--json")) process.stdout.write(printable(usageJson(def, (e as Error).message)));
+    process.stderr.write(terminalSafe(`policypress ${def.name}: ${(e as Error).message}\nUsage: ${def.usage}\nRun \`policypress ${def.name} --help\` for the options.\n`));
+    if (argv.includes("--json")) process.stdout.write(terminalSafe(usageJson(def, (e as Error).message)));
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
@@ -81,10 +72,10 @@ export async function runCommand(def: CommandDef<Options>, argv: string[]): Prom
   }
   const quiet = Boolean(values.quiet || values.json);
   const io: Io = {
-    out: (t) => process.stdout.write(printable(t.endsWith("\n") ? t : `${t}\n`)),
-    err: (t) => process.stderr.write(printable(t.endsWith("\n") ? t : `${t}\n`)),
+    out: (t) => process.stdout.write(terminalSafe(t.endsWith("\n") ? t : `${t}\n`)),
+    err: (t) => process.stderr.write(terminalSafe(t.endsWith("\n") ? t : `${t}\n`)),
     progress: (t) => {
-      if (!quiet) process.stderr.write(printable(`${t}\n`));
+      if (!quiet) process.stderr.write(terminalSafe(`${t}\n`));
     },
   };
   try {

@@ -6,7 +6,8 @@ import diffCommand from "./diff.js";
 import releaseCommand from "./release.js";
 import initCommand from "./init.js";
 import schemaCommand from "./schema.js";
-import { EXIT, printable, runCommand, type CommandDef } from "./command.js";
+import { terminalSafe } from "../errors.js";
+import { EXIT, runCommand, type CommandDef } from "./command.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const commands: CommandDef<any>[] = [buildCommand, checkCommand, initCommand, clausesCommand, releaseCommand, diffCommand, devCommand, schemaCommand];
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(printable(`policypress: unknown command "${name}"\n\n${usage()}\n`));
+    process.stderr.write(terminalSafe(`policypress: unknown command "${name}"\n\n${usage()}\n`));
     // as every usage mistake with --json: a script reading stdout found nothing there (`policypress biuld --json`)
     if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ ok: false, problems: [{ code: "USAGE", message: `unknown command "${name}"`, hint: `Commands: ${commands.map((c) => c.name).join(", ")}.` }] }, null, 2)}\n`);
     return EXIT.usage;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTROL_CHARACTER } from "../errors.js";
 import { localizedSchema, LOCALES } from "./localized.js";
 
 const bilingual = z.strictObject({ "zh-CN": z.string().trim().min(1), en: z.string().trim().min(1) });
@@ -9,7 +10,7 @@ const heading = z
   .string()
   .trim()
   .min(1)
-  .refine((s) => !/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(s), "contains a control character (a line or page break copied from a word processor, or an escape sequence): delete it");
+  .refine((s) => !CONTROL_CHARACTER.test(s), "contains a control character (a line or page break copied from a word processor, or an escape sequence): delete it");
 const bilingualHeading = z.strictObject({ "zh-CN": heading, en: heading });
 
 export const clauseIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/, "must be lowercase dotted words, e.g. retention.period");
