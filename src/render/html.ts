@@ -125,8 +125,8 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
     controlling: docs.map((d) => ({ lang: d.locale, text: d.controlling })),
     tocTitle: docs.map((d) => translator(d.locale)("policy.toc")).join(" / "),
     toc: first.sections
-      .map((s: DocSection, i) => ({ anchor: s.anchor, parts: languageParts(docs.map((d) => ({ lang: d.locale, text: headingText(d.sections[i]) })), bilingual) }))
-      .filter((e) => e.parts.length),
+      .map((s: DocSection, i) => ({ anchor: s.anchor, html: languagesHtml(docs.map((d) => ({ lang: d.locale, text: headingText(d.sections[i]) })), bilingual) }))
+      .filter((e) => e.html),
     sectionsHtml: sectionsHtml(docs),
     assets: options.assets,
     pageCss: pageCss(docs, options.paper ?? "A4"),
@@ -139,12 +139,12 @@ export function toHtml(docs: PolicyDocument[], options: HtmlOptions): string {
 }
 
 /**
- * A text in each language, each in its own language in a bilingual page (whose own language is
+ * A text in each language, "zh / en", each in its own language in a bilingual page (whose own language is
  * Chinese): there the English took its curly quotes from the CJK font, full width, a wide gap after
  * "minors’" in the contents. A single-language page needs no mark.
  */
-function languageParts(cols: Col[], bilingual: boolean): { before: string; lang?: Locale; text: string }[] {
-  return cols.filter((c) => c.text).map((c, i) => ({ before: i ? " / " : "", lang: bilingual ? c.lang : undefined, text: c.text }));
+function languagesHtml(cols: Col[], bilingual: boolean): string {
+  return cols.filter((c) => c.text).map((c) => inLanguage(escapeHtml(c.text), c.lang, bilingual)).join(" / ");
 }
 
 /** The policy's sections as HTML: the same in a page and in its fragment, so made once for both. */
