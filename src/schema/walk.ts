@@ -11,12 +11,7 @@ export function unwrap(s: z.ZodType): z.ZodType {
 
 /** The sub-schema for a path, following objects, arrays, records and the object member of unions. */
 export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
-  let cur: z.ZodType | undefined = schema;
-  for (const seg of path) {
-    if (!cur) return undefined;
-    cur = childOf(unwrap(cur), seg);
-  }
-  return cur;
+  return follow(schema, path, unwrap);
 }
 
 /**
@@ -25,10 +20,15 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
  * for an index into it, so `collection.sensitve` named the scenario itself and passed as a field.
  */
 export function fieldSchemaAt(schema: z.ZodType, path: readonly string[]): z.ZodType | undefined {
+  return follow(schema, path, elementsOf);
+}
+
+/** Each step of `path` taken from `into(the schema so far)`; undefined once a step names nothing. */
+function follow(schema: z.ZodType, path: readonly PropertyKey[], into: (s: z.ZodType) => z.ZodType): z.ZodType | undefined {
   let cur: z.ZodType | undefined = schema;
   for (const seg of path) {
     if (!cur) return undefined;
-    cur = childOf(elementsOf(cur), seg);
+    cur = childOf(into(cur), seg);
   }
   return cur;
 }
