@@ -91,7 +91,7 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
       for (let job = queue.shift(); job; job = queue.shift()) {
         const started = performance.now();
         const current: PdfJob = job;
-        const { pdf, pdfMs } = await withRetry(current, () => interrupted, async () => {
+        const { pdf, pdfMs, headings } = await withRetry(current, () => interrupted, async () => {
           try {
             // a hung browser can outlast every per-call limit: opening a page and printing have one each
             page ??= await within(attemptLimit(options), isolatedPage(await liveBrowser()));
@@ -103,7 +103,7 @@ export async function printPdfs(jobs: PdfJob[], options: PrintOptions = {}): Pro
             throw e;
           }
         });
-        const final = finalisePdf(pdf, current, headingTitles(await readFile(current.htmlFile, "utf8")));
+        const final = finalisePdf(pdf, current, headings);
         if (options.save) await options.save(current, final);
         done.push({ job: current, pdf: options.save ? new Uint8Array() : final, ms: performance.now() - started, pdfMs });
         options.onProgress?.(`printed ${current.slug}/${current.pdfPath} in ${Math.round(performance.now() - started)} ms (page.pdf ${Math.round(pdfMs)} ms)`);
@@ -197,13 +197,15 @@ async function isolatedPage(handle: BrowserHandle): Promise<IsolatedPage> {
   return isolated;
 }
 
-async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptions): Promise<{ pdf: Uint8Array; pdfMs: number }> {
+/** The PDF, the time page.pdf() took, and the page's headings (what the bookmarks are titled with). */
+async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptions): Promise<{ pdf: Uint8Array; pdfMs: number; headings: string[] }> {
   const { page } = isolated;
   const timeout = options.timeoutMs ?? 60_000;
   page.setDefaultTimeout(timeout);
   isolated.allowed = job.allowed.map((folder) => pathToFileURL(folder).href + "/");
   const url = pathToFileURL(job.htmlFile).href;
-  isolated.replaced = await withoutMissingGlyphs(url, job.htmlFile);
+  const html = await readFile(job.htmlFile, "utf8");
+  isolated.replaced = withoutMissingGlyphs(url, html);
   await page.goto(url, { waitUntil: "load", timeout });
   const started = performance.now();
   const pdf = await page.pdf({
@@ -214,7 +216,7 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
     tagged: true,
     timeout,
   });
-  return { pdf, pdfMs: performance.now() - started };
+  return { pdf, pdfMs: performance.now() - started, headings: headingTitles(html) };
 }
 
 /**
@@ -225,8 +227,7 @@ async function printOne(isolated: IsolatedPage, job: PdfJob, options: PrintOptio
  * fallback font into the PDF.) The build warns of each such value (NO_GLYPH). Almost every page has
  * none, and is loaded from disk as it is.
  */
-async function withoutMissingGlyphs(url: string, htmlFile: string): Promise<IsolatedPage["replaced"]> {
-  const html = await readFile(htmlFile, "utf8");
+function withoutMissingGlyphs(url: string, html: string): IsolatedPage["replaced"] {
   const missing = charactersWithoutGlyph(html);
   if (!missing.length) return undefined;
   return { url, html: missing.reduce((text, c) => text.split(c).join(MISSING_GLYPH), html) };
