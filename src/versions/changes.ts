@@ -102,10 +102,10 @@ function clauseChanges(before: FlatClause[], after: FlatClause[], datesBefore: R
 // other date in a clause (a deadline, "backups until 2027") is substance.
 const policyDates = (docs: Record<Locale, PolicyDocument>): Record<Locale, string[]> =>
   ({ "zh-CN": [docs["zh-CN"].effective, docs["zh-CN"].updated], en: [docs.en.effective, docs.en.updated] });
-// The same words written with other escapes read the same: a release made before a value's escaping changed
-// (an address is written as it is, no longer `privacy\_team@...`) has not changed for that alone.
-// Neither changes the words: “quotes” and ’ for "quotes" and ' (the library was typeset in 0.1), and the
-// bidi isolates around right-to-left values (text.ts), which only say how to lay the text out.
+// Text that reads the same has not changed, for a release made before any of these: other Markdown escapes
+// (an address written as it is, no longer `privacy\_team@...`), “quotes” and ’ for "quotes" and ' (the
+// library was typeset in 0.1), and the bidi isolates around right-to-left values (text.ts), which only say
+// how to lay the text out.
 const typewriterQuotes = (text: string) => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 const withoutIsolates = (markdown: string) => markdown.replace(/[\u2068\u2069]/g, "");
 const readsTheSame = (a: string, b: string) => {
